@@ -1,0 +1,78 @@
+package dev.gantry.common.action;
+
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * Everything an action's flow touches of the outside: inputs, outputs, log, summary, the GitHub context and
+ * the environment. Built once by {@link ActionRunner}; tests build it with their own environment.
+ */
+public final class ActionContext {
+    private final Map<String, String> env;
+    private final Log log;
+    private final Inputs inputs;
+    private final FileCommands commands;
+    private final Summary summary;
+    private final GitHubContext github;
+
+    public ActionContext(Map<String, String> env, PrintStream out, ActionMetadata metadata) {
+        this.env = Map.copyOf(env);
+        this.log = new Log(out, "1".equals(env.get("RUNNER_DEBUG")));
+        this.github = new GitHubContext(this.env);
+        this.inputs = new Inputs(this.env, metadata, log, !github.isActions());
+        this.commands = new FileCommands(this.env, log);
+        this.summary = new Summary(this.env, log);
+    }
+
+    public Inputs inputs() {
+        return inputs;
+    }
+
+    public Log log() {
+        return log;
+    }
+
+    public Summary summary() {
+        return summary;
+    }
+
+    public GitHubContext github() {
+        return github;
+    }
+
+    public void setOutput(String name, String value) {
+        commands.setOutput(name, value);
+    }
+
+    public void exportVariable(String name, String value) {
+        commands.exportVariable(name, value);
+    }
+
+    public void saveState(String name, String value) {
+        commands.saveState(name, value);
+    }
+
+    /** Sets the {@code result} output every action writes. */
+    public void result(String value) {
+        commands.setOutput("result", value);
+    }
+
+    FileCommands commands() {
+        return commands;
+    }
+
+    /** A variable of the step's environment (used for {@code ${VAR}} substitution and runner variables). */
+    public String env(String name) {
+        return env.get(name);
+    }
+
+    public Map<String, String> environment() {
+        return env;
+    }
+
+    /** {@code RUNNER_TEMP}, else the JVM's temp directory. */
+    public java.nio.file.Path tempDir() {
+        String t = env.get("RUNNER_TEMP");
+        return java.nio.file.Path.of(t == null || t.isBlank() ? System.getProperty("java.io.tmpdir") : t);
+    }
+}

@@ -1,0 +1,205 @@
+package dev.gantry.common.action;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Inputs exactly as the runner passes them and {@code @actions/core} reads them: {@code INPUT_} + the name in
+ * upper case with spaces as {@code _} (hyphens kept), trimmed. Outside the runner, the literal defaults of
+ * {@code action.yml} are applied, as the runner would. Reading an input that action.yml does not declare is a
+ * programming error and fails at once.
+ */
+public final class Inputs {
+    private static final Set<String> TRUE = Set.of("true", "True", "TRUE");
+    private static final Set<String> FALSE = Set.of("false", "False", "FALSE");
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|h|m|s)");
+
+    private final Map<String, String> env;
+    private final ActionMetadata metadata;
+    private final Log log;
+    private final boolean applyDefaults;
+
+    public Inputs(Map<String, String> env, ActionMetadata metadata, Log log, boolean applyDefaults) {
+        this.env = env;
+        this.metadata = metadata;
+        this.log = log;
+        this.applyDefaults = applyDefaults;
+    }
+
+    /** The environment variable the runner sets for an input. */
+    public static String variableName(String input) {
+        return "INPUT_" + input.replace(' ', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /** {@code getInput(name)}: the trimmed value, or "" when absent. */
+    public String string(String name) {
+        ActionMetadata.InputSpec spec = metadata.inputs().get(name);
+        if (spec == null) {
+            throw new IllegalStateException("input '" + name + "' is read but not declared in action.yml");
+        }
+        String v = env.get(variableName(name));
+        if ((v == null || v.isEmpty()) && applyDefaults && spec.hasLiteralDefault()) {
+            v = spec.defaultValue();
+        }
+        return v == null ? "" : v.trim();
+    }
+
+    /** {@code getInput(name, {required: true})}. */
+    public String required(String name) {
+        String v = string(name);
+        if (v.isEmpty()) {
+            throw new InputException(name, "Input required and not supplied: " + name);
+        }
+        return v;
+    }
+
+    public boolean isSet(String name) {
+        return !string(name).isEmpty();
+    }
+
+    /** A secret: masked before anything else can print it. Empty when absent. */
+    public String secret(String name) {
+        String v = string(name);
+        log.addMask(v);
+        return v;
+    }
+
+    public String requiredSecret(String name) {
+        String v = secret(name);
+        if (v.isEmpty()) {
+            throw new InputException(name, "Input required and not supplied: " + name);
+        }
+        return v;
+    }
+
+    /** {@code getBooleanInput}: only the YAML 1.2 core schema spellings. */
+    public boolean bool(String name) {
+        String v = string(name);
+        if (TRUE.contains(v)) return true;
+        if (FALSE.contains(v)) return false;
+        throw new InputException(name, "Input does not meet YAML 1.2 \"Core Schema\" specification: " + name
+                + "\nSupport boolean input list: `true | True | TRUE | false | False | FALSE`"
+                + (v.isEmpty() ? " (it is empty)" : " (got '" + v + "')"));
+    }
+
+    /** {@code getMultilineInput}: non-empty lines, each trimmed. Lines starting with {@code #} are comments. */
+    public List<String> multiline(String name) {
+        List<String> out = new ArrayList<>();
+        for (String line : string(name).split("\n")) {
+            String t = line.trim();
+            if (!t.isEmpty() && !t.startsWith("#")) out.add(t);
+        }
+        return out;
+    }
+
+    /**
+     * A duration: {@code 90s}, {@code 5m}, {@code 1h30m}, {@code 250ms}, or a bare number of seconds.
+     * Empty means {@code fallback}.
+     */
+    public Duration duration(String name, Duration fallback) {
+        String v = string(name);
+        if (v.isEmpty()) return fallback;
+        Duration d = parseDuration(v);
+        if (d == null) {
+            throw InputException.invalid(name, "must be a duration such as 90s, 5m or 1h30m (got '" + v + "')");
+        }
+        return d;
+    }
+
+    public static Duration parseDuration(String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        if (s.matches("\\d+")) return Duration.ofSeconds(Long.parseLong(s));
+        Matcher m = DURATION_PART.matcher(s);
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (m.find()) {
+            if (m.start() != end) return null;
+            long n = Long.parseLong(m.group(1));
+            total = total.plus(switch (m.group(2)) {
+                case "h" -> Duration.ofHours(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "s" -> Duration.ofSeconds(n);
+                default -> Duration.ofMillis(n);
+            });
+            end = m.end();
+        }
+        return end == s.length() && end > 0 ? total : null;
+    }
+
+    /** One of a fixed set of values; empty means {@code fallback}. */
+    public String choice(String name, String fallback, String... allowed) {
+        String v = string(name);
+        if (v.isEmpty()) return fallback;
+        if (!Arrays.asList(allowed).contains(v)) {
+            throw InputException.invalid(name, "must be one of " + String.join(", ", allowed) + " (got '" + v + "')");
+        }
+        return v;
+    }
+
+    /** A positive whole number; empty means {@code fallback}. */
+    public int integer(String name, int fallback, int min, int max) {
+        String v = string(name);
+        if (v.isEmpty()) return fallback;
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw InputException.invalid(name, "must be a whole number from " + min + " to " + max + " (got '" + v + "')");
+        }
+    }
+
+    /** An absolute http(s) URL; empty means {@code fallback} (which may be null). */
+    public URI url(String name, String fallback) {
+        String v = string(name);
+        if (v.isEmpty()) {
+            return fallback == null ? null : URI.create(fallback);
+        }
+        try {
+            URI u = new URI(v);
+            if (u.getScheme() == null || u.getHost() == null
+                    || !(u.getScheme().equals("https") || u.getScheme().equals("http"))) {
+                throw new URISyntaxException(v, "not an absolute http(s) URL");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw InputException.invalid(name, "must be an absolute http:// or https:// URL (got '" + v + "')");
+        }
+    }
+
+    /**
+     * {@code KEY=VALUE} lines (multiline input); the value may contain {@code =}. With {@code secretValues},
+     * every value is masked before anything is printed.
+     */
+    public Map<String, String> keyValues(String name, boolean secretValues) {
+        Map<String, String> out = new LinkedHashMap<>();
+        int n = 0;
+        for (String line : multiline(name)) {
+            n++;
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw InputException.invalid(name, "line " + n + " must be KEY=VALUE (got '"
+                        + (secretValues ? "<hidden>" : line) + "')");
+            }
+            String key = line.substring(0, eq).trim();
+            String value = line.substring(eq + 1).trim();
+            if (secretValues) log.addMask(value);
+            out.put(key, value);
+        }
+        return out;
+    }
+
+    public ActionMetadata metadata() {
+        return metadata;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.gantry.common.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Reads a provider's error body into a code and a message. Shapes: DigitalOcean {@code {id, message,
+ * request_id}}, Vercel {@code {error: {code, message}}}, GitHub {@code {message, documentation_url, errors}}.
+ * Anything else is quoted as text (trimmed).
+ */
+public record ErrorBodies(String code, String message, String requestId) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static ErrorBodies parse(String body) {
+        if (body == null || body.isBlank()) return new ErrorBodies(null, null, null);
+        try {
+            JsonNode n = JSON.readTree(body);
+            if (n != null && n.isObject()) {
+                JsonNode err = n.path("error");
+                if (err.isObject()) {
+                    return new ErrorBodies(text(err, "code"), text(err, "message"), text(n, "request_id"));
+                }
+                String message = text(n, "message");
+                if (n.path("errors").isArray() && !n.path("errors").isEmpty()) {
+                    StringBuilder b = new StringBuilder(message == null ? "" : message);
+                    for (JsonNode e : n.path("errors")) {
+                        b.append(b.isEmpty() ? "" : "; ");
+                        b.append(e.isTextual() ? e.asText()
+                                : (text(e, "message") != null ? text(e, "message")
+                                : (e.path("resource").asText("") + " " + e.path("field").asText("") + " " + e.path("code").asText("")).trim()));
+                    }
+                    message = b.toString();
+                }
+                return new ErrorBodies(text(n, "id") != null ? text(n, "id") : text(n, "code"), message,
+                        text(n, "request_id"));
+            }
+        } catch (Exception ignored) {
+            // not JSON
+        }
+        String t = body.strip();
+        return new ErrorBodies(null, t.length() > 500 ? t.substring(0, 500) + "…" : t, null);
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}

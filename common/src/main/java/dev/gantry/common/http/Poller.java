@@ -1,0 +1,157 @@
+package dev.gantry.common.http;
+
+import dev.gantry.common.action.ActionException;
+import dev.gantry.common.action.ExitCode;
+import dev.gantry.common.action.Log;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Waits for a condition with a deadline. Polls on an interval schedule that starts short and backs off, logs a
+ * line whenever the observed state changes (and a heartbeat while it does not), and on timeout fails with what
+ * it was waiting for and the last state seen. A probe fails the wait early by throwing.
+ */
+public final class Poller {
+    private final String what;
+    private final Duration timeout;
+    private final Duration initialInterval;
+    private final Duration maxInterval;
+    private final double factor;
+    private final Duration heartbeat;
+    private final Log log;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    private Poller(Builder b) {
+        this.what = Objects.requireNonNull(b.what, "what");
+        this.timeout = b.timeout;
+        this.initialInterval = b.initialInterval;
+        this.maxInterval = b.maxInterval;
+        this.factor = b.factor;
+        this.heartbeat = b.heartbeat;
+        this.log = b.log;
+        this.clock = b.clock;
+        this.sleeper = b.sleeper;
+    }
+
+    public static Builder waitingFor(String what) {
+        return new Builder(what);
+    }
+
+    /**
+     * Polls {@code probe} until {@code done} holds, describing each state with {@code describe}.
+     *
+     * @throws PollTimeoutException when the deadline passes first
+     */
+    public <T> T until(Supplier<T> probe, Predicate<T> done, Function<T, String> describe) {
+        Instant start = clock.instant();
+        Instant deadline = start.plus(timeout);
+        Duration interval = initialInterval;
+        String lastDescription = null;
+        Instant lastLine = start;
+        while (true) {
+            T state = probe.get();
+            String d = describe.apply(state);
+            Instant now = clock.instant();
+            if (!Objects.equals(d, lastDescription)) {
+                log.info(d + " (" + elapsed(start, now) + ")");
+                lastDescription = d;
+                lastLine = now;
+            } else if (Duration.between(lastLine, now).compareTo(heartbeat) >= 0) {
+                log.info("still waiting for " + what + ": " + d + " (" + elapsed(start, now) + ")");
+                lastLine = now;
+            }
+            if (done.test(state)) {
+                return state;
+            }
+            if (!now.isBefore(deadline)) {
+                throw new PollTimeoutException(what, timeout, lastDescription);
+            }
+            Duration left = Duration.between(now, deadline);
+            Duration sleep = interval.compareTo(left) < 0 ? interval : left;
+            try {
+                sleeper.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PollTimeoutException(what, Duration.between(start, clock.instant()), lastDescription);
+            }
+            long next = (long) (interval.toMillis() * factor);
+            interval = Duration.ofMillis(Math.min(maxInterval.toMillis(), Math.max(next, 1)));
+        }
+    }
+
+    static String elapsed(Instant a, Instant b) {
+        long s = Duration.between(a, b).toSeconds();
+        return s < 60 ? s + "s" : (s / 60) + "m" + String.format("%02d", s % 60) + "s";
+    }
+
+    /** The wait ran out of time: exit 1, with what we waited for and the last state seen. */
+    public static final class PollTimeoutException extends ActionException {
+        private final String lastState;
+
+        PollTimeoutException(String what, Duration timeout, String lastState) {
+            super(ExitCode.FAILED, "Timed out after " + BudgetRetryer.human(timeout) + " waiting for " + what
+                    + "; last state: " + (lastState == null ? "none seen" : lastState), "timeout", null, null);
+            this.lastState = lastState;
+        }
+
+        public String lastState() {
+            return lastState;
+        }
+    }
+
+    public static final class Builder {
+        private final String what;
+        private Duration timeout = Duration.ofMinutes(10);
+        private Duration initialInterval = Duration.ofSeconds(1);
+        private Duration maxInterval = Duration.ofSeconds(15);
+        private double factor = 1.5;
+        private Duration heartbeat = Duration.ofSeconds(30);
+        private Log log;
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.SYSTEM;
+
+        private Builder(String what) {
+            this.what = what;
+        }
+
+        public Builder timeout(Duration d) {
+            this.timeout = d;
+            return this;
+        }
+
+        public Builder interval(Duration initial, Duration max, double growth) {
+            this.initialInterval = initial;
+            this.maxInterval = max;
+            this.factor = growth;
+            return this;
+        }
+
+        public Builder heartbeat(Duration d) {
+            this.heartbeat = d;
+            return this;
+        }
+
+        public Builder log(Log l) {
+            this.log = l;
+            return this;
+        }
+
+        public Builder clock(Clock c, Sleeper s) {
+            this.clock = c;
+            this.sleeper = s;
+            return this;
+        }
+
+        public Poller build() {
+            Objects.requireNonNull(log, "log");
+            return new Poller(this);
+        }
+    }
+}
