@@ -54,7 +54,7 @@ public final class IgnoreRules {
     public boolean ignores(String relativePath, boolean directory) {
         boolean ignored = false;
         for (Rule r : rules) {
-            if (r.negated != ignored) {
+            if (r.negated == ignored) {
                 if (r.directoryOnly && !directory) continue;
                 if (r.pattern.matcher(relativePath).matches()) ignored = !r.negated;
             }
