@@ -515,6 +515,8 @@ public class VercelSimulator extends LoopbackServer {
                         : f.path("data").asText().getBytes(StandardCharsets.UTF_8);
                 inline.put(name, data);
                 files.put(name, new DeployedFile(sha1(data), data.length, f.path("mode").asInt(0100644)));
+            } else if (!f.has("sha") && (f.path("mode").asInt() & 0170000) == 0040000) {
+                continue; // a directory entry (the CLI lists directories whose files are all ignored)
             } else {
                 String sha = f.path("sha").asText("").toLowerCase(Locale.ROOT);
                 if (!sha.matches("[0-9a-f]{40}")) return error(400, "bad_request", "Invalid sha for " + name);
