@@ -37,11 +37,12 @@ final class GitHubJson {
 
     ObjectNode user(String login, long id, String type) {
         ObjectNode u = F.objectNode();
-        String url = api + "/users/" + login;
+        String url = api + "/users/" + login.replace("[", "%5B").replace("]", "%5D");
         u.put("login", login).put("id", id).put("node_id", nodeId("User", id))
                 .put("avatar_url", "https://avatars.githubusercontent.com/u/" + id + "?v=4")
                 .put("gravatar_id", "")
-                .put("url", url).put("html_url", web + "/" + login.replace("[bot]", ""))
+                .put("url", url).put("html_url", login.endsWith("[bot]")
+                        ? web + "/apps/" + login.substring(0, login.length() - 5) : web + "/" + login)
                 .put("followers_url", url + "/followers")
                 .put("following_url", url + "/following{/other_user}")
                 .put("gists_url", url + "/gists{/gist_id}")
