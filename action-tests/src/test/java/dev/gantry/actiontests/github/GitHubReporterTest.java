@@ -243,6 +243,28 @@ class GitHubReporterTest {
     }
 
     @Test
+    void aSecondaryRateLimitIsAWarningNotAMissingPermission() {
+        sim.secondaryRateLimit(LoopbackServer.matching("POST", "/repos/acme/shop/deployments"), 1, Duration.ofMinutes(2));
+        ReporterRun run = ReporterRun.onPush(sim);
+        assertThat(run.reporter.createDeployment(preview("dpl_1"))).isEmpty();
+        assertThat(run.warnings()).singleElement().asString().contains("secondary rate limit").doesNotContain("deployments: write");
+        // not remembered as a missing permission: the next deploy records normally
+        assertThat(run.reporter.createDeployment(preview("dpl_2"))).isPresent();
+        assertThat(run.sleeps).isEmpty();
+    }
+
+    @Test
+    void debugLoggingShowsTheCallsButNeverTheToken() {
+        ReporterRun run = new ReporterRun(new GitHubReporters.Settings(GitHubSimulator.DEFAULT_TOKEN, sim.apiUrl().toString(),
+                "acme/shop", 7, ReporterRun.HEAD, ReporterRun.SHA, ReporterRun.RUN_URL, true), true);
+        run.reporter.stickyComment("vercel-deploy:preview", "Preview").orElseThrow();
+        assertThat(run.commands().named("debug")).isNotEmpty()
+                .anySatisfy(c -> assertThat(c.data()).contains("POST").contains("/repos/acme/shop/issues/7/comments"));
+        assertThat(run.commands().named("debug")).noneSatisfy(c -> assertThat(c.data()).containsIgnoringCase("authorization"));
+        assertThat(run.log().replace("::add-mask::" + GitHubSimulator.DEFAULT_TOKEN, "")).doesNotContain(GitHubSimulator.DEFAULT_TOKEN);
+    }
+
+    @Test
     void worksAgainstAGitHubEnterpriseServerApiRoot() {
         try (GitHubSimulator ghes = GitHubSimulator.enterprise()) {
             ghes.pullRequest(7, ReporterRun.HEAD, "feature/cart");

@@ -203,6 +203,18 @@ public final class GitHubSimulator extends LoopbackServer {
         return this;
     }
 
+    /**
+     * GitHub's secondary rate limit for the next {@code times} requests matching {@code when}: 403 "You have
+     * exceeded a secondary rate limit" with {@code retry-after}.
+     */
+    public GitHubSimulator secondaryRateLimit(java.util.function.Predicate<RecordedRequest> when, int times, Duration retryAfter) {
+        inject(Fault.status(when, times, Reply.json(403, GitHubJson.error("You have exceeded a secondary rate limit. "
+                        + "Please wait a few minutes before you try again.",
+                        "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits", 403))
+                .withHeader("retry-after", String.valueOf(retryAfter.toSeconds()))));
+        return this;
+    }
+
     /** Commit status contexts that fail, so a deployment that does not skip them (required_contexts) gets 409. */
     public synchronized GitHubSimulator failingStatusChecks(String... contexts) {
         failingContexts.addAll(List.of(contexts));

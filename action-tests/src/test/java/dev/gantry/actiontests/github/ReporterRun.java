@@ -20,7 +20,7 @@ final class ReporterRun {
     static final String RUN_URL = "https://github.com/acme/shop/actions/runs/1234567890";
 
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    final Log log = new Log(new PrintStream(out, true, StandardCharsets.UTF_8), false);
+    final Log log;
     final List<Duration> sleeps = new CopyOnWriteArrayList<>();
     final GitHubReporter reporter;
 
@@ -30,6 +30,11 @@ final class ReporterRun {
     }
 
     ReporterRun(GitHubReporters.Settings settings) {
+        this(settings, false);
+    }
+
+    ReporterRun(GitHubReporters.Settings settings, boolean debug) {
+        this.log = new Log(new PrintStream(out, true, StandardCharsets.UTF_8), debug);
         RetryPolicy retry = GitHubReporters.DEFAULT_RETRY.withClock(java.time.Clock.systemUTC(), sleeps::add);
         this.reporter = GitHubReporters.create(settings, log, retry);
     }
