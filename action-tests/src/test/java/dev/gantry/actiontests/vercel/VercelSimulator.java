@@ -216,8 +216,13 @@ public class VercelSimulator extends LoopbackServer {
 
     /** A READY production deployment made directly, for rollback and listing tests; returns its id. */
     public synchronized String seedProductionDeployment(String projectId, long createdAtMs) {
+        return seedDeployment(projectId, "production", createdAtMs);
+    }
+
+    /** A READY deployment made directly ({@code target} null for a preview); returns its id. */
+    public synchronized String seedDeployment(String projectId, String target, long createdAtMs) {
         Proj p = projects.get(projectId);
-        Dep d = new Dep(newId(), p, "production", createdAtMs);
+        Dep d = new Dep(newId(), p, target, createdAtMs);
         d.queuedUntil = createdAtMs;
         d.buildingUntil = createdAtMs;
         d.aliasAt = createdAtMs;
