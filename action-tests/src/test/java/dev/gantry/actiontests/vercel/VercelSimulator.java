@@ -940,7 +940,7 @@ public class VercelSimulator extends LoopbackServer {
 
     /**
      * Runs the simulator on its own (for the benchmark and by hand):
-     * {@code VercelSimulator [port-file] [speed] [build-seconds]}; prints its URL and runs until stdin closes.
+     * {@code VercelSimulator [url-file] [speed] [build-seconds]}; prints its URL and runs until killed.
      */
     public static void main(String[] args) throws Exception {
         double speed = args.length > 1 ? Double.parseDouble(args[1]) : 1;
@@ -950,9 +950,7 @@ public class VercelSimulator extends LoopbackServer {
         if (args.length > 0) java.nio.file.Files.writeString(java.nio.file.Path.of(args[0]), url);
         System.out.println("VERCEL_SIM_URL=" + url);
         System.out.flush();
-        while (System.in.read() >= 0) {
-            // runs until stdin closes
-        }
-        sim.close();
+        Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
+        Thread.currentThread().join();
     }
 }
