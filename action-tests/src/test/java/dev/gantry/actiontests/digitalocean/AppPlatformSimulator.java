@@ -44,15 +44,9 @@ public final class AppPlatformSimulator extends LoopbackServer {
     private static final Set<String> HTTP_KINDS = Set.of("services", "static_sites", "functions");
     private static final Set<String> SOURCES = Set.of("git", "github", "gitlab", "bitbucket", "image");
 
-    /** One request and the answer the simulator's handler gave (faults injected before a handler are not here). */
-    public record Exchange(String method, String path, String query, byte[] requestBody, int status,
-                           Map<String, String> responseHeaders, byte[] responseBody) {
-    }
-
     private final SimClock clock = new SimClock(Instant.parse("2026-11-23T12:00:00Z"));
     private volatile Duration tick = Duration.ofSeconds(15);
     private final Map<String, SimApp> apps = new LinkedHashMap<>();
-    private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final Map<String, String> logArchives = new LinkedHashMap<>();
     private final List<AfterFault> afterFaults = new CopyOnWriteArrayList<>();
     private final AtomicInteger appsCreated = new AtomicInteger();
@@ -181,10 +175,6 @@ public final class AppPlatformSimulator extends LoopbackServer {
 
     public int logDownloadsWithToken() {
         return logDownloadsWithToken.get();
-    }
-
-    public List<Exchange> exchanges() {
-        return List.copyOf(exchanges);
     }
 
     public synchronized int appCount() {
@@ -1148,8 +1138,6 @@ public final class AppPlatformSimulator extends LoopbackServer {
                 }
                 reply = withHeaders(reply);
             }
-            exchanges.add(new Exchange(r.method(), r.path(), r.query(), r.body(), reply.status(), reply.headers(),
-                    reply.body()));
             if (after != null) {
                 if (after.status == 0) throw new IllegalStateException("simulated dropped connection");
                 return withHeaders(error(after.status, after.status == 500 ? "server_error" : "service_unavailable",
