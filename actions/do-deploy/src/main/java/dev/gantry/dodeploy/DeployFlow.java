@@ -162,8 +162,8 @@ final class DeployFlow {
                 change = platform.updateApp(existing, spec, true);
             }
         } catch (RuntimeException e) {
-            record.ifPresent(r -> github.setStatus(r, DeploymentState.ERROR, null, "could not start: " + e.getMessage()));
-            throw e;
+            record.ifPresent(r -> github.setStatus(r, DeploymentState.ERROR, null, "could not start the deployment"));
+            throw rejected(e);
         }
         App app = change.app();
         Deployment deployment = change.deployment() != null ? change.deployment() : startDeployment(app);
@@ -217,6 +217,16 @@ final class DeployFlow {
                 + " ended in " + outcome.phase() + ": " + outcome.failureReason(), "failure", null, null);
     }
 
+    /** App Platform refusing the spec (400/422, "error validating app spec ...") is a problem with the input. */
+    private RuntimeException rejected(RuntimeException e) {
+        if (e instanceof ProviderException pe && (pe.status() == 400 || pe.status() == 422)) {
+            String input = !s.appName().isEmpty() ? "app-name" : !s.appId().isEmpty() ? "app-id" : "app-spec";
+            return InputException.invalid(input, "gives a spec App Platform rejected: " + pe.providerMessage()
+                    + (pe.requestId() == null ? "" : " [request id " + pe.requestId() + "]"));
+        }
+        return e;
+    }
+
     private Deployment startDeployment(App app) {
         log.info("The update started no deployment; starting one" + (s.forceBuild() ? " with a forced rebuild" : ""));
         return platform.createDeployment(app.id(), s.forceBuild());
@@ -225,8 +235,13 @@ final class DeployFlow {
     // ---- dry run --------------------------------------------------------------------------------------------------
 
     private void dryRun(Target t) {
-        AppsApi.ProposeResponse proposal = platform.api().propose(new AppsApi.ProposeRequest(t.spec(),
-                t.existing() == null ? null : t.existing().id()));
+        AppsApi.ProposeResponse proposal;
+        try {
+            proposal = platform.api().propose(new AppsApi.ProposeRequest(t.spec(),
+                    t.existing() == null ? null : t.existing().id()));
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
         List<SpecDiff.Change> changes = t.existing() == null ? List.of()
                 : SpecDiff.between(t.existing().spec().withoutSecrets().json(), t.spec().withoutSecrets().json());
         ctx.setOutput("app-name", t.spec().name());
