@@ -189,6 +189,19 @@ class DoDeployTest {
         assertThat(r.leaks(AppPlatformSimulator.TOKEN)).isFalse();
         assertThat(r.output("app")).doesNotContain("EV[");
         assertThat(sim.app(r.output("app-id")).toString()).doesNotContain(secret);
+        assertThat(r.log()).as("print-deploy-logs: always").contains("::group::deploy logs").contains("[deploy] Starting container");
+    }
+
+    @Test
+    void withoutWaitingTheStepEndsOnceTheDeploymentStarted() {
+        ActionResult r = withSpec(run(), WEB_SPEC).with("wait", "false").run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.output("result")).isEqualTo("started");
+        assertThat(r.output("deployment-id")).isNotEmpty();
+        assertThat(r.output("phase")).isIn("PENDING_BUILD", "BUILDING");
+        assertThat(sim.requests("GET", "/v2/apps/.*/deployments/.*")).isEmpty();
+        assertThat(r.summary()).startsWith("### 🚀 Deployment of shop-web started (not waited for)");
     }
 
     @Test
