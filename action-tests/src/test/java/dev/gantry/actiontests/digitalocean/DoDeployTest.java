@@ -6,6 +6,7 @@ import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
 import dev.gantry.actiontests.harness.OpenApiContract;
 import dev.gantry.actiontests.harness.Project;
+import dev.gantry.actiontests.github.GitHubSimulator;
 import dev.gantry.common.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -430,56 +431,59 @@ class DoDeployTest {
                 .contains("[request id ");
     }
 
-    /** A GitHub deployments endpoint that records what it is sent (requests contract-checked against github.openapi.json). */
-    static LoopbackServer gitHub() {
-        LoopbackServer gh = new LoopbackServer();
-        gh.route("POST", "/repos/acme/shop/deployments", (r, m) -> LoopbackServer.Reply.json(201, java.util.Map.of(
-                "id", 4242, "sha", r.json().path("ref").asText(), "ref", r.json().path("ref").asText(), "task", "deploy",
-                "environment", r.json().path("environment").asText(), "payload", r.json().path("payload"),
-                "url", gh.baseUrl() + "/repos/acme/shop/deployments/4242", "created_at", "2026-11-23T12:00:00Z")));
-        gh.route("POST", "/repos/acme/shop/deployments/4242/statuses", (r, m) -> LoopbackServer.Reply.json(201,
-                java.util.Map.of("id", gh.requests().size(), "state", r.json().path("state").asText(),
-                        "environment_url", r.json().path("environment_url").asText(""), "created_at", "2026-11-23T12:00:00Z")));
-        return gh;
-    }
-
-    static List<String> statesSent(LoopbackServer gh) {
-        Path spec = Project.sharedFile("specs/github/github.openapi.json");
-        if (Files.exists(spec)) {
+    /** Our requests to GitHub (the GitHub simulator's answers are its own tests' business). */
+    static void assertGitHubContract(GitHubSimulator gh) {
+        if (Files.exists(Project.sharedFile("specs/github/github.openapi.json"))) {
             OpenApiContract c = OpenApiContract.require("github/github.openapi.json");
+            assertThat(gh.requests()).isNotEmpty();
             for (LoopbackServer.RecordedRequest q : gh.requests()) assertThat(c.checkRequest(q)).isEmpty();
         }
-        return gh.requests("POST", ".*/statuses").stream().map(q -> q.json().path("state").asText()).toList();
     }
 
     @Test
     void recordsAGitHubDeploymentNamingTheAppPlatformDeployment() {
-        try (LoopbackServer gh = gitHub()) {
+        try (GitHubSimulator gh = new GitHubSimulator()) {
             ActionResult r = withSpec(run(), WEB_SPEC).with("github-deployment", "true").with("environment", "production")
-                    .githubApi(gh.baseUrl()).run();
+                    .githubApi(gh.apiUrl()).run();
 
             assertThat(r.exitCode()).as(r.toString()).isZero();
-            JsonNode created = gh.requests("POST", "/repos/acme/shop/deployments").get(0).json();
-            assertThat(created.path("environment").asText()).isEqualTo("production");
-            assertThat(created.path("ref").asText()).isEqualTo("4f2c9a1e5b7d3c8f0a6e2d4b1c9f7e5a3d1b8c6e");
-            assertThat(created.path("payload").path("provider_deployment_id").asText()).isEqualTo(r.output("deployment-id"));
-            assertThat(statesSent(gh)).containsExactly("in_progress", "success");
-            assertThat(gh.requests("POST", ".*/statuses").get(1).json().path("environment_url").asText())
-                    .isEqualTo(r.output("live-url"));
+            JsonNode record = gh.deployments().get(0);
+            assertThat(record.path("environment").asText()).isEqualTo("production");
+            assertThat(record.path("sha").asText()).isEqualTo("4f2c9a1e5b7d3c8f0a6e2d4b1c9f7e5a3d1b8c6e");
+            assertThat(record.path("payload").path("provider_deployment_id").asText()).isEqualTo(r.output("deployment-id"));
+            long id = record.path("id").asLong();
+            assertThat(gh.statusStates(id)).containsExactly("in_progress", "success");
+            assertThat(gh.statuses(id).get(1).path("environment_url").asText()).isEqualTo(r.output("live-url"));
+            assertThat(r.leaks("ghs_simulatedGitHubToken0000000000000")).isFalse();
+            assertGitHubContract(gh);
         }
     }
 
     @Test
     void aFailedDeployMarksTheGitHubDeploymentFailed() {
-        try (LoopbackServer gh = gitHub()) {
+        try (GitHubSimulator gh = new GitHubSimulator()) {
             sim.failNextDeploy("web", "health check failed", List.of("[deploy] GET /health 503"));
-            ActionResult r = withSpec(run(), WEB_SPEC).with("github-deployment", "true").githubApi(gh.baseUrl()).run();
+            ActionResult r = withSpec(run(), WEB_SPEC).with("github-deployment", "true").githubApi(gh.apiUrl()).run();
 
             assertThat(r.exitCode()).isEqualTo(1);
-            assertThat(gh.requests("POST", "/repos/acme/shop/deployments").get(0).json().path("environment").asText())
-                    .isEqualTo("shop-web");
-            assertThat(statesSent(gh)).containsExactly("in_progress", "failure");
+            JsonNode record = gh.deployments().get(0);
+            assertThat(record.path("environment").asText()).isEqualTo("shop-web");
+            assertThat(gh.statusStates(record.path("id").asLong())).containsExactly("in_progress", "failure");
             assertThat(r.log()).contains("::group::deploy logs: web").contains("GET /health 503");
+            assertGitHubContract(gh);
+        }
+    }
+
+    @Test
+    void aReadOnlyGitHubTokenOnlyWarnsAndTheDeployGoesOn() {
+        try (GitHubSimulator gh = new GitHubSimulator()) {
+            gh.readOnlyToken("ghs_readonly000000000000000000000000000");
+            ActionResult r = withSpec(run(), WEB_SPEC).with("github-deployment", "true")
+                    .githubToken("ghs_readonly000000000000000000000000000").githubApi(gh.apiUrl()).run();
+
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(gh.deployments()).isEmpty();
+            assertThat(r.warnings()).isNotEmpty();
         }
     }
 }
