@@ -245,13 +245,14 @@ class DoDeployTest {
     }
 
     @Test
-    void survivesA429Storm() {
+    void survivesA429StormAndDroppedConnectionsWhilePolling() {
         sim.rateLimitStorm(4, 2);
+        sim.dropConnections("GET", "/v2/apps/.*/deployments/.*", 2);
 
         ActionResult r = withSpec(run(), WEB_SPEC).run();
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.log()).contains("HTTP 429");
+        assertThat(r.log()).contains("HTTP 429").contains("retrying in");
         assertThat(sim.appsCreated()).isEqualTo(1);
         assertThat(sim.deploymentsCreated()).isEqualTo(1);
     }
