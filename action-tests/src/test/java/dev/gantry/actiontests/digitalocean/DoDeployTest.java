@@ -424,6 +424,24 @@ class DoDeployTest {
     }
 
     @Test
+    void anAppPinnedToARollbackIsNotDeployed() {
+        String appId = sim.seedApp(IMAGE_SPEC);
+        ActionResult first = run().with("app-id", appId).with("images", "api=:v2").run();
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        dev.gantry.common.digitalocean.AppPlatform platform = dev.gantry.common.digitalocean.AppPlatform.connect(
+                sim.baseUrl(), AppPlatformSimulator.TOKEN, null, dev.gantry.common.http.RetryPolicy.defaults());
+        platform.rollback(appId, first.output("previous-deployment-id"), false);
+        int before = sim.deploymentsCreated();
+
+        ActionResult r = run().with("app-id", appId).with("images", "api=:v3").run();
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.output("result")).isEqualTo("pinned");
+        assertThat(r.errors().get(0).data()).contains("is pinned to rollback deployment").contains("commit");
+        assertThat(sim.deploymentsCreated()).isEqualTo(before);
+    }
+
+    @Test
     void anInvalidSpecIsReportedWithTheApiMessage() {
         ActionResult r = withSpec(run(), "name: shop-web\nservices: []\n").run();
 

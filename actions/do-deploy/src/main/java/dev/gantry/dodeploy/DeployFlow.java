@@ -148,6 +148,11 @@ final class DeployFlow {
         String environment = !s.environment().isEmpty() ? s.environment()
                 : s.preview() ? "preview/" + spec.name() : spec.name();
 
+        if (existing != null && existing.pinnedDeployment() != null && existing.pinnedDeployment().id() != null) {
+            throw ActionException.failed("App " + existing.name() + " is pinned to rollback deployment "
+                    + existing.pinnedDeployment().id() + ", and App Platform refuses new deployments until the rollback "
+                    + "is committed or reverted (rollback/commit or rollback/revert).", "pinned");
+        }
         Instant started = clock.instant();
         AppPlatform.Change change;
         try {
