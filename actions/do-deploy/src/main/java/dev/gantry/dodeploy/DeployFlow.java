@@ -215,7 +215,7 @@ final class DeployFlow {
             record.ifPresent(r -> github.setStatus(r, DeploymentState.ERROR, null, "timed out"));
             throw new ActionException(ExitCode.FAILED, "Deployment " + deployment.id() + " of app " + app.name()
                     + " did not finish within the timeout of " + s.timeout().toString().substring(2).toLowerCase()
-                    + " (last phase " + outcome.phase() + "). It goes on on App Platform; raise the timeout input if "
+                    + " (last phase " + outcome.phase() + "). It keeps running on App Platform; raise the timeout input if "
                     + "deploys of this app take longer.", "timeout", null, outcome.timeout());
         }
         report.finished(after, outcome, previous, "failure");
