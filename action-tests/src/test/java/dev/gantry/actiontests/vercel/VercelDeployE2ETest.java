@@ -289,6 +289,38 @@ class VercelDeployE2ETest {
     }
 
     @Test
+    void aCreateWhoseAnswerIsLostIsFoundAgainNotRepeated() {
+        sim.loseNextCreateAnswers(1);
+        ActionRun run = deploy();
+        Fixtures.site(run.workspace());
+        ActionResult r = run.run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(sim.deploymentIds()).as("one deployment, not two").hasSize(1);
+        assertThat(r.output("deployment-id")).isEqualTo(sim.deploymentIds().get(0));
+        assertThat(r.log()).contains("exists: using it");
+        assertThat(sim.requests("GET", "/v6/deployments")).isNotEmpty();
+    }
+
+    @Test
+    void envBuildEnvForceAndACustomEnvironmentReachTheApiMasked() {
+        ActionRun run = deploy().with("env", "API_KEY=runtime-secret-1234\nMODE=x=y")
+                .with("build-env", "NPM_TOKEN=build-secret-5678").with("force", "true").with("target", "staging");
+        Fixtures.site(run.workspace());
+        ActionResult r = run.run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        LoopbackServer.RecordedRequest create = sim.requests("POST", "/v13/deployments").get(1);
+        assertThat(create.param("forceNew")).isEqualTo("1");
+        assertThat(create.json().path("env").path("API_KEY").asText()).isEqualTo("runtime-secret-1234");
+        assertThat(create.json().path("env").path("MODE").asText()).isEqualTo("x=y");
+        assertThat(create.json().path("build").path("env").path("NPM_TOKEN").asText()).isEqualTo("build-secret-5678");
+        assertThat(create.json().path("customEnvironmentSlugOrId").asText()).isEqualTo("staging");
+        assertThat(create.json().has("target")).isFalse();
+        assertThat(r.leaks("runtime-secret-1234")).isFalse();
+        assertThat(r.leaks("build-secret-5678")).isFalse();
+        assertThat(r.summary()).contains("staging");
+    }
+
+    @Test
     void anUploadRejectedWithA4xxFailsAtOnce() {
         sim.inject(LoopbackServer.Fault.status(LoopbackServer.matching("POST", "/v2/files"), 1,
                 LoopbackServer.Reply.json(413, Map.of("error", Map.of("code", "file_too_large", "message", "File too large")))));

@@ -69,6 +69,7 @@ public class VercelSimulator extends LoopbackServer {
     private final AtomicInteger missingAgain = new AtomicInteger();
     private final Map<String, Boolean> aliasConflicts = new ConcurrentHashMap<>(); // alias -> assign first
     private final AtomicInteger promoteQueued = new AtomicInteger();
+    private final AtomicInteger lostCreateAnswers = new AtomicInteger();
     private final AtomicInteger jobFailures = new AtomicInteger();
     private volatile List<String> extraBuildLines = List.of();
     // stats
@@ -121,6 +122,11 @@ public class VercelSimulator extends LoopbackServer {
     /** Assigning {@code alias} answers 409; with {@code assignFirst} the alias is assigned before (a lost answer). */
     public void aliasConflict(String alias, boolean assignFirst) {
         aliasConflicts.put(alias, assignFirst);
+    }
+
+    /** The next {@code n} successful creates are processed, but the connection drops before the answer. */
+    public void loseNextCreateAnswers(int n) {
+        lostCreateAnswers.addAndGet(n);
     }
 
     /** The next promote answers 202 (queued behind a rolling release) and starts a little later. */
@@ -868,6 +874,18 @@ public class VercelSimulator extends LoopbackServer {
     /** {@code follow=1}: NDJSON written as simulated time passes, closed once the deployment is done. */
     @Override
     protected boolean stream(RecordedRequest r, HttpExchange ex) throws IOException {
+        if (r.method().equals("POST") && r.path().equals("/v13/deployments") && lostCreateAnswers.get() > 0
+                && authorize(r) == null) {
+            synchronized (this) {
+                Reply reply = create(r, null);
+                if (reply.status() == 200) {
+                    lostCreateAnswers.decrementAndGet();
+                    return true; // processed; the exchange closes without an answer, as a dropped connection
+                }
+                send(ex, withId(reply));
+                return true;
+            }
+        }
         Matcher m = EVENTS.matcher(r.path());
         if (!r.method().equals("GET") || !m.matches() || !"1".equals(r.param("follow"))) return false;
         Reply denied = authorize(r);
@@ -922,6 +940,16 @@ public class VercelSimulator extends LoopbackServer {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static void send(HttpExchange ex, Reply reply) throws IOException {
+        reply.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+        ex.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+        if (reply.body().length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(reply.body());
+            }
+        }
+    }
 
     private String newId() {
         String abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

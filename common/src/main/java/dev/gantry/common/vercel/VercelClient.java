@@ -88,7 +88,6 @@ public final class VercelClient {
      */
     public CreateResult createDeployment(CreateDeployment body, boolean force, boolean prebuilt) {
         String key = body.meta() == null ? null : body.meta().get(REQUEST_KEY_META);
-        long since = policy.clock().millis() - 60_000;
         Instant start = policy.clock().instant();
         for (int attempt = 1; ; attempt++) {
             Raw r;
@@ -96,7 +95,7 @@ public final class VercelClient {
                 r = raw(api.createDeployment(teamId, force ? "1" : null, prebuilt ? "1" : null, body));
             } catch (ProviderException e) {
                 // the request may have reached Vercel: check before resending
-                Optional<Deployment> existing = key == null ? Optional.empty() : findByRequestKey(body.project(), key, since);
+                Optional<Deployment> existing = key == null ? Optional.empty() : findByRequestKey(body.project(), key);
                 if (existing.isPresent()) {
                     info("the create call failed (" + e.getMessage() + ") but deployment " + existing.get().id()
                             + " exists: using it");
@@ -113,7 +112,7 @@ public final class VercelClient {
             }
             if (r.status == 429 || r.status >= 500) {
                 Optional<Deployment> existing = r.status >= 500 && key != null
-                        ? findByRequestKey(body.project(), key, since) : Optional.empty();
+                        ? findByRequestKey(body.project(), key) : Optional.empty();
                 if (existing.isPresent()) return new Created(deployment(existing.get().id()));
                 Duration delay = r.retryDelay(attempt);
                 if (attempt < policy.maxAttempts() && !policy.clock().instant().plus(delay).isAfter(start.plus(policy.deadline()))) {
@@ -127,9 +126,10 @@ public final class VercelClient {
         }
     }
 
-    private Optional<Deployment> findByRequestKey(String projectId, String key, long since) {
+    /** The project's newest deployments carrying {@code key} (no time filter: our clock is not Vercel's). */
+    private Optional<Deployment> findByRequestKey(String projectId, String key) {
         try {
-            DeploymentList page = api.listDeployments(projectId, null, null, 20, null, since, teamId);
+            DeploymentList page = api.listDeployments(projectId, null, null, 20, null, null, teamId);
             if (page.deployments() == null) return Optional.empty();
             return page.deployments().stream()
                     .filter(d -> d.meta() != null && key.equals(d.meta().get(REQUEST_KEY_META))).findFirst();
