@@ -203,6 +203,9 @@ class VercelDeployE2ETest {
         assertThat(files.get("build.sh").mode() & 0111).isNotZero();
         assertThat(files.get("home.html").mode()).isEqualTo(0120777);
         assertThat(files.get("app.js").sha()).isEqualTo(VercelSimulator.sha1("console.log('shop');\n".getBytes()));
+        try (var left = Files.list(run.runDir().resolve("runner_temp"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("the archive is removed").noneMatch(n -> n.startsWith("vercel-archive-"));
+        }
     }
 
     @Test

@@ -54,6 +54,7 @@ final class DeployFlow {
     private final Clock clock;
     private final Log log;
     private final Report report;
+    private volatile Path archiveDir;
 
     DeployFlow(ActionContext ctx, DeployConfig cfg, VercelClient vercel, GitHubReporter github, Clock clock) {
         this.ctx = ctx;
@@ -95,7 +96,10 @@ final class DeployFlow {
             Duration left = Duration.between(waitStart, deadline);
             DeploymentWaiter.Outcome outcome;
             try {
-                if (left.isNegative() || left.isZero()) throw timeoutBeforeWait();
+                if (left.isNegative() || left.isZero()) {
+                    cancelAfterTimeout(created.id());
+                    throw timeoutBeforeWait();
+                }
                 outcome = log.group("Build log and status of " + created.id(),
                         () -> new DeploymentWaiter(vercel, log, clock, true).await(created.id(), left));
             } catch (DeploymentWaiter.DeploymentFailed f) {
@@ -142,7 +146,19 @@ final class DeployFlow {
             }
             throw e;
         } finally {
+            deleteArchive();
             report.writeSummary(ctx.summary());
+        }
+    }
+
+    private void deleteArchive() {
+        Path dir = archiveDir;
+        if (dir == null || !Files.isDirectory(dir)) return;
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) Files.deleteIfExists(p);
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            log.debug("could not remove " + dir + ": " + e.getMessage());
         }
     }
 
@@ -210,6 +226,7 @@ final class DeployFlow {
 
     private List<TgzArchive.Part> archive(List<SourceFile> files) {
         Path dir = ctx.tempDir().resolve("vercel-archive-" + UUID.randomUUID());
+        archiveDir = dir;
         Instant t = clock.instant();
         List<TgzArchive.Part> parts = TgzArchive.write(files, dir);
         report.archiveTime = Duration.between(t, clock.instant());
