@@ -78,11 +78,10 @@ final class DeployFlow {
                 ctx.setOutput("previous-production-deployment-id", report.previousProduction);
             }
             List<SourceFile> files = collect();
-            // with tgz the archive is what gets uploaded: write it while the files are hashed (for the report)
-            java.util.concurrent.CompletableFuture<List<TgzArchive.Part>> archive = cfg.tgz()
-                    ? java.util.concurrent.CompletableFuture.supplyAsync(() -> archive(files)) : null;
-            FileHasher.Hashed hashed = hash(files, cfg.tgz() ? 1 : FileHasher.defaultThreads());
-            Deployment created = create(project, hashed, archive == null ? null : join(archive));
+            // with tgz only the archive's parts are uploaded (and hashed, as they are written)
+            List<TgzArchive.Part> parts = cfg.tgz() ? archive(files) : null;
+            FileHasher.Hashed hashed = cfg.tgz() ? null : hash(files, FileHasher.defaultThreads());
+            Deployment created = create(project, files, hashed, parts);
             report.deployment = created;
             ctx.setOutput("deployment-id", created.id());
             ctx.setOutput("deployment-url", created.httpsUrl());
@@ -233,15 +232,6 @@ final class DeployFlow {
         return parts;
     }
 
-    private static <T> T join(java.util.concurrent.CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw e;
-        }
-    }
-
     private FileHasher.Hashed hash(List<SourceFile> files, int threads) {
         Instant t = clock.instant();
         FileHasher.Hashed h = FileHasher.hash(files, threads, null);
@@ -253,17 +243,18 @@ final class DeployFlow {
         return h;
     }
 
-    private Deployment create(Project project, FileHasher.Hashed hashed, List<TgzArchive.Part> parts) {
+    private Deployment create(Project project, List<SourceFile> sources, FileHasher.Hashed hashed,
+                              List<TgzArchive.Part> parts) {
         Map<String, Uploader.Upload> uploadsBySha = new LinkedHashMap<>();
         List<DeploymentFile> files = new ArrayList<>();
-        if (inline(hashed)) {
+        if (hashed != null && inline(hashed)) {
             report.mode = "inline";
             for (FileHasher.HashedFile f : hashed.files()) {
                 files.add(DeploymentFile.inline(f.source().name(), base64(f.source().path())));
             }
         } else if (cfg.tgz()) {
             report.mode = "tgz";
-            log.info("Archived " + hashed.files().size() + " files into " + parts.size() + " tgz part(s), "
+            log.info("Archived " + sources.size() + " files into " + parts.size() + " tgz part(s), "
                     + Uploader.human(parts.stream().mapToLong(TgzArchive.Part::size).sum()) + " in "
                     + report.archiveTime.toMillis() + " ms");
             for (TgzArchive.Part p : parts) {
