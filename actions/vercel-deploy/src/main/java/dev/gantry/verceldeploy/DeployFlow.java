@@ -181,6 +181,7 @@ final class DeployFlow {
 
     private List<SourceFile> collect() {
         FileTree.Collected tree;
+        Instant t = clock.instant();
         try {
             tree = FileTree.collect(cfg.directory(), cfg.prebuilt(), cfg.includeEnvFiles());
         } catch (FileTree.TreeException e) {
@@ -200,7 +201,8 @@ final class DeployFlow {
         if (cfg.prebuilt()) checkBuildTarget();
         report.filesCollected = tree.files().size();
         report.bytesCollected = tree.totalBytes();
-        log.info("Collected " + tree.files().size() + " files (" + Uploader.human(tree.totalBytes()) + ") from "
+        log.info("Collected " + tree.files().size() + " files (" + Uploader.human(tree.totalBytes()) + ") in "
+                + Duration.between(t, clock.instant()).toMillis() + " ms from "
                 + cfg.directory() + (cfg.prebuilt() ? " (prebuilt .vercel/output)" : "")
                 + (tree.ignoreFile() == null ? "" : ", with " + tree.ignoreFile()));
         return tree.files();
