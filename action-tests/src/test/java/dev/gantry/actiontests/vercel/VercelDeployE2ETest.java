@@ -417,6 +417,17 @@ class VercelDeployE2ETest {
     }
 
     @Test
+    void debugLoggingNeverShowsTheToken() {
+        ActionRun run = deploy().debug().with("env", "DB_PASSWORD=hunter2-but-longer");
+        Fixtures.site(run.workspace());
+        ActionResult r = run.run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.log()).contains("::debug::");
+        assertThat(r.leaks(VercelSimulator.TOKEN)).isFalse();
+        assertThat(r.leaks("hunter2-but-longer")).isFalse();
+    }
+
+    @Test
     void aWrongTokenIsReportedWithoutPrintingIt() {
         ActionRun run = deploy().with("vercel-token", "wrong-token-123456");
         Fixtures.site(run.workspace());
