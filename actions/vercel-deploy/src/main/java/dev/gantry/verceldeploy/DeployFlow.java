@@ -129,15 +129,17 @@ final class DeployFlow {
             comment("ready");
             ctx.result("success");
             log.info("Deployed " + project.name() + " to " + cfg.environment() + ": " + preview);
-        } catch (ActionException e) {
-            report.verdict = "timeout".equals(e.result()) ? Report.Verdict.TIMEOUT : Report.Verdict.FAILED;
+        } catch (RuntimeException e) {
+            // also unexpected failures (an unreadable file, say): the record and the comment must not stay "building"
+            boolean timeout = e instanceof ActionException ae && "timeout".equals(ae.result());
+            report.verdict = timeout ? Report.Verdict.TIMEOUT : Report.Verdict.FAILED;
             report.error = e.getMessage();
             report.total = Duration.between(start, clock.instant());
             if (report.deployment != null && report.deployment.readyState() != null) {
                 ctx.setOutput("ready-state", report.deployment.readyState());
             }
             if (report.deployment != null) {
-                GitHubReporter.DeploymentState state = e.exitCode() == ExitCode.FAILED
+                GitHubReporter.DeploymentState state = e instanceof ActionException ae && ae.exitCode() == ExitCode.FAILED
                         ? GitHubReporter.DeploymentState.FAILURE : GitHubReporter.DeploymentState.ERROR;
                 record.ifPresent(r -> github.setStatus(r, state, null, "Vercel " + cfg.environment() + " "
                         + report.verdict.word));

@@ -38,7 +38,7 @@ public final class TgzArchive {
     }
 
     /** With a gzip {@code level} (0-9); for measurements. */
-    public static List<Part> write(List<SourceFile> files, Path dir, int level) {
+    public static List<Part> writeWithLevel(List<SourceFile> files, Path dir, int level) {
         return write(files, dir, PART_SIZE, level);
     }
 
