@@ -20,10 +20,15 @@ public final class ScriptRunner {
     private ScriptRunner() {
     }
 
-    /** Runs the script; on failure rolls back whatever transaction the script left open and rethrows. */
+    /**
+     * Runs the script; on failure rolls back whatever transaction the script left open and rethrows. A leading
+     * UTF-8 byte order mark is not sent (the server's scanner would reject it; Prisma applies such files), though
+     * it stays part of the checksum.
+     */
     public static void run(Connection c, String script) throws SQLException {
+        String sql = script.startsWith("\uFEFF") ? script.substring(1) : script;
         try (Statement st = c.createStatement()) {
-            st.execute(script);
+            st.execute(sql);
         } catch (SQLException e) {
             resetTransaction(c);
             throw e;
