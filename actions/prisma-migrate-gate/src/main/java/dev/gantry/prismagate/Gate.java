@@ -64,6 +64,7 @@ public final class Gate {
     private final Map<String, List<Plan.Issue>> issues = new LinkedHashMap<>();
     private final Map<String, String> applied = new LinkedHashMap<>();
     private String notManaged;
+    private boolean deployRunning;
 
     public Gate(ActionContext ctx, Settings settings) {
         this.ctx = ctx;
@@ -101,7 +102,13 @@ public final class Gate {
             }
         }
         assess();
-        boolean blocked = !problems.isEmpty() || notManaged != null || failingIssues() > 0;
+        boolean waitForRunningDeploy = s.apply() && deployRunning
+                && problems.size() == entries.stream().filter(e -> e.state() == MigrationState.FAILED).count();
+        if (waitForRunningDeploy) {
+            log.info("Another deploy holds Prisma's advisory lock with a migration in progress: waiting for it, then"
+                    + " deciding again");
+        }
+        boolean blocked = (!problems.isEmpty() && !waitForRunningDeploy) || notManaged != null || failingIssues() > 0;
         if (blocked || !s.apply()) {
             finish(blocked, null);
             return;
@@ -182,7 +189,24 @@ public final class Gate {
             }
             return History.classify(folder.migrations(), List.of());
         }
-        return History.classify(folder.migrations(), table.rows());
+        List<History.Entry> out = History.classify(folder.migrations(), table.rows());
+        deployRunning = out.stream().anyMatch(e -> e.state() == MigrationState.FAILED) && lockHeldElsewhere(c);
+        if (deployRunning && !s.apply()) {
+            log.warning("Another session holds Prisma's advisory lock " + ADVISORY_LOCK_KEY + ": a deploy may be"
+                    + " running right now, and an unfinished migration may still be in progress rather than failed.");
+        }
+        return out;
+    }
+
+    /** Whether another backend holds the session advisory lock on Prisma's key (bigint keys: objsubid 1). */
+    private static boolean lockHeldElsewhere(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                     + " AND classid = 0 AND objid = " + ADVISORY_LOCK_KEY + " AND objsubid = 1"
+                     + " AND pid <> pg_backend_pid()")) {
+            rs.next();
+            return rs.getLong(1) > 0;
+        }
     }
 
     // ---- assessing -------------------------------------------------------------------------------------------
@@ -293,7 +317,7 @@ public final class Gate {
             // another deploy may have run while we waited: decide again, under the lock
             entries = readStatus(c);
             assess();
-            if (!problems.isEmpty() || notManaged != null) {
+            if (!problems.isEmpty() || notManaged != null || failingIssues() > 0) {
                 log.endGroup();
                 finish(true, null);
                 return;
