@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
+import dev.gantry.actiontests.github.GitHubSimulator;
 import dev.gantry.actiontests.harness.WorkflowCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -220,11 +221,22 @@ class PrismaMigrateGateTest {
 
         String labelled = "{\"number\":7,\"pull_request\":{\"number\":7,\"head\":{\"sha\":\"abc\",\"ref\":\"x\"},"
                 + "\"labels\":[{\"name\":\"migration:destructive-ok\"}]}}";
-        ActionResult wrongLabel = gate("check").with("allow-label", "other-label").event("pull_request", labelled).run();
-        assertThat(wrongLabel.exitCode()).isEqualTo(1);
-        ActionResult byLabel = gate("check").with("allow-label", "migration:destructive-ok").event("pull_request", labelled).run();
-        assertThat(byLabel.exitCode()).as(byLabel.toString()).isZero();
-        assertThat(byLabel.notices()).anySatisfy(c -> assertThat(c.data()).contains("allowed by the pull request label"));
+        try (GitHubSimulator sim = new GitHubSimulator().pullRequest(7, "abc", "x")) {
+            ActionResult wrongLabel = gate("check").with("allow-label", "other-label").with("environment", "production")
+                    .gitHub(sim).event("pull_request", labelled).run();
+            assertThat(wrongLabel.exitCode()).isEqualTo(1);
+            assertThat(sim.comments(7)).singleElement().satisfies(c -> assertThat(c.path("body").asText())
+                    .contains("Prisma migrations for production").contains("Migration gate blocked the deploy")
+                    .contains("20240102000000_drop_name"));
+            ActionResult byLabel = gate("check").with("allow-label", "migration:destructive-ok")
+                    .with("environment", "production").gitHub(sim).event("pull_request", labelled).run();
+            assertThat(byLabel.exitCode()).as(byLabel.toString()).isZero();
+            assertThat(byLabel.notices()).anySatisfy(c -> assertThat(c.data()).contains("allowed by the pull request label"));
+            assertThat(sim.comments(7)).as("one sticky comment, updated in place").singleElement()
+                    .satisfies(c -> assertThat(c.path("body").asText()).contains("Migration gate passed"));
+            assertThat(byLabel.leaks(Postgres.PASSWORD)).isFalse();
+            assertThat(sim.comments(7).get(0).toString()).doesNotContain(Postgres.PASSWORD);
+        }
 
         ActionResult allowed = gate("apply").with("allow-destructive", "true").run();
         assertThat(allowed.exitCode()).as(allowed.toString()).isZero();

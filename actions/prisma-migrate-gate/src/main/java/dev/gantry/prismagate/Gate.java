@@ -9,6 +9,8 @@ import dev.gantry.common.action.ExitCode;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Log;
 import dev.gantry.common.action.Summary;
+import dev.gantry.common.github.GitHubReporter;
+import dev.gantry.common.github.GitHubReporters;
 import dev.gantry.common.http.Poller;
 import dev.gantry.prismagate.db.DatabaseUrl;
 import dev.gantry.prismagate.db.MigrationRow;
@@ -50,7 +52,7 @@ public final class Gate {
     /** Everything the inputs decided. */
     public record Settings(Path workspace, String migrationsDir, boolean defaultDir, boolean apply, String environment,
                            DatabaseUrl database, String allowedBy, RuleConfig rules, boolean failOnWarning,
-                           Duration lockTimeout, Duration statementTimeout) {
+                           Duration lockTimeout, Duration statementTimeout, String githubToken) {
     }
 
     private final ActionContext ctx;
@@ -422,6 +424,7 @@ public final class Gate {
             throw new IllegalStateException(e);
         }
         report.summary(ctx.summary(), plan, failure == null ? null : failure.message());
+        comment(report, plan, failure == null ? null : failure.message());
         if (failure != null) {
             throw new ActionException(ExitCode.FAILED, failure.message(), "apply-failed", failure.where(), null);
         }
@@ -433,6 +436,19 @@ public final class Gate {
             throw ActionException.failed(report.blockMessage(), "blocked");
         }
         ctx.result("success");
+    }
+
+    /** On a pull request: the same report in one sticky comment per environment, updated in place. */
+    private void comment(Report report, Plan plan, String failure) {
+        if (ctx.github().pullRequestNumber().isEmpty()) return;
+        GitHubReporter github = GitHubReporters.create(GitHubReporters.Settings.of(ctx.github(), s.githubToken(),
+                true), log);
+        String env = s.environment().isEmpty() ? "default" : s.environment();
+        Summary body = new Summary(Map.of(), log);
+        body.heading("Prisma migrations" + (s.environment().isEmpty() ? "" : " for " + s.environment()), 3);
+        report.summary(body, plan, failure);
+        github.stickyComment("prisma-migrate-gate:" + env, body.render())
+                .ifPresent(url -> log.info("The plan is on the pull request: " + url));
     }
 
     private Plan plan(boolean blocked, Failure failure) {
