@@ -1,7 +1,5 @@
 package dev.gantry.prismagate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionException;
 import dev.gantry.common.action.Annotation;
@@ -418,11 +416,7 @@ public final class Gate {
         ctx.setOutput("pending-count", Integer.toString(plan.pendingCount()));
         ctx.setOutput("destructive", Boolean.toString(plan.destructive()));
         ctx.setOutput("applied-count", Long.toString(applied.values().stream().filter("applied"::equals).count()));
-        try {
-            ctx.setOutput("plan", new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(plan));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        ctx.setOutput("plan", plan.toJson());
         report.summary(ctx.summary(), plan, failure == null ? null : failure.message());
         comment(report, plan, failure == null ? null : failure.message());
         if (failure != null) {
