@@ -50,6 +50,9 @@ class ConcurrentApplyTest {
                     + " '%pg_sleep(2)%' AND pid <> pg_backend_pid()").isEmpty()) {
                 Thread.sleep(20);
             }
+            // a check meanwhile sees the unfinished row and says a deploy may be running
+            ActionResult check = ActionRun.of("prisma-migrate-gate").workspace(ws).with("database-url", url).run();
+            assertThat(check.warnings()).anySatisfy(c -> assertThat(c.data()).contains("a deploy may be running right now"));
             Future<ActionResult> b = pool.submit(() -> ActionRun.of("prisma-migrate-gate")
                     .workspace(ws).with("database-url", url).with("mode", "apply").with("lock-timeout", "30s").run());
             ActionResult ra = a.get(60, TimeUnit.SECONDS);

@@ -235,6 +235,7 @@ class PrismaMigrateGateTest {
             assertThat(sim.comments(7)).as("one sticky comment, updated in place").singleElement()
                     .satisfies(c -> assertThat(c.path("body").asText()).contains("Migration gate passed"));
             assertThat(byLabel.leaks(Postgres.PASSWORD)).isFalse();
+            assertThat(byLabel.leaks(GitHubSimulator.DEFAULT_TOKEN)).isFalse();
             assertThat(sim.comments(7).get(0).toString()).doesNotContain(Postgres.PASSWORD);
         }
 
@@ -366,6 +367,32 @@ class PrismaMigrateGateTest {
         assertThat(err.property("line")).isEqualTo("3");
         assertThat(r.output("applied-count")).isEqualTo("1");
         assertThat(pg.migrationRows(url)).extracting(m -> m.get("finished_at") != null).containsExactly(true, false);
+    }
+
+    @Test
+    void statementTimeoutStopsARunawayMigrationAndRecordsIt() {
+        repo.migration("20240101000000_init", INIT);
+        repo.migration("20240102000000_backfill", "-- backfill\nALTER TABLE \"User\" ADD COLUMN \"b\" TEXT;\nSELECT pg_sleep(5);\n");
+        ActionResult r = gate("apply").with("statement-timeout", "1s").run();
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.output("result")).isEqualTo("apply-failed");
+        Map<String, Object> row = pg.migrationRows(url).get(1);
+        assertThat(row.get("finished_at")).isNull();
+        assertThat((String) row.get("logs")).contains("57014").contains("statement timeout");
+        assertThat(pg.query(url, "SELECT 1 FROM information_schema.columns WHERE table_name = 'User' AND column_name = 'b'")).isEmpty();
+    }
+
+    @Test
+    void aPendingMigrationOlderThanTheLastAppliedIsPointedOut() {
+        repo.migration("20240101000000_init", INIT).migration("20240103000000_later", ADD_EMAIL);
+        assertThat(gate("apply").run().exitCode()).isZero();
+        repo.migration("20240102000000_merged_late", "-- AlterTable\nALTER TABLE \"User\" ADD COLUMN \"age\" INTEGER;\n");
+        ActionResult r = gate("check").run();
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.warnings()).anySatisfy(c -> {
+            assertThat(c.property("file")).isEqualTo("prisma/migrations/20240102000000_merged_late/migration.sql");
+            assertThat(c.data()).contains("sorts before the applied 20240103000000_later");
+        });
     }
 
     @Test
