@@ -326,6 +326,13 @@ class PrismaMigrateGateTest {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.log()).contains("packages/db/prisma/migrations");
         assertThat(r.output("pending-count")).isEqualTo("1");
+        // the resolve command names the schema when it is not at prisma/schema.prisma
+        assertThat(ActionRun.of("prisma-migrate-gate").workspace(other).with("database-url", url).with("mode", "apply")
+                .run().exitCode()).isZero();
+        pg.exec(url, "UPDATE _prisma_migrations SET finished_at = NULL");
+        ActionResult failed = ActionRun.of("prisma-migrate-gate").workspace(other).with("database-url", url).run();
+        assertThat(failed.errors()).anySatisfy(c -> assertThat(c.data()).contains(
+                "npx prisma migrate resolve --rolled-back \"20240101000000_init\" --schema packages/db/prisma/schema.prisma"));
     }
 
     @Test

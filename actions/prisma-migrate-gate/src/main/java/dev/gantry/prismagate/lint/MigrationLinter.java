@@ -55,6 +55,8 @@ public final class MigrationLinter {
         private final Set<String> fileIgnores = new HashSet<>();
         private Set<String> statementIgnores = Set.of();
         private Statement current;
+        /** The line of the ALTER TABLE action being read (one statement can span many lines), else 0. */
+        private int actionLine;
         private boolean transactionControl;
         private int opaque;
 
@@ -113,7 +115,8 @@ public final class MigrationLinter {
 
         private void add(Rule rule, String detail) {
             if (fileIgnores.contains(rule.id()) || statementIgnores.contains(rule.id())) return;
-            findings.add(new Finding(rule, current.startLine(), current.endLine(), detail));
+            int line = actionLine > 0 ? actionLine : current.startLine();
+            findings.add(new Finding(rule, line, current.endLine(), detail));
         }
 
         private boolean existing(String table) {
@@ -228,8 +231,13 @@ public final class MigrationLinter {
                 if (existing(table)) add(Rule.RENAME_COLUMN, "column " + table + "." + col + " is renamed to " + to);
                 return;
             }
-            for (List<Token> action : c.restByTopLevelCommas()) {
-                alterTableAction(table, new Cursor(action));
+            try {
+                for (List<Token> action : c.restByTopLevelCommas()) {
+                    actionLine = action.get(0).line();
+                    alterTableAction(table, new Cursor(action));
+                }
+            } finally {
+                actionLine = 0;
             }
         }
 

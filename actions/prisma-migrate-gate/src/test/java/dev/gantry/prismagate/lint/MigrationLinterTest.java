@@ -24,8 +24,8 @@ class MigrationLinterTest {
                 ADD COLUMN     "n" BIGSERIAL NOT NULL,
                 ALTER COLUMN "id" SET DATA TYPE BIGINT;
                 DROP TABLE "Other", "User";
-                """)).containsExactlyInAnyOrder("drop-column@2", "add-required-column@2", "column-type-change@2",
-                "drop-table@7", "drop-table@7");
+                """)).as("each finding on its action's line").containsExactlyInAnyOrder("drop-column@2",
+                "add-required-column@3", "column-type-change@6", "drop-table@7", "drop-table@7");
     }
 
     @Test
