@@ -213,7 +213,7 @@ class PrismaMigrateGateTest {
             assertThat(c.data()).contains("column User.name is dropped");
         });
         assertThat(r.summary()).startsWith("❌ **Migration gate blocked the deploy**");
-        assertThat(r.summary()).contains("| `20240102000000_drop_name` | pending | contract | 1 error(s) |");
+        assertThat(r.summary()).contains("| `20240102000000_drop_name` | pending | contract | 1 error |");
         JsonNode item = plan(r).path("migrations").get(1);
         assertThat(item.path("migrationClass").asText()).isEqualTo("contract");
         assertThat(item.path("findings").get(0).path("rule").asText()).isEqualTo("drop-column");
