@@ -135,12 +135,12 @@ out.append(f"| **total** | **{sum(gate.values())}** | | **{sum(squawk.values())}
 table = "\n".join(out) + "\n"
 
 readme = Path(args.readme)
-text = readme.read_text() if readme.exists() else "# Benchmarks\n\nEach script in `bench/` writes its section here.\n"
+text = readme.read_text() if readme.exists() else "# Benchmarks\n"
 begin, end = "<!-- BEGIN prisma-gate -->", "<!-- END prisma-gate -->"
-section = f"{begin}\n{table}{end}"
+section = f"{begin}\n## prisma-migrate-gate vs squawk on the Prisma corpus (`bench/prisma-gate/run.sh`)\n\n{table}{end}"
 if begin in text and end in text:
     text = text[:text.index(begin)] + section + text[text.index(end) + len(end):]
 else:
-    text = text.rstrip("\n") + "\n\n## prisma-migrate-gate vs squawk\n\n" + section + "\n"
+    text = text.rstrip("\n") + "\n\n" + section + "\n"
 readme.write_text(text)
 print(table)
