@@ -80,9 +80,16 @@ public final class Gate {
             throw InputException.invalid("migrations-dir", e.getMessage());
         }
         folder.warnings().forEach(log::warning);
-        log.info("Read " + folder.migrations().size() + " migrations from " + rel(dir));
+        long t0 = System.nanoTime();
         MigrationLinter linter = new MigrationLinter();
-        for (LocalMigration m : folder.migrations()) lint.put(m.name(), linter.lint(m.script()));
+        int statements = 0;
+        for (LocalMigration m : folder.migrations()) {
+            MigrationLinter.Result r = linter.lint(m.script());
+            lint.put(m.name(), r);
+            statements += r.statements();
+        }
+        log.info("Read and linted " + folder.migrations().size() + " migrations (" + statements + " statements) from "
+                + rel(dir) + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
 
         if (s.database() == null) {
             log.info("No database-url: linting every migration, the database state is not checked");

@@ -69,7 +69,7 @@ public record Plan(String environment, String database, String mode, int pending
             return name().toLowerCase(Locale.ROOT);
         }
 
-        static MigrationClass of(List<Issue> issues) {
+        public static MigrationClass of(List<Issue> issues) {
             if (issues.stream().anyMatch(i -> i.impact == Impact.CONTRACT)) return CONTRACT;
             if (!issues.isEmpty()) return RISKY;
             return EXPAND;
@@ -79,7 +79,7 @@ public record Plan(String environment, String database, String mode, int pending
     /** A finding with the severity it got after configuration ({@code description} is the rule's, not in the JSON). */
     public record Issue(String rule, Severity severity, Impact impact, String file, int line, String message,
                         String description) {
-        static Issue of(Finding f, Severity severity, String file) {
+        public static Issue of(Finding f, Severity severity, String file) {
             return new Issue(f.rule().id(), severity, f.rule().impact(), file, f.line(), f.message(),
                     f.rule().description());
         }
