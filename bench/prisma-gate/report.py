@@ -111,7 +111,9 @@ out.append(f"| gate | `java -cp … dev.gantry.prismagate.Main` (check, lint onl
 out.append(f"| gate, C1 + serial GC | same, `-XX:TieredStopAtLevel=1 -XX:+UseSerialGC` | {stat('gate-fast')} |")
 if times.get("gate-aot"):
     out.append(f"| gate, C1 + serial GC + AOT cache | same, plus `-XX:AOTCache` trained on the corpus (JDK 25) | {stat('gate-aot')} |")
-out.append(f"| gate, empty folder | same JVM and action runtime with no migrations: the fixed start cost | {stat('gate-empty')} |")
+out.append(f"| gate, empty folder, C1 + serial GC | no migrations: the fixed cost of JVM start and the action runtime | {stat('gate-empty')} |")
+if times.get("gate-empty-aot"):
+    out.append(f"| gate, empty folder, C1 + serial GC + AOT cache | the same with the AOT cache | {stat('gate-empty-aot')} |")
 out.append("")
 out.append(f"Against the hand-checked `classification.csv` ({len(truth)} rows; a finding matches a row of the same "
            "migration and category whose lines contain it, one to one):")

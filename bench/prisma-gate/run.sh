@@ -75,7 +75,8 @@ for i in $(seq "$RUNS"); do
   printf 'gate\t%s\n' "$(ms gate "$WORK/out.txt")" >>"$WORK/times.tsv"
   printf 'gate-fast\t%s\n' "$(ms gate "$WORK/out-fast.txt" "${FAST[@]}")" >>"$WORK/times.tsv"
   [ ${#AOT[@]} -gt 0 ] && printf 'gate-aot\t%s\n' "$(ms gate "$WORK/out-aot.txt" "${AOT[@]}")" >>"$WORK/times.tsv"
-  printf 'gate-empty\t%s\n' "$(ms gate_empty)" >>"$WORK/times.tsv"
+  printf 'gate-empty\t%s\n' "$(ms gate_empty "${FAST[@]}")" >>"$WORK/times.tsv"
+  [ ${#AOT[@]} -gt 0 ] && printf 'gate-empty-aot\t%s\n' "$(ms gate_empty "${AOT[@]}")" >>"$WORK/times.tsv"
 done
 
 MACHINE="$(uname -srm), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load $(cut -d' ' -f1-3 /proc/loadavg)"
