@@ -321,6 +321,9 @@ class PrismaMigrateGateTest {
     void migrationsFolderIsFoundBesideSchemaPrisma() throws Exception {
         Path other = Files.createTempDirectory("gate-ws2-");
         new PrismaWorkspace(other.resolve("packages/db")).migration("20240101000000_init", INIT);
+        // a dependency's own schema and migrations must not be picked
+        new PrismaWorkspace(other.resolve("node_modules/some-lib/prisma")).migration("20200101000000_lib", "DROP TABLE x;");
+        Files.writeString(other.resolve("node_modules/some-lib/prisma/prisma/schema.prisma"), "");
         Files.writeString(other.resolve("packages/db/prisma/schema.prisma"), "datasource db { provider = \"postgresql\" }\n");
         ActionResult r = ActionRun.of("prisma-migrate-gate").workspace(other).with("database-url", url).run();
         assertThat(r.exitCode()).as(r.toString()).isZero();

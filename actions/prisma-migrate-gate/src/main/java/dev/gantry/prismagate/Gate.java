@@ -22,8 +22,12 @@ import dev.gantry.prismagate.lint.RuleConfig;
 import dev.gantry.prismagate.lint.Severity;
 
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -32,11 +36,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
  * The gate: read the migrations folder, lint it, compare it with the database, report the plan, and (mode
@@ -98,6 +102,9 @@ public final class Gate {
             }
         } else {
             log.info("Database: " + s.database().display());
+            if (!s.database().ignoredParameters().isEmpty()) {
+                log.info("URL parameters for Prisma Client, not used here: " + String.join(", ", s.database().ignoredParameters()));
+            }
             if (s.database().pgbouncer()) {
                 log.warning("The URL has pgbouncer=true: Prisma's advisory lock is session-level and does not work"
                         + " through a transaction-mode pooler; use a direct connection for migrations");
@@ -136,21 +143,35 @@ public final class Gate {
         if (!s.defaultDir()) {
             throw InputException.invalid("migrations-dir", "points to " + rel(p) + ", which is not a folder");
         }
-        try (Stream<Path> walk = Files.walk(s.workspace(), 5)) {
-            List<Path> found = walk.filter(f -> f.getFileName().toString().equals("schema.prisma"))
-                    .filter(f -> !f.toString().contains("node_modules") && !f.toString().contains("/.git/"))
-                    .map(f -> f.resolveSibling("migrations")).filter(Files::isDirectory).sorted().toList();
-            if (found.isEmpty()) {
-                throw InputException.invalid("migrations-dir", "is not set and neither prisma/migrations nor a"
-                        + " migrations folder beside a schema.prisma exists in the workspace");
+        List<Path> found = new ArrayList<>();
+        // node_modules and hidden folders are skipped: a Prisma package ships schema.prisma files of its own
+        Files.walkFileTree(s.workspace(), EnumSet.noneOf(FileVisitOption.class), 6, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+                String n = d.getFileName() == null ? "" : d.getFileName().toString();
+                boolean skip = n.equals("node_modules") || (n.startsWith(".") && !d.equals(s.workspace()));
+                return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
-            if (found.size() > 1) {
-                log.warning("Several migrations folders beside schema.prisma files: " + found.stream().map(this::rel)
-                        .toList() + "; using the first. Set migrations-dir to choose.");
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+                if (f.getFileName().toString().equals("schema.prisma") && Files.isDirectory(f.resolveSibling("migrations"))) {
+                    found.add(f.resolveSibling("migrations"));
+                }
+                return FileVisitResult.CONTINUE;
             }
-            log.info("Found the migrations folder beside schema.prisma: " + rel(found.get(0)));
-            return found.get(0);
+        });
+        found.sort(null);
+        if (found.isEmpty()) {
+            throw InputException.invalid("migrations-dir", "is not set and neither prisma/migrations nor a"
+                    + " migrations folder beside a schema.prisma exists in the workspace");
         }
+        if (found.size() > 1) {
+            log.warning("Several migrations folders beside schema.prisma files: " + found.stream().map(this::rel)
+                    .toList() + "; using the first. Set migrations-dir to choose.");
+        }
+        log.info("Found the migrations folder beside schema.prisma: " + rel(found.get(0)));
+        return found.get(0);
     }
 
     String rel(Path p) {
