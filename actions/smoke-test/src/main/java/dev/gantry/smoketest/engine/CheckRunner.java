@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Runs a {@link CheckSuite} against a base URL: every check in order, templates filled from the {@link Scope},
@@ -82,12 +83,28 @@ public final class CheckRunner implements AutoCloseable {
      * wait phase's last successful attempt); they are reported as they are and not sent again.
      */
     public SuiteResult run(CheckSuite suite, URI baseUrl, Scope scope, Log log, Map<String, CheckOutcome> done) {
+        return run(suite, baseUrl, scope, log, done, partial -> { });
+    }
+
+    /**
+     * As {@link #run(CheckSuite, URI, Scope, Log, Map)}, calling {@code beforeCleanup} with the outcomes so far
+     * when the trailing block of {@code always:} checks is reached (or at the end when there is none): the
+     * action runs its soak there, while what the checks created still exists.
+     */
+    public SuiteResult run(CheckSuite suite, URI baseUrl, Scope scope, Log log, Map<String, CheckOutcome> done,
+                           Consumer<SuiteResult> beforeCleanup) {
+        List<Check> checks = suite.checks();
+        int cleanupFrom = checks.size();
+        while (cleanupFrom > 0 && checks.get(cleanupFrom - 1).always()) cleanupFrom--;
         List<CheckOutcome> outcomes = new ArrayList<>();
         String firstFailure = null;
-        for (Check check : suite.checks()) {
+        for (int i = 0; i < checks.size(); i++) {
+            if (i == cleanupFrom) beforeCleanup.accept(new SuiteResult(outcomes, scope));
+            Check check = checks.get(i);
             CheckOutcome o;
             if (done.containsKey(check.name())) {
                 o = done.get(check.name());
+                log.info((o.passed() ? "✓ " : "✗ ") + check.name() + "  " + o.brief() + " (in the wait phase)");
             } else if (firstFailure != null && !check.always()) {
                 o = skipped(check, "'" + firstFailure + "' failed");
                 log.info("- " + check.name() + "  " + o.brief());
@@ -97,6 +114,7 @@ public final class CheckRunner implements AutoCloseable {
             outcomes.add(o);
             if (o.failed() && firstFailure == null) firstFailure = check.name();
         }
+        if (cleanupFrom == checks.size()) beforeCleanup.accept(new SuiteResult(outcomes, scope));
         return new SuiteResult(outcomes, scope);
     }
 
