@@ -213,8 +213,13 @@ public final class CheckRunner implements AutoCloseable {
             uri = URI.create(target);
         } else if (target.startsWith("/")) {
             String base = baseUrl.toString();
-            while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
-            uri = URI.create(base + target);
+            boolean basePath = baseUrl.getRawPath() != null && baseUrl.getRawPath().length() > 1;
+            if (target.equals("/") && basePath) {
+                uri = baseUrl; // GET / of https://host/app is the app's URL itself, not https://host/app/
+            } else {
+                while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
+                uri = URI.create(base + target);
+            }
         } else {
             throw new IllegalArgumentException("the URL '" + target + "' is neither absolute nor a path starting with '/'");
         }
