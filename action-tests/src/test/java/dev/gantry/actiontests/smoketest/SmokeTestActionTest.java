@@ -246,7 +246,9 @@ class SmokeTestActionTest {
         // on a machine this busy the generator itself may fall behind: then inconclusive, but never a pass
         assertThat(r.output("result")).isIn("fail", "inconclusive");
         assertThat(r.exitCode()).isEqualTo(r.output("result").equals("fail") ? 1 : 3);
-        assertThat(Double.parseDouble(r.output("achieved-rps"))).isBetween(190.0, 201.0);
+        if (r.output("result").equals("fail")) {
+            assertThat(Double.parseDouble(r.output("achieved-rps"))).isBetween(190.0, 201.0);
+        }
     }
 
     @Test

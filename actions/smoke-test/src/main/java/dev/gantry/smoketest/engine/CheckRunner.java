@@ -273,13 +273,8 @@ public final class CheckRunner implements AutoCloseable {
         return u.getRawQuery() == null ? p : p + "?" + u.getRawQuery();
     }
 
-    public static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
-                && port(a) == port(b);
-    }
-
-    public static int port(URI u) {
-        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    private static boolean sameOrigin(URI a, URI b) {
+        return RenderedRequest.sameOrigin(a, b);
     }
 
     private static final Set<String> RESTRICTED = Set.of("host", "connection", "content-length", "expect", "upgrade");

@@ -1,6 +1,5 @@
 package dev.gantry.smoketest.soak;
 
-import dev.gantry.smoketest.engine.CheckRunner;
 import dev.gantry.smoketest.engine.RenderedRequest;
 
 import java.io.IOException;
@@ -65,7 +64,7 @@ final class NioEngine implements SoakEngine {
         URI first = targets.get(0).request().uri();
         for (SoakPlan.Target t : targets) {
             URI u = t.request().uri();
-            if (!"http".equalsIgnoreCase(u.getScheme()) || !CheckRunner.sameOrigin(u, first)) return false;
+            if (!"http".equalsIgnoreCase(u.getScheme()) || !RenderedRequest.sameOrigin(u, first)) return false;
         }
         return true;
     }
@@ -80,7 +79,7 @@ final class NioEngine implements SoakEngine {
         this.plan = plan;
         this.rec = rec;
         URI base = plan.targets().get(0).request().uri();
-        address = new InetSocketAddress(InetAddress.getByName(base.getHost()), CheckRunner.port(base));
+        address = new InetSocketAddress(InetAddress.getByName(base.getHost()), RenderedRequest.port(base));
         requests = new ByteBuffer[plan.targets().size()];
         head = new boolean[plan.targets().size()];
         for (int i = 0; i < requests.length; i++) {

@@ -29,7 +29,10 @@ public final class Soak {
     }
 
     static SoakResult run(SoakPlan plan, Log log, long progressEveryNanos) {
-        SoakEngine engine = NioEngine.supports(plan.targets()) ? new NioEngine() : new HttpClientEngine();
+        return run(plan, log, progressEveryNanos, NioEngine.supports(plan.targets()) ? new NioEngine() : new HttpClientEngine());
+    }
+
+    static SoakResult run(SoakPlan plan, Log log, long progressEveryNanos, SoakEngine engine) {
         SoakRecorder rec = new SoakRecorder(plan.targets().size());
         long cpu0 = processCpuNanos();
         long[] nextTick = {0};
