@@ -54,7 +54,7 @@ public final class Report {
             default -> "❌";
         };
         b.append("### ").append(icon).append(" smoke-test ").append(verdict).append(": ").append(Summary.inline(url)).append("\n\n");
-        b.append(Summary.inline(headline).replace("<", "&lt;")).append("\n\n");
+        b.append(escape(Summary.inline(headline))).append("\n\n");
 
         if (!gates.isEmpty()) {
             List<List<String>> rows = new ArrayList<>();
@@ -155,6 +155,21 @@ public final class Report {
 
     private static String details(String title, String body) {
         return "<details><summary>" + Summary.html(title) + "</summary>\n\n" + body + (body.endsWith("\n") ? "" : "\n") + "\n</details>\n\n";
+    }
+
+    /** Text that may quote a response, made inert: no HTML, links, images or emphasis. */
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '[', ']', '(', ')', '!', '*', '_', '`', '\\', '#', '|', '~' -> b.append('\\').append(c);
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private static String fenced(String text) {

@@ -36,9 +36,9 @@ public final class SoakBench {
                 jdk ? new HttpClientEngine() : new NioEngine());
         System.out.println(String.format(Locale.ROOT,
                 "engine=%s target=%.0f achieved=%.0f lag_p99_ms=%.2f lag_max_ms=%.2f p50_ms=%.3f p99_ms=%.3f max_ms=%.1f"
-                        + " u_p50_ms=%.3f u_p99_ms=%.3f requests=%d errors=%d missed=%d cpu_ms_per_1000=%.1f saturated=%s",
+                        + " u_p50_ms=%.3f u_p99_ms=%.3f requests=%d sent=%d errors=%d missed=%d cpu_ms_per_1000=%.1f saturated=%s",
                 r.engine(), r.targetRps(), r.achievedRps(), r.lagP99Ms(), r.lagMaxMs(), r.overall().p(50), r.overall().p(99),
-                r.overall().max(), r.overall().uncorrectedP(50), r.overall().uncorrectedP(99), r.overall().count(),
+                r.overall().max(), r.overall().uncorrectedP(50), r.overall().uncorrectedP(99), r.overall().count(), r.measuredSent() + r.warmupSent(),
                 r.overall().errors(), r.missed(), r.cpuMillisPer1000(), r.saturated()));
     }
 }
