@@ -126,6 +126,53 @@ class SoakTest {
     }
 
     @Test
+    void aKeepAliveConnectionTheServerClosedIsRetriedOnceNotCountedAsAnError() throws Exception {
+        // a server whose idle timeout races our reuse: it answers the first request of each connection, then
+        // reads the second and closes without a byte (no Connection: close)
+        ServerSocket ss = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+        AtomicInteger connections = new AtomicInteger();
+        Thread acceptor = Thread.ofVirtual().start(() -> {
+            while (!ss.isClosed()) {
+                try {
+                    java.net.Socket sock = ss.accept();
+                    connections.incrementAndGet();
+                    Thread.ofVirtual().start(() -> {
+                        try (sock) {
+                            var in = sock.getInputStream();
+                            readHead(in);
+                            sock.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                            readHead(in);
+                        } catch (IOException ignored) {
+                            // the client went away
+                        }
+                    });
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        try {
+            URI u = URI.create("http://127.0.0.1:" + ss.getLocalPort() + "/");
+            SoakResult r = Soak.run(plan(100, 1000, 1, Duration.ofSeconds(2), u), log, 5_000_000_000L);
+            assertThat(r.overall().errors()).as(r.errorReasons().toString()).isZero();
+            assertThat(r.overall().count() + r.missed()).isEqualTo(100);
+            assertThat(connections.get()).as("a fresh connection for each retried request").isGreaterThan(50);
+        } finally {
+            ss.close();
+            acceptor.join(1000);
+        }
+    }
+
+    private static void readHead(java.io.InputStream in) throws IOException {
+        int state = 0;
+        while (state < 4) {
+            int b = in.read();
+            if (b < 0) throw new IOException("closed");
+            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+        }
+    }
+
+    @Test
     void targetsOnSeveralOriginsUseJavaNetHttp() throws Exception {
         URI u = start();
         URI other = URI.create(u.toString().replace("127.0.0.1", "localhost"));
