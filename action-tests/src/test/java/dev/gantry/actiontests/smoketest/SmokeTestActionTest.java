@@ -200,6 +200,26 @@ class SmokeTestActionTest {
     }
 
     @Test
+    void anInjectedDelayFailsADurationAssertionAndAPerCheckGate() {
+        app.inject(LoopbackServer.Fault.delay(LoopbackServer.matching("GET", "/api/health"), 1, Duration.ofMillis(400)));
+        ActionResult r = run("""
+                checks:
+                  - name: health
+                    request: { path: /api/health }
+                    expect: { status: 200, duration: "<300ms" }
+                  - name: ping
+                    request: { path: /api/ping }
+                """).with("wait-timeout", "0").with("slo", "health: max<300\nping: max<60000").run();
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        String error = r.errors().get(0).data();
+        assertThat(error).matches("GET /api/health → 200: duration: expected < 300 ms, took \\d+ ms");
+        assertThat(Long.parseLong(error.replaceAll(".*took (\\d+) ms", "$1"))).isGreaterThanOrEqualTo(400);
+        assertThat(r.log()).containsPattern("✗ health: 'max<300' max=\\d{3,}\\.\\d\\dms  \\[checks, 1 samples]")
+                .contains("- ping  GET /api/ping: skipped ('health' failed)");
+    }
+
+    @Test
     void errorRateGateFailsOnInjected5xxDuringTheSoak() {
         // the first ping (the check) passes; the next 40 (the soak) answer 503
         app.inject(LoopbackServer.Fault.status(r -> r.path().equals("/api/ping") && app.requests("GET", "/api/ping").size() > 1,
