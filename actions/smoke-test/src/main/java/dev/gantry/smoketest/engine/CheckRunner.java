@@ -145,10 +145,11 @@ public final class CheckRunner implements AutoCloseable {
         Duration t = check.request().timeout() != null ? check.request().timeout() : requestTimeout;
         if (timeout != null && timeout.compareTo(t) < 0) t = timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout;
 
+        HttpClient client = client(check.request().followRedirects()); // built before the clock starts
         long start = System.nanoTime();
         Response response;
         try {
-            response = send(req, t, check.request().followRedirects());
+            response = send(client, req, t);
         } catch (TransportException e) {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             CheckOutcome o = new CheckOutcome(check.name(), check.line(), CheckOutcome.Status.FAILED,
@@ -279,14 +280,14 @@ public final class CheckRunner implements AutoCloseable {
 
     private static final Set<String> RESTRICTED = Set.of("host", "connection", "content-length", "expect", "upgrade");
 
-    private Response send(RenderedRequest req, Duration timeout, boolean followRedirects) {
+    private static Response send(HttpClient client, RenderedRequest req, Duration timeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(req.uri()).timeout(timeout)
                 .method(req.method(), req.body() == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(req.body()));
         req.headers().forEach((k, v) -> {
             if (!RESTRICTED.contains(k.toLowerCase(Locale.ROOT))) b.header(k, v);
         });
-        CompletableFuture<HttpResponse<byte[]>> f = client(followRedirects).sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         try {
             HttpResponse<byte[]> r = f.get(timeout.toMillis() + 50, TimeUnit.MILLISECONDS);
             Map<String, List<String>> headers = new LinkedHashMap<>();
