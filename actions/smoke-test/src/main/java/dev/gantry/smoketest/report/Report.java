@@ -107,7 +107,7 @@ public final class Report {
 
         if (soak != null) {
             StringBuilder d = new StringBuilder();
-            d.append(String.format(Locale.ROOT, "- engine: %s; max-in-flight bounded; warm-up requests (not measured): %d%n", soak.engine(), soak.warmupSent()));
+            d.append(String.format(Locale.ROOT, "- engine: %s; warm-up requests (sent, not measured): %d%n", soak.engine(), soak.warmupSent()));
             d.append(String.format(Locale.ROOT, "- measured slots %d, sent %d, never sent %d%n", soak.measuredSlots(), soak.measuredSent(), soak.missed()));
             d.append(String.format(Locale.ROOT, "- schedule lag p99 %.2f ms, max %.2f ms (limit %.1f ms)%n", soak.lagP99Ms(), soak.lagMaxMs(), soak.lagLimitMs()));
             d.append(String.format(Locale.ROOT, "- generator CPU: %.0f ms (%.1f ms per 1,000 requests)%n", soak.cpuMillis(), soak.cpuMillisPer1000()));
