@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.actiontests.github.GitHubSimulator;
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
+import dev.gantry.actiontests.harness.OpenApiContract;
+import dev.gantry.actiontests.harness.Project;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +57,11 @@ class SmokeTestPrCommentTest {
         assertThat(after.get(0).path("body").asText()).contains("smoke-test fail").contains("Why checks failed");
         assertThat(first.leaks(GitHubSimulator.DEFAULT_TOKEN)).isFalse();
         assertThat(second.leaks(GitHubSimulator.DEFAULT_TOKEN)).isFalse();
+        // our requests to GitHub match its published OpenAPI description (skipped without ../shared)
+        java.nio.file.Path spec = Project.sharedFile("specs/github/github.openapi.json");
+        Assumptions.assumeTrue(java.nio.file.Files.exists(spec), "contract spec not found: " + spec);
+        OpenApiContract contract = OpenApiContract.require("github/github.openapi.json");
+        for (var q : github.requests()) assertThat(contract.checkRequest(q)).as(q.method() + " " + q.path()).isEmpty();
     }
 
     @Test
