@@ -370,6 +370,44 @@ class SmokeTestActionTest {
     }
 
     @Test
+    void aSoakTargetNeedingAValueNoCheckCapturedIsBadInputAfterCleanupRan() {
+        ActionResult r = run("""
+                checks:
+                  - name: login
+                    request: { method: POST, path: /api/login, json: { password: "{{secrets.PASSWORD}}" } }
+                    capture: { token: { jsonpath: "$.token", secret: true } }
+                  - name: create
+                    request: { method: POST, path: /api/items, headers: { Authorization: "Bearer {{token}}" }, json: { name: x } }
+                    capture: { id: "$.id" }
+                  - name: read
+                    request: { path: "/api/items/{{id}}?v={{version}}", headers: { Authorization: "Bearer {{token}}" } }
+                    expect: { status: [200, 404] }
+                  - name: delete
+                    always: true
+                    request: { method: DELETE, path: "/api/items/{{id}}", headers: { Authorization: "Bearer {{token}}" } }
+                soak:
+                  targets: [read]
+                """).with("secrets", "PASSWORD=" + DemoApp.PASSWORD).with("soak-rate", "10").with("soak-duration", "1s")
+                .with("variables", "version=1").run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+
+        ActionResult broken = run("""
+                checks:
+                  - name: ping
+                    request: { path: "/api/ping" }
+                  - name: cleanup
+                    always: true
+                    request: { path: "/api/ping?after={{later}}" }
+                    capture: { later: "$.x" }
+                soak:
+                  targets: [cleanup]
+                """).with("wait-timeout", "0").with("soak-rate", "10").with("soak-duration", "1s").run();
+        assertThat(broken.exitCode()).isEqualTo(2);
+        assertThat(broken.errors()).last().satisfies(e -> assertThat(e.data())
+                .startsWith("Input 'checks' asks for a soak, but a soak target cannot be built: {{later}} is not defined"));
+    }
+
+    @Test
     void inlineChecksAndFailOnFunctionalTurnAnSloMissIntoAWarning() {
         ActionResult r = ActionRun.of("smoke-test").with("url", app.baseUrl().toString())
                 .with("checks", "- name: ping\n  request: { path: /api/ping }\n").with("slo", "max<0")
