@@ -592,7 +592,13 @@ public final class GitHubSimulator extends LoopbackServer {
         IssueState i = issues.get(Integer.parseInt(m.group(3)));
         if (i == null) return notFoundError();
         RecordedRequest req = call.req();
-        Instant since = req.param("since") == null ? null : Instant.parse(req.param("since"));
+        Instant since;
+        try {
+            since = req.param("since") == null ? null : Instant.parse(req.param("since"));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Reply.json(422, GitHubJson.validationFailed(DOCS + "/issues/comments#list-issue-comments",
+                    "IssueComment", "since", "invalid", "since must be an ISO 8601 timestamp"));
+        }
         List<CommentState> match = new ArrayList<>();
         for (CommentState c : comments) {
             if (c.issue == i.number && (since == null || !c.updatedAt.isBefore(since))) match.add(c);

@@ -58,7 +58,7 @@ final class RestGitHubReporter implements GitHubReporter {
     private final String repo;
     private final GitHubReporters.Settings settings;
     private final Log log;
-    private final Set<Permission> denied = EnumSet.noneOf(Permission.class);
+    private final Set<Permission> denied = java.util.Collections.synchronizedSet(EnumSet.noneOf(Permission.class));
 
     RestGitHubReporter(GitHubApi api, String owner, String repo, GitHubReporters.Settings settings, Log log) {
         this.api = api;
