@@ -48,7 +48,7 @@ final class Report {
         if (error != null) return "❌ The " + op + where + " failed: " + Summary.html(error);
         if (dryRun) {
             return "🔎 Dry run: would " + switch (plan.operation()) {
-                case ROLLBACK -> "roll back" + where + " from " + code(plan.from()) + " to " + code(plan.to());
+                case ROLLBACK -> "roll back" + (environment == null ? "" : " " + environment) + " from " + code(plan.from()) + " to " + code(plan.to());
                 case REVERT -> "revert the pinned rollback" + where + " (" + code(plan.from()) + ")";
                 case UNDO -> "undo the rollback" + where + ": promote " + code(plan.to()) + " again";
                 case COMMIT -> "commit the pinned rollback" + where + " to " + code(plan.to());
@@ -64,7 +64,7 @@ final class Report {
         String moved = switch (plan.operation()) {
             case REVERT -> "Reverted the rollback" + where + ": " + code(plan.from()) + " → " + code(restored());
             case UNDO -> "Undid the rollback" + where + ": " + code(plan.from()) + " → " + code(plan.to());
-            default -> "Rolled back" + where + ": " + code(plan.from()) + " → " + code(plan.to());
+            default -> "Rolled back" + (environment == null ? "" : " " + environment) + ": " + code(plan.from()) + " → " + code(plan.to());
         };
         if (verification == null) return "✅ " + moved + " (not verified: no verify-url).";
         return verification.passed() ? "✅ " + moved + "; verification passed."
@@ -112,8 +112,7 @@ final class Report {
 
     /** The step summary. */
     void write(Summary summary) {
-        summary.heading("Rollback" + (environment == null ? "" : " of " + environment), 2);
-        summary.paragraph(Summary.inline(verdict()));
+        summary.paragraph("**" + Summary.inline(verdict()) + "**");
         summary.table(List.of("", ""), rows());
         if (!conditions.isEmpty()) {
             summary.heading("Validation conditions", 3);

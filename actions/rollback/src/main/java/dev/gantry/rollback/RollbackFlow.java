@@ -107,7 +107,7 @@ final class RollbackFlow {
             log.info("Done: " + ex.detail() + " (" + human(ex.elapsed()) + ")");
             verify(plan);
         } else {
-            log.error("The " + plan.operation().word + " did not complete: " + ex.detail());
+            log.info("The " + plan.operation().word + " did not complete: " + ex.detail());
         }
         boolean verified = report.verification == null || report.verification.passed();
         try {

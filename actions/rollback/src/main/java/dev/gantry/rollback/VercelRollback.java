@@ -1,9 +1,9 @@
 package dev.gantry.rollback;
 
-import dev.gantry.common.action.ActionException;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Log;
 import dev.gantry.common.http.HttpApi;
+import dev.gantry.common.http.Poller;
 import dev.gantry.common.http.ProviderException;
 import dev.gantry.common.http.RetryPolicy;
 import dev.gantry.common.vercel.Deployment;
@@ -31,12 +31,14 @@ final class VercelRollback implements RollbackProvider {
     private final VercelClient client;
     private final String projectRef;
     private final Clock clock = Clock.systemUTC();
+    private final TimeScale time;
     private Project project;
 
     VercelRollback(Log log, Settings s, URI apiUrl, String token, String teamId, String projectId, TimeScale time) {
         this.log = log;
         this.s = s;
         this.projectRef = projectId;
+        this.time = time;
         Duration retryDeadline = s.timeout().compareTo(Duration.ofMinutes(3)) < 0 ? s.timeout() : Duration.ofMinutes(3);
         HttpApi http = HttpApi.builder(VercelClient.PROVIDER).baseUrl(apiUrl).token(token).log(log)
                 .requestIdHeader("x-vercel-id")
@@ -188,6 +190,17 @@ final class VercelRollback implements RollbackProvider {
         return " (" + (d.errorCode() == null ? "" : d.errorCode() + ": ") + (d.errorMessage() == null ? "" : d.errorMessage()) + ")";
     }
 
+    /**
+     * Whether {@code r} is the job this run requested: same type and target, and not the job that was there before
+     * (compared by its own {@code requestedAt}, so the provider's clock never meets ours).
+     */
+    static boolean isOurs(Project.AliasRequest r, String type, String to, Project.AliasRequest prior) {
+        if (r == null || !type.equals(r.type()) || !to.equals(r.toDeploymentId())) return false;
+        return prior == null || !java.util.Objects.equals(prior.requestedAt(), r.requestedAt())
+                || !java.util.Objects.equals(prior.toDeploymentId(), r.toDeploymentId())
+                || !java.util.Objects.equals(prior.type(), r.type());
+    }
+
     static String describe(Deployment d) {
         return d.id() + " (" + d.readyState() + (d.url() == null ? "" : ", " + d.url())
                 + (d.createdAt() == null ? "" : ", created " + Instant.ofEpochMilli(d.createdAt())) + ")";
@@ -214,15 +227,22 @@ final class VercelRollback implements RollbackProvider {
         } else {
             throw new IllegalStateException("nothing to execute for " + plan.operation());
         }
+        Project.AliasRequest prior = project.lastAliasRequest();
+        String type = job.type();
         Project.AliasRequest req;
         try {
-            req = client.waitForJob(job, s.timeout());
-        } catch (ActionException e) {
-            if (!"timeout".equals(e.result())) throw e;
+            req = Poller.waitingFor("the " + type + " job of project " + project.name()).timeout(s.timeout())
+                    .interval(Duration.ofMillis(250), Duration.ofSeconds(2), 1.5).log(log).clock(clock, time.sleeper())
+                    .build().until(() -> client.api().getProject(project.id(), client.teamId(), true).lastAliasRequest(),
+                            r -> isOurs(r, type, plan.to(), prior) && r.finished(),
+                            r -> type + " to " + plan.to() + ": " + (isOurs(r, type, plan.to(), prior) ? r.jobStatus()
+                                    : job.queued() ? "queued" : "not started"));
+        } catch (Poller.PollTimeoutException e) {
             Duration took = Duration.between(start, clock.instant());
-            return new Execution(Status.TIMED_OUT, null, null, "the " + job.type() + " job did not finish within the "
-                    + "timeout of " + RollbackFlow.human(s.timeout()) + "; it may still finish on Vercel", took,
-                    List.of(job.type() + " job requested, not finished after " + RollbackFlow.human(took)), List.of());
+            return new Execution(Status.TIMED_OUT, null, null, "the " + type + " job did not finish within the "
+                    + "timeout of " + RollbackFlow.human(s.timeout()) + " (last state: " + e.lastState() + "); it may "
+                    + "still finish on Vercel", took,
+                    List.of(type + " job requested, not finished after " + RollbackFlow.human(took)), List.of());
         }
         Duration took = Duration.between(start, clock.instant());
         List<String> timeline = List.of(job.type() + " job " + req.jobStatus() + " after " + RollbackFlow.human(took));
