@@ -271,7 +271,9 @@ final class DigitalOceanRollback implements RollbackProvider {
         if (o.timeout() != null) {
             return new Execution(Status.TIMED_OUT, d.id(), restored, "deployment " + d.id() + " did not finish within the "
                     + "timeout of " + RollbackFlow.human(s.timeout()) + " (last phase " + o.phase() + "); it goes on on "
-                    + "App Platform", o.elapsed(), timeline, List.of());
+                    + "App Platform", o.elapsed(), timeline, restored != null ? List.of()
+                    : List.of("Deployment " + d.id() + " goes on on App Platform and the app is pinned to it; once it is "
+                    + "live, commit it (commit: true) or undo it (revert: true)."));
         }
         List<String> notes = new ArrayList<>();
         if (restored == null) {
