@@ -3,6 +3,8 @@ package dev.gantry.actiontests.rollback;
 import dev.gantry.actiontests.github.GitHubSimulator;
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
+import dev.gantry.actiontests.harness.OpenApiContract;
+import dev.gantry.actiontests.harness.Project;
 import dev.gantry.actiontests.vercel.SimClock;
 import dev.gantry.actiontests.vercel.VercelSimulator;
 import dev.gantry.common.testing.LoopbackServer;
@@ -11,8 +13,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,11 +40,37 @@ class VercelRollbackTest {
         app = new Support.App();
     }
 
+    /**
+     * Known gaps between Vercel's published OpenAPI description and the real API (research §2.10): the rollback
+     * endpoint is not in it, {@code rollbackInfo} is not declared, promote is sent with {@code {}} as the CLI does,
+     * and injected 429/5xx are documented elsewhere.
+     */
+    static final List<Pattern> DOCUMENTED_GAPS = List.of(
+            Pattern.compile("GET /v9/projects/[^:]+: query parameter 'rollbackInfo' is not declared"),
+            Pattern.compile("POST /v1/projects/[^/]+/rollback/[^:]+: no such operation.*"),
+            Pattern.compile("POST /v1/projects/[^/]+/rollback/[^ ]+ → \\d+: no such operation.*"),
+            Pattern.compile(".* → (429|5\\d\\d): status not declared.*"),
+            // the client sends promote with body {} as the CLI does (research §2.10); the description declares none
+            Pattern.compile("POST /v10/projects/[^/]+/promote/[^:]+: sends a body, but the operation declares none"),
+            Pattern.compile("GET /v13/deployments/[^ ]+ → 200: \\$: must be valid to one and only one schema, but 2 are valid with indexes '0, 1'"));
+
     @AfterEach
-    void stop() {
-        sim.close();
-        gh.close();
-        app.close();
+    void contractAndStop() {
+        try {
+            Path spec = Project.sharedFile("specs/vercel/vercel.openapi.json");
+            if (Files.exists(spec)) {
+                // what the action sent and got (the test's own setup calls are not the client's)
+                List<LoopbackServer.Exchange> ours = sim.exchanges().stream()
+                        .filter(e -> !e.request().path().equals("/v13/deployments")).toList();
+                List<String> problems = OpenApiContract.require("vercel/vercel.openapi.json").checkExchanges(ours).stream()
+                        .filter(p -> DOCUMENTED_GAPS.stream().noneMatch(g -> g.matcher(p).matches())).toList();
+                assertThat(problems).as("requests and answers vs vercel.openapi.json").isEmpty();
+            }
+        } finally {
+            sim.close();
+            gh.close();
+            app.close();
+        }
     }
 
     ActionRun rollback() {
