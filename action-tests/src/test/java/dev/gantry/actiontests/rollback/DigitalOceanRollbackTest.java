@@ -239,6 +239,25 @@ class DigitalOceanRollbackTest {
     }
 
     @Test
+    void aRollbackDeploymentThatFailsFailsTheActionWithItsLogsInTheIncident() {
+        String[] h = history(SPEC);
+        sim.failNextDeploy("api", "container exited with code 137", List.of("Killed: out of memory ::warning::not a command"));
+        ActionResult r = rollback().with("commit", "true").run();
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.output("result")).isEqualTo("failure");
+        assertThat(r.errors()).anySatisfy(e -> assertThat(e.data()).contains("The rollback of app shop-api")
+                .contains("ended in ERROR").contains("container exited with code 137"));
+        assertThat(activeId()).as("the bad deployment still serves").isEqualTo(h[2]);
+        assertThat(sim.requests("POST", "/v2/apps/.*/rollback/commit")).as("a failed rollback is not committed").isEmpty();
+        // the provider's log line is printed as untrusted text: it registers no annotation
+        assertThat(r.warnings()).noneSatisfy(w -> assertThat(w.data()).contains("not a command"));
+        assertThat(gh.issues()).singleElement().satisfies(i -> assertThat(i.path("body").asText())
+                .contains("Logs of the failed deployment").contains("Killed: out of memory").contains("revert: true"));
+        assertThat(r.summary()).contains("Logs of the failed deployment");
+    }
+
+    @Test
     void commitTrueCommitsAfterThePassedVerification() {
         history(IMAGE_SPEC);
         ActionResult r = rollback().with("commit", "true").with("verify-url", app.baseUrl().toString())

@@ -169,10 +169,15 @@ class VercelRollbackTest {
     @Test
     void anExplicitTargetIsRestored() {
         String[] p = seed(180, 120, 60);
-        ActionResult r = rollback().with("target", p[0]).run();
+        // as a workflow_dispatch with environment, target and reason inputs passes them on
+        ActionResult r = rollback().event("workflow_dispatch", "{\"inputs\": {\"environment\": \"production\", "
+                        + "\"target\": \"" + p[0] + "\", \"reason\": \"bad release\"}}")
+                .with("environment", "production").with("target", p[0]).with("reason", "bad release").run();
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.output("rolled-back-to")).isEqualTo(p[0]);
+        assertThat(r.summary()).contains("| Triggered by | octocat (workflow_dispatch, workflow release) |")
+                .contains("| Reason | bad release |");
         assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(p[0]);
         assertThat(sim.requests("GET", "/v6/deployments")).as("no search for an explicit target").isEmpty();
         assertThat(r.summary()).contains("target given");

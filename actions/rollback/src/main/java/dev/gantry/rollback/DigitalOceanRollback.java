@@ -280,8 +280,15 @@ final class DigitalOceanRollback implements RollbackProvider {
             notes.add("The app is pinned to the failed rollback deployment; the deployment that served before is "
                     + "still live. Run this action with revert: true to unpin the app.");
         }
+        StringBuilder logs = new StringBuilder();
+        for (DeploymentWatcher.ComponentLog l : o.logs()) {
+            if (l.logs().isEmpty()) continue;
+            logs.append("== ").append(l.type().toLowerCase()).append(" logs")
+                    .append(l.component() == null ? "" : " of " + l.component()).append(" (last 40 lines) ==\n")
+                    .append(l.logs().tail(40)).append('\n');
+        }
         return new Execution(Status.FAILED, d.id(), restored, "deployment " + d.id() + " ended in " + o.phase() + ": "
-                + o.failureReason(), o.elapsed(), timeline, notes);
+                + o.failureReason(), o.elapsed(), timeline, notes, logs.toString());
     }
 
     // ---- finish -----------------------------------------------------------------------------------------------------

@@ -130,7 +130,20 @@ final class Report {
         if (verification != null && !verification.outcomes().isEmpty()) {
             summary.details("Verification checks", checksTable());
         }
+        if (execution != null && !execution.logs().isBlank()) {
+            summary.details("Logs of the failed deployment", fenced(execution.logs()));
+        }
     }
+
+    /** Provider text in a fence longer than any backtick run inside it, cut to {@link #MAX_LOGS} characters. */
+    static String fenced(String text) {
+        String t = text.length() > MAX_LOGS ? "…" + text.substring(text.length() - MAX_LOGS) : text;
+        String fence = "```";
+        while (t.contains(fence)) fence += "`";
+        return fence + "text\n" + t + (t.endsWith("\n") ? "" : "\n") + fence + "\n";
+    }
+
+    static final int MAX_LOGS = 16_000;
 
     private String checksTable() {
         StringBuilder b = new StringBuilder("| check | request | result |\n| --- | --- | --- |\n");
@@ -161,6 +174,10 @@ final class Report {
         for (String n : notes) b.append("- ").append(Summary.inline(n)).append('\n');
         if (verification != null && !verification.outcomes().isEmpty()) {
             b.append("\n<details><summary>Verification checks</summary>\n\n").append(checksTable()).append("\n</details>\n");
+        }
+        if (execution != null && !execution.logs().isBlank()) {
+            b.append("\n<details><summary>Logs of the failed deployment</summary>\n\n").append(fenced(execution.logs()))
+                    .append("\n</details>\n");
         }
         return b.toString();
     }

@@ -91,13 +91,20 @@ interface RollbackProvider {
     /**
      * {@code deploymentId}: a deployment the provider created for it (DigitalOcean), or null. {@code restored}: the
      * deployment serving afterwards when it is known only now (a revert), else null. {@code detail}: one line, the
-     * reason on failure. {@code timeline}: phase lines for the summary.
+     * reason on failure. {@code timeline}: phase lines for the summary. {@code logs}: the failing components' log
+     * tails (provider text: only ever shown in a log group as untrusted text or in a code block), or empty.
      */
     record Execution(Status status, String deploymentId, String restored, String detail, Duration elapsed,
-                     List<String> timeline, List<String> notes) {
+                     List<String> timeline, List<String> notes, String logs) {
         public Execution {
             timeline = List.copyOf(timeline);
             notes = List.copyOf(notes);
+            logs = logs == null ? "" : logs;
+        }
+
+        Execution(Status status, String deploymentId, String restored, String detail, Duration elapsed,
+                  List<String> timeline, List<String> notes) {
+            this(status, deploymentId, restored, detail, elapsed, timeline, notes, "");
         }
 
         boolean succeeded() {
