@@ -258,6 +258,22 @@ class DigitalOceanRollbackTest {
     }
 
     @Test
+    void anApiThatKeepsFailingIsAProviderErrorAndAnIncident() {
+        history(SPEC);
+        int before = sim.deploymentsCreated();
+        sim.serverErrors("POST", "/v2/apps/.*/rollback/validate", 50, 503);
+        ActionResult r = rollback().run();
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+        assertThat(r.output("result")).isEqualTo("error");
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("DigitalOcean API error: HTTP 503"));
+        assertThat(sim.requests("POST", "/v2/apps/.*/rollback")).isEmpty();
+        assertThat(sim.deploymentsCreated()).isEqualTo(before);
+        assertThat(gh.issues()).singleElement().satisfies(i -> assertThat(i.path("body").asText()).contains("HTTP 503"));
+        assertThat(r.summary()).startsWith("**❌ The rollback of shop-api failed: DigitalOcean API error: HTTP 503");
+    }
+
+    @Test
     void commitTrueCommitsAfterThePassedVerification() {
         history(IMAGE_SPEC);
         ActionResult r = rollback().with("commit", "true").with("verify-url", app.baseUrl().toString())

@@ -61,6 +61,16 @@ final class RollbackFlow {
         } catch (Rejected r) {
             rejected(r);
             return;
+        } catch (ActionException e) {
+            // bad input (including a rejected token) is reported as it is; a provider failure is an incident
+            report.error = e.getMessage();
+            finishReport();
+            if (e.exitCode() == ExitCode.PROVIDER_ERROR && !s.dryRun()) {
+                reportToGitHub(null, null);
+            } else {
+                report.write(ctx.summary());
+            }
+            throw e;
         } finally {
             report.environment = environment();
         }
