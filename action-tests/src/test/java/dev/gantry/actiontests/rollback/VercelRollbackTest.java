@@ -288,8 +288,9 @@ class VercelRollbackTest {
         assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).as("the rollback itself happened").isEqualTo(p[0]);
         assertThat(r.errors()).anySatisfy(e -> assertThat(e.data()).contains("is done, but its verification failed")
                 .contains("did not become healthy"));
+        assertThat(app.requests("GET", "/health")).as("the wait retried").hasSizeGreaterThan(1);
         assertThat(gh.issues()).singleElement().satisfies(i -> assertThat(i.path("body").asText())
-                .contains("but the verification failed").contains("503"));
+                .contains("but the verification failed").contains("did not become healthy within 300ms"));
     }
 
     @Test
