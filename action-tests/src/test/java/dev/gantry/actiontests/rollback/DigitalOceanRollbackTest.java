@@ -219,6 +219,9 @@ class DigitalOceanRollbackTest {
         assertThat(r.output("result")).isEqualTo("no-candidate");
         assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data())
                 .contains("No earlier deployment of app shop-api was live").contains("target input"));
+        // the failed newest deploy never went live: the log says that nothing may need rolling back
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w.data()).contains("never went live")
+                .contains("nothing needs rolling back"));
         assertThat(sim.requests("POST", "/v2/apps/.*/rollback.*")).isEmpty();
         assertThat(gh.issues()).isEmpty();
     }

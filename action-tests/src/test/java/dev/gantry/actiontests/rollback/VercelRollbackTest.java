@@ -222,6 +222,8 @@ class VercelRollbackTest {
         assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data())
                 .contains("rollback job to " + p[0] + " failed").contains("production still points at " + p[1]));
         assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(p[1]);
+        assertThat(r.leaks(VercelSimulator.TOKEN)).isFalse();
+        assertThat(r.leaks(GitHubSimulator.DEFAULT_TOKEN)).isFalse();
         assertThat(gh.issues()).singleElement().satisfies(i -> {
             assertThat(i.path("title").asText()).isEqualTo("Incident: rollback of production failed");
             assertThat(i.path("body").asText()).contains("failed").contains(p[0]);

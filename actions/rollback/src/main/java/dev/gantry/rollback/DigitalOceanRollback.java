@@ -178,12 +178,21 @@ final class DigitalOceanRollback implements RollbackProvider {
      */
     Deployment candidate(List<Deployment> history, Deployment active) {
         boolean older = history.stream().noneMatch(d -> d.id().equals(active.id()));
+        List<String> newer = new ArrayList<>();
         for (Deployment d : history) {
             if (d.id().equals(active.id())) {
                 older = true;
+                if (!newer.isEmpty()) {
+                    log.warning("Newer deployments than the active one never went live (" + String.join(", ", newer)
+                            + "): this rolls back the active deployment " + active.id() + ", which is what serves. If "
+                            + "only the newest deploy was bad, nothing needs rolling back.");
+                }
                 continue;
             }
-            if (!older) continue;
+            if (!older) {
+                newer.add(d.id() + " " + d.phaseOrUnknown());
+                continue;
+            }
             if (active.createdAt() != null && d.createdAt() != null && d.createdAt().compareTo(active.createdAt()) > 0) {
                 continue;
             }
