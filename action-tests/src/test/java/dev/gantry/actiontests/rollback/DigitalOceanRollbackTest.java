@@ -206,6 +206,8 @@ class DigitalOceanRollbackTest {
             assertThat(i.path("body").asText()).contains("app_pinned").contains("p95 latency over 2s");
         });
         assertThat(r.output("incident-url")).isEqualTo(gh.issues().get(0).path("html_url").asText());
+        assertThat(r.summary()).startsWith("**❌ No rollback of shop-api: App Platform refuses")
+                .contains("| Serving (unchanged) | " + activeId() + " |").contains("| error | app_pinned |");
     }
 
     @Test

@@ -29,6 +29,8 @@ final class Report {
     Plan plan;
     List<Condition> conditions = List.of();
     String rejected;
+    /** The deployment serving when the move was refused (no plan then). */
+    String servingWhenRejected;
     Execution execution;
     String error;
     Verification.Result verification;
@@ -89,6 +91,7 @@ final class Report {
                 rows.add(List.of("To (restored)", plan.to() == null ? nz(restored()) : plan.toDescription()));
             }
         }
+        if (plan == null && servingWhenRejected != null) rows.add(List.of("Serving (unchanged)", servingWhenRejected));
         if (execution != null && execution.deploymentId() != null) {
             rows.add(List.of("New deployment", execution.deploymentId()));
         }

@@ -142,6 +142,7 @@ final class RollbackFlow {
     private void rejected(Rejected r) {
         report.rejected = r.getMessage();
         report.conditions = r.conditions;
+        report.servingWhenRejected = r.from;
         setOutput("rolled-back-from", r.from);
         for (Condition c : r.conditions) {
             if (c.error()) log.info("Validation: " + c.describe());
