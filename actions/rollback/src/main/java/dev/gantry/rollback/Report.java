@@ -86,9 +86,12 @@ final class Report {
         if (plan != null) {
             rows.add(List.of("Operation", plan.operation().word + (plan.operation() == Operation.ROLLBACK
                     ? (plan.automatic() ? " (target found automatically)" : " (target given)") : "")));
-            if (plan.from() != null) rows.add(List.of("From (bad)", plan.fromDescription() == null ? plan.from() : plan.fromDescription()));
+            boolean back = plan.operation() == Operation.ROLLBACK;
+            if (plan.from() != null) {
+                rows.add(List.of(back ? "From (bad)" : "From", plan.fromDescription() == null ? plan.from() : plan.fromDescription()));
+            }
             if (plan.to() != null || restored() != null) {
-                rows.add(List.of("To (restored)", plan.to() == null ? nz(restored()) : plan.toDescription()));
+                rows.add(List.of(back ? "To (restored)" : "To", plan.to() == null ? nz(restored()) : plan.toDescription()));
             }
         }
         if (plan == null && servingWhenRejected != null) rows.add(List.of("Serving (unchanged)", servingWhenRejected));
