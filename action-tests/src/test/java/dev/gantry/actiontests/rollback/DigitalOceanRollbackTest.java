@@ -382,4 +382,24 @@ class DigitalOceanRollbackTest {
         assertThat(sim.requests("POST", "/v2/apps/.*/rollback.*")).isEmpty();
         assertThat(gh.issues()).isEmpty();
     }
+
+    @Test
+    void inputMistakesAreNamedBeforeAnyCall() {
+        ActionResult both = rollback().with("app-id", "6a57532a-5400-4dc0-9c93-3f6996318c65").run();
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("Input 'app-id'")
+                .contains("set one of them"));
+        ActionResult undo = rollback().with("undo", "true").run();
+        assertThat(undo.exitCode()).isEqualTo(2);
+        assertThat(undo.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("Input 'undo'")
+                .contains("revert: true"));
+        ActionResult noToken = rollback().with("token", "").run();
+        assertThat(noToken.exitCode()).isEqualTo(2);
+        assertThat(noToken.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("token"));
+        ActionResult plainHttp = rollback().with("api-url", "http://api.example.com").run();
+        assertThat(plainHttp.exitCode()).isEqualTo(2);
+        assertThat(plainHttp.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("api-url"));
+        assertThat(sim.requests()).isEmpty();
+        assertThat(gh.requests()).isEmpty();
+    }
 }
