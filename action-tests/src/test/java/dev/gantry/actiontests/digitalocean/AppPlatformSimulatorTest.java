@@ -172,6 +172,9 @@ class AppPlatformSimulatorTest {
         assertThat(after.pinnedDeployment()).isNull();
         assertThat(after.spec().image("api").path("tag").asText()).isEqualTo("v1");
 
+        sim.rollbackRevisionLimit(1);
+        assertThat(platform.validateRollback(appId, v1, true).error().code()).isEqualTo("exceeded_revision_limit");
+        sim.rollbackRevisionLimit(10);
         Deployment unpinned = platform.rollback(appId, v2, true);
         assertThat(platform.getApp(appId).pinnedDeployment()).isNull();
         assertThat(watcher.watch(appId, unpinned.id()).succeeded()).isTrue();

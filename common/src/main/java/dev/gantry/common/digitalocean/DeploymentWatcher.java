@@ -35,7 +35,6 @@ public final class DeploymentWatcher {
     private final Duration maxInterval;
     private final LogPolicy buildLogs;
     private final LogPolicy deployLogs;
-    private final int tailLines;
 
     /** When to print a stage's logs into the job log. Failing components' logs are always fetched for the report. */
     public enum LogPolicy {
@@ -56,7 +55,6 @@ public final class DeploymentWatcher {
         this.maxInterval = b.maxInterval;
         this.buildLogs = b.buildLogs;
         this.deployLogs = b.deployLogs;
-        this.tailLines = b.tailLines;
     }
 
     public static Builder builder(AppPlatform platform, Log log) {
@@ -259,7 +257,6 @@ public final class DeploymentWatcher {
         private Duration maxInterval = Duration.ofSeconds(15);
         private LogPolicy buildLogs = LogPolicy.ON_FAILURE;
         private LogPolicy deployLogs = LogPolicy.ON_FAILURE;
-        private int tailLines = 40;
 
         private Builder(AppPlatform platform, Log log) {
             this.platform = platform;
@@ -293,17 +290,8 @@ public final class DeploymentWatcher {
             return this;
         }
 
-        public Builder tailLines(int n) {
-            this.tailLines = n;
-            return this;
-        }
-
         public DeploymentWatcher build() {
             return new DeploymentWatcher(this);
         }
-    }
-
-    public int tailLines() {
-        return tailLines;
     }
 }
