@@ -203,6 +203,9 @@ class VercelDeployE2ETest {
         assertThat(files.get("build.sh").mode() & 0111).isNotZero();
         assertThat(files.get("home.html").mode()).isEqualTo(0120777);
         assertThat(files.get("app.js").sha()).isEqualTo(VercelSimulator.sha1("console.log('shop');\n".getBytes()));
+        try (var left = Files.list(run.runDir().resolve("runner_temp"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("the archive is removed").noneMatch(n -> n.startsWith("vercel-archive-"));
+        }
     }
 
     @Test
@@ -286,6 +289,38 @@ class VercelDeployE2ETest {
         assertThat(r.summary()).contains("3 retries");
         assertThat(sim.deploymentIds()).hasSize(1);
         assertContract(sim);
+    }
+
+    @Test
+    void aCreateWhoseAnswerIsLostIsFoundAgainNotRepeated() {
+        sim.loseNextCreateAnswers(1);
+        ActionRun run = deploy();
+        Fixtures.site(run.workspace());
+        ActionResult r = run.run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(sim.deploymentIds()).as("one deployment, not two").hasSize(1);
+        assertThat(r.output("deployment-id")).isEqualTo(sim.deploymentIds().get(0));
+        assertThat(r.log()).contains("exists: using it");
+        assertThat(sim.requests("GET", "/v6/deployments")).isNotEmpty();
+    }
+
+    @Test
+    void envBuildEnvForceAndACustomEnvironmentReachTheApiMasked() {
+        ActionRun run = deploy().with("env", "API_KEY=runtime-secret-1234\nMODE=x=y")
+                .with("build-env", "NPM_TOKEN=build-secret-5678").with("force", "true").with("target", "staging");
+        Fixtures.site(run.workspace());
+        ActionResult r = run.run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        LoopbackServer.RecordedRequest create = sim.requests("POST", "/v13/deployments").get(1);
+        assertThat(create.param("forceNew")).isEqualTo("1");
+        assertThat(create.json().path("env").path("API_KEY").asText()).isEqualTo("runtime-secret-1234");
+        assertThat(create.json().path("env").path("MODE").asText()).isEqualTo("x=y");
+        assertThat(create.json().path("build").path("env").path("NPM_TOKEN").asText()).isEqualTo("build-secret-5678");
+        assertThat(create.json().path("customEnvironmentSlugOrId").asText()).isEqualTo("staging");
+        assertThat(create.json().has("target")).isFalse();
+        assertThat(r.leaks("runtime-secret-1234")).isFalse();
+        assertThat(r.leaks("build-secret-5678")).isFalse();
+        assertThat(r.summary()).contains("staging");
     }
 
     @Test

@@ -54,6 +54,7 @@ final class DeployFlow {
     private final Clock clock;
     private final Log log;
     private final Report report;
+    private volatile Path archiveDir;
 
     DeployFlow(ActionContext ctx, DeployConfig cfg, VercelClient vercel, GitHubReporter github, Clock clock) {
         this.ctx = ctx;
@@ -77,8 +78,11 @@ final class DeployFlow {
                 ctx.setOutput("previous-production-deployment-id", report.previousProduction);
             }
             List<SourceFile> files = collect();
-            FileHasher.Hashed hashed = hash(files);
-            Deployment created = create(project, hashed);
+            // with tgz the archive is what gets uploaded: write it while the files are hashed (for the report)
+            java.util.concurrent.CompletableFuture<List<TgzArchive.Part>> archive = cfg.tgz()
+                    ? java.util.concurrent.CompletableFuture.supplyAsync(() -> archive(files)) : null;
+            FileHasher.Hashed hashed = hash(files, cfg.tgz() ? 1 : FileHasher.defaultThreads());
+            Deployment created = create(project, hashed, archive == null ? null : join(archive));
             report.deployment = created;
             ctx.setOutput("deployment-id", created.id());
             ctx.setOutput("deployment-url", created.httpsUrl());
@@ -92,7 +96,10 @@ final class DeployFlow {
             Duration left = Duration.between(waitStart, deadline);
             DeploymentWaiter.Outcome outcome;
             try {
-                if (left.isNegative() || left.isZero()) throw timeoutBeforeWait();
+                if (left.isNegative() || left.isZero()) {
+                    cancelAfterTimeout(created.id());
+                    throw timeoutBeforeWait();
+                }
                 outcome = log.group("Build log and status of " + created.id(),
                         () -> new DeploymentWaiter(vercel, log, clock, true).await(created.id(), left));
             } catch (DeploymentWaiter.DeploymentFailed f) {
@@ -139,7 +146,19 @@ final class DeployFlow {
             }
             throw e;
         } finally {
+            deleteArchive();
             report.writeSummary(ctx.summary());
+        }
+    }
+
+    private void deleteArchive() {
+        Path dir = archiveDir;
+        if (dir == null || !Files.isDirectory(dir)) return;
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) Files.deleteIfExists(p);
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            log.debug("could not remove " + dir + ": " + e.getMessage());
         }
     }
 
@@ -205,9 +224,26 @@ final class DeployFlow {
         }
     }
 
-    private FileHasher.Hashed hash(List<SourceFile> files) {
+    private List<TgzArchive.Part> archive(List<SourceFile> files) {
+        Path dir = ctx.tempDir().resolve("vercel-archive-" + UUID.randomUUID());
+        archiveDir = dir;
         Instant t = clock.instant();
-        int threads = FileHasher.defaultThreads();
+        List<TgzArchive.Part> parts = TgzArchive.write(files, dir);
+        report.archiveTime = Duration.between(t, clock.instant());
+        return parts;
+    }
+
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
+        }
+    }
+
+    private FileHasher.Hashed hash(List<SourceFile> files, int threads) {
+        Instant t = clock.instant();
         FileHasher.Hashed h = FileHasher.hash(files, threads, null);
         report.hashTime = Duration.between(t, clock.instant());
         report.distinct = h.blobs().size();
@@ -217,7 +253,7 @@ final class DeployFlow {
         return h;
     }
 
-    private Deployment create(Project project, FileHasher.Hashed hashed) {
+    private Deployment create(Project project, FileHasher.Hashed hashed, List<TgzArchive.Part> parts) {
         Map<String, Uploader.Upload> uploadsBySha = new LinkedHashMap<>();
         List<DeploymentFile> files = new ArrayList<>();
         if (inline(hashed)) {
@@ -227,12 +263,9 @@ final class DeployFlow {
             }
         } else if (cfg.tgz()) {
             report.mode = "tgz";
-            Path dir = ctx.tempDir().resolve("vercel-archive-" + UUID.randomUUID());
-            Instant t = clock.instant();
-            List<TgzArchive.Part> parts = TgzArchive.write(hashed.files().stream().map(FileHasher.HashedFile::source).toList(), dir);
             log.info("Archived " + hashed.files().size() + " files into " + parts.size() + " tgz part(s), "
                     + Uploader.human(parts.stream().mapToLong(TgzArchive.Part::size).sum()) + " in "
-                    + Duration.between(t, clock.instant()).toMillis() + " ms");
+                    + report.archiveTime.toMillis() + " ms");
             for (TgzArchive.Part p : parts) {
                 files.add(DeploymentFile.uploaded(p.name(), p.sha(), p.size(), TgzArchive.PART_MODE));
                 uploadsBySha.put(p.sha(), new Uploader.Upload(p.sha(), p.size(), p.path(), null, p.name()));

@@ -44,6 +44,7 @@ final class Report {
     int createRounds;
     Duration hashTime = Duration.ZERO;
     Duration uploadTime = Duration.ZERO;
+    Duration archiveTime = null;
     Duration buildTime = Duration.ZERO;
     Duration total = Duration.ZERO;
     List<String> buildLog = List.of();
@@ -78,7 +79,8 @@ final class Report {
         rows.add(List.of("Uploaded", uploadedFiles + " files, " + Uploader.human(uploadedBytes) + " (" + mode
                 + (uploadRetries > 0 ? ", " + uploadRetries + " retries" : "") + ", " + createRounds + " create call"
                 + (createRounds == 1 ? "" : "s") + ")"));
-        rows.add(List.of("Timings", "hash " + ms(hashTime) + ", upload " + ms(uploadTime) + ", build " + ms(buildTime)
+        rows.add(List.of("Timings", "hash " + ms(hashTime) + (archiveTime == null ? "" : ", archive " + ms(archiveTime))
+                + ", upload " + ms(uploadTime) + ", build " + ms(buildTime)
                 + ", total " + ms(total)));
         s.table(List.of("", ""), rows);
         if (!envExcluded.isEmpty()) {
