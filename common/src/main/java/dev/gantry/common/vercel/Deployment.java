@@ -19,6 +19,15 @@ public record Deployment(@JsonAlias("uid") String id, String url, String name, S
                          Map<String, String> meta, Map<String, Check> checks,
                          @JsonProperty("isRollbackCandidate") Boolean rollbackCandidate) {
 
+    /** A deployment without the rollback-candidate flag (older shapes, tests). */
+    public Deployment(String id, String url, String name, String projectId, String readyState, String readySubstate,
+                      String target, List<String> alias, Object aliasAssigned, ErrorInfo aliasError, String errorCode,
+                      String errorMessage, String inspectorUrl, Long createdAt, Long buildingAt, Long ready,
+                      Map<String, String> meta, Map<String, Check> checks) {
+        this(id, url, name, projectId, readyState, readySubstate, target, alias, aliasAssigned, aliasError, errorCode,
+                errorMessage, inspectorUrl, createdAt, buildingAt, ready, meta, checks, null);
+    }
+
     /** The states after which a deployment never changes by itself (research §2.8; BLOCKED included). */
     public static final Set<String> FAILED_STATES = Set.of("ERROR", "CANCELED", "BLOCKED", "DELETED");
 
