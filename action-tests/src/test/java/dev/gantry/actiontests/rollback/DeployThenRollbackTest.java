@@ -5,6 +5,8 @@ import dev.gantry.actiontests.digitalocean.AppPlatformSimulator;
 import dev.gantry.actiontests.github.GitHubSimulator;
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
+import dev.gantry.actiontests.vercel.SimClock;
+import dev.gantry.actiontests.vercel.VercelSimulator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,5 +90,38 @@ class DeployThenRollbackTest {
         ActionResult again = deploy();
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.output("previous-deployment-id")).isEqualTo(back.output("deployment-id"));
+    }
+
+    @Test
+    void vercelProductionDeployTwiceThenRollBackToThePreviousProductionDeployment() throws IOException {
+        try (VercelSimulator vercel = new VercelSimulator(new SimClock(20))) {
+            ActionResult first = vercelDeploy(vercel, "<h1>v1</h1>");
+            assertThat(first.exitCode()).as(first.toString()).isZero();
+            ActionResult second = vercelDeploy(vercel, "<h1>v2</h1>");
+            assertThat(second.exitCode()).as(second.toString()).isZero();
+            String good = second.output("previous-production-deployment-id");
+            String bad = second.output("deployment-id");
+            assertThat(good).isEqualTo(first.output("deployment-id"));
+
+            ActionResult back = ActionRun.of("rollback").with("provider", "vercel")
+                    .with("vercel-token", VercelSimulator.TOKEN).with("vercel-org-id", VercelSimulator.TEAM_ID)
+                    .with("vercel-project-id", VercelSimulator.PROJECT_ID).with("api-url", vercel.baseUrl().toString())
+                    .with("target", good).with("reason", "smoke test failed").gitHub(gh)
+                    .env("GANTRY_TIME_SCALE", "0.01").run();
+
+            assertThat(back.exitCode()).as(back.toString()).isZero();
+            assertThat(vercel.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(good);
+            assertThat(gh.statusStates(recordOf(bad))).last().isEqualTo("failure");
+            assertThat(gh.statusStates(recordOf(good))).last().isEqualTo("success");
+        }
+    }
+
+    ActionResult vercelDeploy(VercelSimulator vercel, String html) throws IOException {
+        ActionRun run = ActionRun.of("vercel-deploy").with("vercel-token", VercelSimulator.TOKEN)
+                .with("vercel-org-id", VercelSimulator.TEAM_ID).with("vercel-project-id", VercelSimulator.PROJECT_ID)
+                .with("api-url", vercel.baseUrl().toString()).with("prod", "true").with("github-comment", "false")
+                .with("github-deployment", "true").with("timeout", "60s").gitHub(gh);
+        Files.writeString(run.workspace().resolve("index.html"), html);
+        return run.run();
     }
 }
