@@ -282,7 +282,7 @@ class VercelRollbackTest {
         String[] p = seed(120, 60);
         app.health = 503;
         ActionResult r = rollback().with("verify-url", app.baseUrl().toString()).with("verify-checks", Support.CHECKS)
-                .with("verify-timeout", "300ms").run();
+                .with("verify-timeout", "2s").run();
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(r.output("result")).isEqualTo("failure");
@@ -292,7 +292,7 @@ class VercelRollbackTest {
                 .contains("did not become healthy"));
         assertThat(app.requests("GET", "/health")).as("the wait retried").hasSizeGreaterThan(1);
         assertThat(gh.issues()).singleElement().satisfies(i -> assertThat(i.path("body").asText())
-                .contains("but the verification failed").contains("did not become healthy within 300ms"));
+                .contains("but the verification failed").contains("did not become healthy within 2s"));
     }
 
     @Test
