@@ -73,8 +73,9 @@ final class DigitalOceanRollback implements RollbackProvider {
         Deployment pinned = app.pinnedDeployment();
         String subject = "app " + app.name() + " (" + app.id() + ")";
         String activeId = active == null ? null : active.id();
-        log.info("App " + app.name() + " (" + app.id() + "): active deployment " + (active == null ? "none" : describe(active))
-                + (pinned == null ? "" : "; pinned to rollback deployment " + describe(pinned)));
+        log.info(RollbackFlow.line("App " + app.name() + " (" + app.id() + "): active deployment "
+                + (active == null ? "none" : describe(active))
+                + (pinned == null ? "" : "; pinned to rollback deployment " + describe(pinned))));
 
         if (s.revert()) {
             if (pinned == null) {

@@ -53,7 +53,7 @@ final class RollbackFlow {
         report.trigger = ctx.github().actor().isEmpty() ? null : ctx.github().actor() + " ("
                 + ctx.github().eventName() + (ctx.github().workflow().isEmpty() ? "" : ", workflow " + ctx.github().workflow()) + ")";
         ctx.setOutput("verification", "skipped");
-        if (s.hasReason()) log.info("Reason: " + s.reason());
+        if (s.hasReason()) log.info(line("Reason: " + s.reason()));
 
         Plan plan;
         try {
@@ -79,10 +79,10 @@ final class RollbackFlow {
         report.notes.addAll(plan.notes());
         setOutput("rolled-back-from", plan.from());
         setOutput("rolled-back-to", plan.to());
-        log.info("Plan: " + plan.operation().word + " of " + plan.subject()
+        log.info(line("Plan: " + plan.operation().word + " of " + plan.subject()
                 + (plan.from() == null ? "" : "; serving now: " + plan.fromDescription())
-                + (plan.to() == null ? "" : "; afterwards: " + plan.toDescription()));
-        for (String n : plan.notes()) log.info(n);
+                + (plan.to() == null ? "" : "; afterwards: " + plan.toDescription())));
+        for (String n : plan.notes()) log.info(line(n));
 
         if (s.dryRun()) {
             log.info("Dry run: nothing was changed.");
@@ -114,10 +114,10 @@ final class RollbackFlow {
         setOutput("deployment-id", ex.deploymentId());
         if (ex.restored() != null) setOutput("rolled-back-to", ex.restored());
         if (ex.succeeded()) {
-            log.info("Done: " + ex.detail() + " (" + human(ex.elapsed()) + ")");
+            log.info(line("Done: " + ex.detail() + " (" + human(ex.elapsed()) + ")"));
             verify(plan);
         } else {
-            log.info("The " + plan.operation().word + " did not complete: " + ex.detail());
+            log.info(line("The " + plan.operation().word + " did not complete: " + ex.detail()));
         }
         boolean verified = report.verification == null || report.verification.passed();
         try {
@@ -145,7 +145,7 @@ final class RollbackFlow {
         report.servingWhenRejected = r.from;
         setOutput("rolled-back-from", r.from);
         for (Condition c : r.conditions) {
-            if (c.error()) log.info("Validation: " + c.describe());
+            if (c.error()) log.info(line("Validation: " + c.describe()));
         }
         finishReport();
         if (r.input != null) {
@@ -168,7 +168,7 @@ final class RollbackFlow {
         report.verification = v;
         ctx.setOutput("verification", v.passed() ? "pass" : "fail");
         if (v.passed()) {
-            log.info("Verification " + v.line());
+            log.info(line("Verification " + v.line()));
         } else {
             log.error("Verification " + v.line());
         }
@@ -251,6 +251,14 @@ final class RollbackFlow {
 
     private void setOutput(String name, String value) {
         if (value != null) ctx.setOutput(name, value);
+    }
+
+    /**
+     * {@code text} on one log line: provider text (messages, URLs, check results) and the reason may hold line
+     * breaks, and a line of theirs starting with {@code ::} must never reach the runner as a command.
+     */
+    static String line(String text) {
+        return text == null ? "" : text.replaceAll("[\\r\\n\\u2028\\u2029\\u0085]+", " ⏎ ");
     }
 
     /** {@code 45s}, {@code 2m 5s}, {@code 350ms}. */

@@ -77,7 +77,7 @@ final class VercelRollback implements RollbackProvider {
         String subject = "project " + project.name() + " (" + project.id() + ")";
         Project.TargetDeployment production = project.production();
         String productionId = production == null ? null : production.id();
-        log.info("Vercel " + subject + ": production is " + (production == null ? "not set" : describe(production)));
+        log.info(RollbackFlow.line("Vercel " + subject + ": production is " + (production == null ? "not set" : describe(production))));
 
         if (s.undo()) return planUndo(subject, production);
         if (production == null) {
@@ -174,7 +174,7 @@ final class VercelRollback implements RollbackProvider {
         List<Deployment> listed = client.listDeployments(project.id(), "production", "READY", MAX_LISTED,
                 d -> isCandidate(d, production));
         Deployment last = listed.isEmpty() ? null : listed.get(listed.size() - 1);
-        log.info("Looked through " + listed.size() + " READY production deployment(s) of project " + project.name());
+        log.info(RollbackFlow.line("Looked through " + listed.size() + " READY production deployment(s) of project " + project.name()));
         return last != null && isCandidate(last, production) ? last : null;
     }
 
@@ -202,13 +202,13 @@ final class VercelRollback implements RollbackProvider {
     }
 
     static String describe(Deployment d) {
-        return d.id() + " (" + d.readyState() + (d.url() == null ? "" : ", " + d.url())
-                + (d.createdAt() == null ? "" : ", created " + Instant.ofEpochMilli(d.createdAt())) + ")";
+        return RollbackFlow.line(d.id() + " (" + d.readyState() + (d.url() == null ? "" : ", " + d.url())
+                + (d.createdAt() == null ? "" : ", created " + Instant.ofEpochMilli(d.createdAt())) + ")");
     }
 
     static String describe(Project.TargetDeployment d) {
-        return d.id() + " (" + d.readyState() + (d.url() == null ? "" : ", " + d.url())
-                + (d.createdAt() == null ? "" : ", created " + Instant.ofEpochMilli(d.createdAt())) + ")";
+        return RollbackFlow.line(d.id() + " (" + d.readyState() + (d.url() == null ? "" : ", " + d.url())
+                + (d.createdAt() == null ? "" : ", created " + Instant.ofEpochMilli(d.createdAt())) + ")");
     }
 
     // ---- execute ----------------------------------------------------------------------------------------------------
@@ -218,7 +218,7 @@ final class VercelRollback implements RollbackProvider {
         Instant start = clock.instant();
         VercelClient.JobRequest job;
         if (plan.operation() == Operation.ROLLBACK) {
-            log.info("Requesting the rollback of project " + project.name() + " to " + plan.to());
+            log.info(RollbackFlow.line("Requesting the rollback of project " + project.name() + " to " + plan.to()));
             job = client.requestRollback(project.id(), plan.to(), s.hasReason() ? s.reason() : null);
         } else if (plan.operation() == Operation.UNDO) {
             log.info("Promoting " + plan.to() + " to production again (undoing the rollback)");
@@ -256,7 +256,7 @@ final class VercelRollback implements RollbackProvider {
             return new Execution(Status.FAILED, null, null, "Vercel's " + job.type() + " job ended " + req.jobStatus()
                     + ", but production points at " + now + ", not " + plan.to(), took, timeline, List.of());
         }
-        log.info("Production of project " + project.name() + " is " + plan.to() + " now");
+        log.info(RollbackFlow.line("Production of project " + project.name() + " is " + plan.to() + " now"));
         return new Execution(Status.SUCCEEDED, null, null, "the " + job.type() + " job " + req.jobStatus()
                 + "; production is " + plan.to(), took, timeline, List.of());
     }

@@ -56,6 +56,13 @@ class RollbackPartsTest {
     }
 
     @Test
+    void providerTextStaysOnOneLogLine() {
+        assertThat(RollbackFlow.line("bad\n::add-mask::x\r\n::set-output name=a::b")).doesNotContain("\n")
+                .doesNotContain("\r").isEqualTo("bad ⏎ ::add-mask::x ⏎ ::set-output name=a::b");
+        assertThat(RollbackFlow.line(null)).isEmpty();
+    }
+
+    @Test
     void durationsReadLikeAPersonWouldWriteThem() {
         assertThat(RollbackFlow.human(Duration.ofMillis(350))).isEqualTo("350ms");
         assertThat(RollbackFlow.human(Duration.ofSeconds(45))).isEqualTo("45s");
