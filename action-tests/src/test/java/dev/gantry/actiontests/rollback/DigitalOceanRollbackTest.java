@@ -282,7 +282,7 @@ class DigitalOceanRollbackTest {
     void commitTrueCommitsAfterThePassedVerification() {
         history(IMAGE_SPEC);
         ActionResult r = rollback().with("commit", "true").with("verify-url", app.baseUrl().toString())
-                .with("verify-checks", Support.CHECKS).run();
+                .with("verify-checks", Support.CHECKS).with("verify-secrets", "API_KEY=" + Support.API_KEY).run();
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.output("verification")).isEqualTo("pass");
@@ -301,7 +301,7 @@ class DigitalOceanRollbackTest {
         history(SPEC);
         app.version.set("v2-broken");
         ActionResult r = rollback().with("commit", "true").with("verify-url", app.baseUrl().toString())
-                .with("verify-checks", Support.CHECKS).run();
+                .with("verify-checks", Support.CHECKS).with("verify-secrets", "API_KEY=" + Support.API_KEY).run();
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(r.output("result")).isEqualTo("failure");

@@ -53,9 +53,13 @@ final class Support {
 
         App() {
             route("GET", "/health", (r, m) -> Reply.json(health, Map.of("status", health == 200 ? "ok" : "down")));
-            route("GET", "/api/version", (r, m) -> Reply.json(200, Map.of("version", version.get())));
+            route("GET", "/api/version", (r, m) -> ("Bearer " + API_KEY).equals(r.header("authorization"))
+                    ? Reply.json(200, Map.of("version", version.get()))
+                    : Reply.json(401, Map.of("error", "missing or wrong API key")));
         }
     }
+
+    static final String API_KEY = "smoke_key_7c1f0e9a2b4d";
 
     static final String CHECKS = """
             checks:
@@ -64,7 +68,7 @@ final class Support {
                 request: { path: /health }
                 expect: { status: 200, jsonpath: { "$.status": ok } }
               - name: version
-                request: { path: /api/version }
+                request: { path: /api/version, headers: { Authorization: "Bearer {{secrets.API_KEY}}" } }
                 expect: { jsonpath: { "$.version": v1 } }
             """;
 

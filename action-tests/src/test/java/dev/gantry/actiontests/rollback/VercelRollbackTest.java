@@ -113,7 +113,7 @@ class VercelRollbackTest {
         String[] p = seed(180, 120, 60);
         long badRecord = Support.recordDeployment(gh, "production", "vercel", p[2]);
         long goodRecord = Support.recordDeployment(gh, "production", "vercel", p[1]);
-        ActionResult r = rollback().with("verify-url", app.baseUrl().toString()).with("verify-checks", Support.CHECKS).run();
+        ActionResult r = rollback().with("verify-url", app.baseUrl().toString()).with("verify-checks", Support.CHECKS).with("verify-secrets", "API_KEY=" + Support.API_KEY).run();
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.output("result")).isEqualTo("success");
@@ -142,6 +142,10 @@ class VercelRollbackTest {
         assertThat(r.summary()).startsWith("**✅ Rolled back production: `" + p[2] + "` → `" + p[1] + "`; verification passed.**")
                 .contains("target found automatically").contains("Verification checks");
         assertThat(r.leaks(VercelSimulator.TOKEN)).isFalse();
+        // the check's secret reached the app, and nothing a person reads
+        assertThat(app.requests("GET", "/api/version").get(0).header("authorization")).isEqualTo("Bearer " + Support.API_KEY);
+        assertThat(r.leaks(Support.API_KEY)).isFalse();
+        assertThat(gh.issues().get(0).path("body").asText()).doesNotContain(Support.API_KEY);
     }
 
     @Test
@@ -281,7 +285,7 @@ class VercelRollbackTest {
     void aFailedVerificationFailsTheActionAndSaysSoInTheIncident() {
         String[] p = seed(120, 60);
         app.health = 503;
-        ActionResult r = rollback().with("verify-url", app.baseUrl().toString()).with("verify-checks", Support.CHECKS)
+        ActionResult r = rollback().with("verify-url", app.baseUrl().toString()).with("verify-checks", Support.CHECKS).with("verify-secrets", "API_KEY=" + Support.API_KEY)
                 .with("verify-timeout", "2s").run();
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Enumeration;
+import java.util.Map;
 
 /** The rollback action: reads and checks every input, then runs {@link RollbackFlow} with the provider's side. */
 public final class Main {
@@ -77,6 +78,7 @@ public final class Main {
         boolean undo = inputs.bool("undo");
         URI verifyUrl = inputs.url("verify-url", null);
         String verifyChecks = inputs.string("verify-checks");
+        Map<String, String> verifySecrets = inputs.keyValues("verify-secrets", true);
         Duration verifyTimeout = inputs.duration("verify-timeout", Duration.ofMinutes(2));
         if (verifyTimeout.isNegative()) throw InputException.invalid("verify-timeout", "must not be negative");
         String incident = inputs.choice("incident", "true", "true", "false", "on-failure");
@@ -123,7 +125,7 @@ public final class Main {
         }
 
         Settings s = new Settings(provider, apiUrl, target, reason, timeout, dryRun, commit, revert, undo, verifyUrl,
-                checks, verifyTimeout, Settings.Incident.of(incident), githubToken, environment);
+                checks, verifySecrets, verifyTimeout, Settings.Incident.of(incident), githubToken, environment);
         TimeScale time = TimeScale.from(ctx.env(TimeScale.VARIABLE));
         RollbackProvider side = digitalocean
                 ? new DigitalOceanRollback(ctx.log(), s, apiUrl, token, appName, appId, time)

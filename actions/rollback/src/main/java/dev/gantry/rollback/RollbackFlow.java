@@ -164,7 +164,7 @@ final class RollbackFlow {
 
     private void verify(Plan plan) {
         if (s.verifyUrl() == null) return;
-        Verification.Result v = Verification.run(ctx, s.verifyUrl(), s.checks(), s.verifyTimeout(), time);
+        Verification.Result v = Verification.run(ctx, s.verifyUrl(), s.checks(), s.verifySecrets(), s.verifyTimeout(), time);
         report.verification = v;
         ctx.setOutput("verification", v.passed() ? "pass" : "fail");
         if (v.passed()) {

@@ -4,13 +4,15 @@ import dev.gantry.smoketest.engine.CheckSuite;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Everything the inputs said, checked. {@code target} is empty for an automatic choice; {@code checks} is null
- * when there is no {@code verify-url}.
+ * when there is no {@code verify-url}; {@code verifySecrets} are masked already.
  */
 record Settings(String provider, URI apiUrl, String target, String reason, Duration timeout, boolean dryRun,
-                boolean commit, boolean revert, boolean undo, URI verifyUrl, CheckSuite checks, Duration verifyTimeout,
+                boolean commit, boolean revert, boolean undo, URI verifyUrl, CheckSuite checks,
+                Map<String, String> verifySecrets, Duration verifyTimeout,
                 Incident incident, String githubToken, String environment) {
 
     /** When to open (or comment on) the incident issue. */

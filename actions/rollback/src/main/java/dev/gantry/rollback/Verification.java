@@ -31,7 +31,8 @@ final class Verification {
     private Verification() {
     }
 
-    static Result run(ActionContext ctx, URI url, CheckSuite suite, Duration waitTimeout, TimeScale time) {
+    static Result run(ActionContext ctx, URI url, CheckSuite suite, Map<String, String> secrets, Duration waitTimeout,
+                      TimeScale time) {
         Log log = ctx.log();
         Clock clock = Clock.systemUTC();
         Instant start = clock.instant();
@@ -40,7 +41,7 @@ final class Verification {
         github.put("sha", ctx.github().sha());
         github.put("run_id", ctx.github().runId());
         try (CheckRunner runner = CheckRunner.builder().github(github).build()) {
-            Scope scope = runner.scope(Map.of(), Map.of(), log);
+            Scope scope = runner.scope(Map.of(), secrets, log);
             List<Check> waitChecks = suite.waitChecks();
             Map<String, CheckOutcome> done = new LinkedHashMap<>();
             if (!waitChecks.isEmpty() && !waitTimeout.isZero()) {

@@ -20,7 +20,7 @@ class DigitalOceanCandidateTest {
     private final DigitalOceanRollback side = new DigitalOceanRollback(
             new Log(new PrintStream(out, true, StandardCharsets.UTF_8), false),
             new Settings("digitalocean", URI.create("https://api.digitalocean.com"), "", "", Duration.ofMinutes(1),
-                    false, false, false, false, null, null, Duration.ZERO, Settings.Incident.NEVER, "", ""),
+                    false, false, false, false, null, null, java.util.Map.of(), Duration.ZERO, Settings.Incident.NEVER, "", ""),
             URI.create("https://api.digitalocean.com"), "dop_v1_x", "shop", "", new TimeScale(1));
 
     private static Deployment d(String id, Phase phase, int success, int total, String createdAt) {
