@@ -52,7 +52,6 @@ final class RollbackFlow {
         report.runUrl = ctx.github().runUrl();
         report.trigger = ctx.github().actor().isEmpty() ? null : ctx.github().actor() + " ("
                 + ctx.github().eventName() + (ctx.github().workflow().isEmpty() ? "" : ", workflow " + ctx.github().workflow()) + ")";
-        ctx.setOutput("verification", "skipped");
         if (s.hasReason()) log.info(line("Reason: " + s.reason()));
 
         Plan plan;
@@ -166,7 +165,6 @@ final class RollbackFlow {
         if (s.verifyUrl() == null) return;
         Verification.Result v = Verification.run(ctx, s.verifyUrl(), s.checks(), s.verifySecrets(), s.verifyTimeout(), time);
         report.verification = v;
-        ctx.setOutput("verification", v.passed() ? "pass" : "fail");
         if (v.passed()) {
             log.info(line("Verification " + v.line()));
         } else {
@@ -184,6 +182,7 @@ final class RollbackFlow {
     }
 
     private void finishReport() {
+        ctx.setOutput("verification", report.verification == null ? "skipped" : report.verification.passed() ? "pass" : "fail");
         report.finished = clock.instant();
         report.environment = environment();
     }
