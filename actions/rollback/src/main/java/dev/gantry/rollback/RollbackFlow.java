@@ -119,12 +119,16 @@ final class RollbackFlow {
             log.info(line("The " + plan.operation().word + " did not complete: " + ex.detail()));
         }
         boolean verified = report.verification == null || report.verification.passed();
+        ActionException finishing = null;
         try {
             report.notes.addAll(provider.finish(plan, ex, verified));
-        } finally {
-            finishReport();
-            reportToGitHub(plan, ex);
+        } catch (ActionException e) {
+            report.error = "the " + plan.operation().word + " is done, but finishing it failed: " + e.getMessage();
+            finishing = e;
         }
+        finishReport();
+        reportToGitHub(plan, ex);
+        if (finishing != null) throw finishing;
 
         if (ex.status() == RollbackProvider.Status.TIMED_OUT) {
             throw new ActionException(ExitCode.FAILED, "The " + plan.operation().word + " of " + plan.subject()
