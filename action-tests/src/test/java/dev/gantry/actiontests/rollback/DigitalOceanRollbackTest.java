@@ -297,6 +297,20 @@ class DigitalOceanRollbackTest {
     }
 
     @Test
+    void aCommitThatKeepsFailingAfterALiveRollbackIsReportedAsSuch() {
+        String[] h = history(SPEC);
+        sim.serverErrors("POST", "/v2/apps/.*/rollback/commit", 50, 500);
+        ActionResult r = rollback().with("commit", "true").run();
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+        assertThat(activeId()).as("the rollback itself is live").isEqualTo(r.output("deployment-id"));
+        assertThat(pinned().path("id").asText()).isEqualTo(r.output("deployment-id"));
+        assertThat(r.summary()).contains("the rollback is done, but finishing it failed").contains("HTTP 500");
+        assertThat(gh.issues()).singleElement().satisfies(i -> assertThat(i.path("body").asText())
+                .contains("finishing it failed").contains(h[0]));
+    }
+
+    @Test
     void aFailedVerificationFailsTheActionAndLeavesTheRollbackPinned() {
         history(SPEC);
         app.version.set("v2-broken");
