@@ -120,7 +120,7 @@ class SmokeTestActionTest {
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.output("result")).isEqualTo("fail");
-        assertThat(ms).as("stops at the deadline, does not sleep past it").isBetween(2000L, 4500L);
+        assertThat(ms).as("stops at the deadline, does not sleep past it").isBetween(2000L, 6000L);
         assertThat(r.errors()).last().satisfies(e -> assertThat(e.data())
                 .startsWith("smoke-test failed: not healthy after 2")
                 .contains("root GET /api/health → 503").contains("expected 2xx, got 503"));
@@ -130,7 +130,7 @@ class SmokeTestActionTest {
     @Test
     void loginTokenCreateReadDeleteChainWithTheTokenMasked() throws Exception {
         ActionResult r = run(CHAIN.formatted("smoke-")).with("secrets", "PASSWORD=" + DemoApp.PASSWORD)
-                .with("bypass-header", "x-bypass: sesame-0123456789").run();
+                .with("bypass-header", "x-bypass: sesame-0123456789").with("headers", "X-Smoke: yes\nAccept-Language: en").run();
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.output("checks-passed")).isEqualTo("6");
@@ -145,6 +145,8 @@ class SmokeTestActionTest {
         assertThat(create.header("authorization")).isEqualTo("Bearer " + token);
         assertThat(create.json().path("name").asText()).isEqualTo("smoke-1234567890");
         assertThat(create.header("x-bypass")).as("bypass header on the url's origin").isEqualTo("sesame-0123456789");
+        assertThat(create.header("x-smoke")).isEqualTo("yes");
+        assertThat(create.header("user-agent")).isEqualTo("gantry-smoke-test/0.1.0");
         assertThat(app.requests("GET", "/api/items/42")).hasSize(1);
         assertThat(app.requests("DELETE", "/api/items/42")).hasSize(1);
         assertThat(app.items()).as("cleanup deleted what create made").isEmpty();
@@ -357,10 +359,52 @@ class SmokeTestActionTest {
         assertThat(run(null).with("checks", "missing.yml").run().errors().get(0).data())
                 .startsWith("Input 'checks' names a file that does not exist: missing.yml");
         assertThat(run(null).with("fail-on", "maybe").run().errors().get(0).data()).contains("fail-on");
+        assertThat(run(null).with("headers", "no colon here").run().errors().get(0).data())
+                .isEqualTo("Input 'headers' line 1 must be 'Name: value' (got 'no colon here')");
+        assertThat(run(null).with("soak-rate", "10").with("soak-duration", "15m").run().errors().get(0).data())
+                .startsWith("Input 'soak-duration' plus soak-warmup must be at most 15m");
         ActionResult noUrl = ActionRun.of("smoke-test").run();
         assertThat(noUrl.exitCode()).isEqualTo(2);
         assertThat(noUrl.errors().get(0).data()).isEqualTo("Input required and not supplied: url");
         assertThat(app.requests()).isEmpty();
+    }
+
+    @Test
+    void aSoakTargetNeedingAValueNoCheckCapturedIsBadInputAfterCleanupRan() {
+        ActionResult r = run("""
+                checks:
+                  - name: login
+                    request: { method: POST, path: /api/login, json: { password: "{{secrets.PASSWORD}}" } }
+                    capture: { token: { jsonpath: "$.token", secret: true } }
+                  - name: create
+                    request: { method: POST, path: /api/items, headers: { Authorization: "Bearer {{token}}" }, json: { name: x } }
+                    capture: { id: "$.id" }
+                  - name: read
+                    request: { path: "/api/items/{{id}}?v={{version}}", headers: { Authorization: "Bearer {{token}}" } }
+                    expect: { status: [200, 404] }
+                  - name: delete
+                    always: true
+                    request: { method: DELETE, path: "/api/items/{{id}}", headers: { Authorization: "Bearer {{token}}" } }
+                soak:
+                  targets: [read]
+                """).with("secrets", "PASSWORD=" + DemoApp.PASSWORD).with("soak-rate", "10").with("soak-duration", "1s")
+                .with("variables", "version=1").run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+
+        ActionResult broken = run("""
+                checks:
+                  - name: ping
+                    request: { path: "/api/ping" }
+                  - name: cleanup
+                    always: true
+                    request: { path: "/api/ping?after={{later}}" }
+                    capture: { later: "$.x" }
+                soak:
+                  targets: [cleanup]
+                """).with("wait-timeout", "0").with("soak-rate", "10").with("soak-duration", "1s").run();
+        assertThat(broken.exitCode()).isEqualTo(2);
+        assertThat(broken.errors()).last().satisfies(e -> assertThat(e.data())
+                .startsWith("Input 'checks' asks for a soak, but a soak target cannot be built: {{later}} is not defined"));
     }
 
     @Test

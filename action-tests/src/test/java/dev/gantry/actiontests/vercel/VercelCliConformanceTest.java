@@ -150,6 +150,29 @@ class VercelCliConformanceTest {
     }
 
     @Test
+    void prebuiltOutputIsTheSameFromTheCliAndFromUs() throws Exception {
+        Path site = Fixtures.write(Files.createTempDirectory("gantry-cli-prebuilt"), Map.of(
+                ".vercel/output/config.json", "{\"version\":3}",
+                ".vercel/output/builds.json", "{\"target\":\"preview\",\"builds\":[]}",
+                ".vercel/output/static/index.html", "<h1>built</h1>",
+                ".vercel/output/static/app.js", "console.log(1)",
+                "src/page.js", "source, not sent"));
+        CliRun run = vercel(site, "--prebuilt");
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        String cliDeployment = sim.deploymentIds().get(0);
+        assertThat(sim.requests("POST", "/v13/deployments").get(0).param("prebuilt")).isEqualTo("1");
+
+        ActionRun action = ActionRun.of("vercel-deploy")
+                .with("vercel-token", VercelSimulator.TOKEN).with("vercel-org-id", VercelSimulator.TEAM_ID)
+                .with("vercel-project-id", VercelSimulator.PROJECT_ID).with("api-url", sim.baseUrl().toString())
+                .with("github-comment", "false").with("prebuilt", "true").workspace(site);
+        ActionResult r = action.run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(sim.files(r.output("deployment-id"))).isEqualTo(sim.files(cliDeployment));
+        assertThat(sim.files(cliDeployment)).doesNotContainKey("src/page.js");
+    }
+
+    @Test
     void theCliFailsOnABuildErrorAsOurActionDoes() throws Exception {
         sim.failNextBuild("BUILD_FAILED", "Command \"npm run build\" exited with 1");
         Path site = Fixtures.site(Files.createTempDirectory("gantry-cli-err"));

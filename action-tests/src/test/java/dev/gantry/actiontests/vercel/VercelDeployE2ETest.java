@@ -324,6 +324,19 @@ class VercelDeployE2ETest {
     }
 
     @Test
+    void withoutTheEventsStreamItFallsBackToPolling() {
+        sim.inject(LoopbackServer.Fault.status(LoopbackServer.matching("GET", "/v3/deployments/.*/events"), 10,
+                LoopbackServer.Reply.json(500, Map.of("error", Map.of("code", "internal_server_error", "message", "events down")))));
+        ActionRun run = deploy();
+        Fixtures.site(run.workspace());
+        ActionResult r = run.run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.output("ready-state")).isEqualTo("READY");
+        assertThat(sim.requests("GET", "/v13/deployments/dpl_.*").size()).isGreaterThanOrEqualTo(2);
+        assertThat(sim.requests("GET", "/v3/deployments/.*/events")).hasSizeBetween(1, 3);
+    }
+
+    @Test
     void anUploadRejectedWithA4xxFailsAtOnce() {
         sim.inject(LoopbackServer.Fault.status(LoopbackServer.matching("POST", "/v2/files"), 1,
                 LoopbackServer.Reply.json(413, Map.of("error", Map.of("code", "file_too_large", "message", "File too large")))));
@@ -401,6 +414,17 @@ class VercelDeployE2ETest {
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("vercel-project-id"));
         assertThat(unknown.leaks(VercelSimulator.TOKEN)).isFalse();
+    }
+
+    @Test
+    void debugLoggingNeverShowsTheToken() {
+        ActionRun run = deploy().debug().with("env", "DB_PASSWORD=hunter2-but-longer");
+        Fixtures.site(run.workspace());
+        ActionResult r = run.run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.log()).contains("::debug::");
+        assertThat(r.leaks(VercelSimulator.TOKEN)).isFalse();
+        assertThat(r.leaks("hunter2-but-longer")).isFalse();
     }
 
     @Test

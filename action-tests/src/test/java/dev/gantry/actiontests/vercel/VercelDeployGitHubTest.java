@@ -84,6 +84,14 @@ class VercelDeployGitHubTest {
     }
 
     @Test
+    void aCommentTemplateIsFilledIn() {
+        ActionResult r = deploy(HEAD1).with("github-comment", "Preview of {{deploymentName}} at {{deploymentUrl}} ({{deploymentCommit}})").run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(github.comments(7)).singleElement().satisfies(c -> assertThat(c.path("body").asText())
+                .contains("Preview of sim-project at " + r.output("preview-url") + " (" + HEAD1 + ")"));
+    }
+
+    @Test
     void aReadOnlyTokenOnlyWarnsAndTheDeploySucceeds() {
         github.readOnlyToken("ghs_readonly_fork_token_000000000000000");
         ActionResult r = deploy(HEAD1).githubToken("ghs_readonly_fork_token_000000000000000").run();

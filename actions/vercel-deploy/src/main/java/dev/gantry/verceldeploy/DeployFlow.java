@@ -78,11 +78,10 @@ final class DeployFlow {
                 ctx.setOutput("previous-production-deployment-id", report.previousProduction);
             }
             List<SourceFile> files = collect();
-            // with tgz the archive is what gets uploaded: write it while the files are hashed (for the report)
-            java.util.concurrent.CompletableFuture<List<TgzArchive.Part>> archive = cfg.tgz()
-                    ? java.util.concurrent.CompletableFuture.supplyAsync(() -> archive(files)) : null;
-            FileHasher.Hashed hashed = hash(files, cfg.tgz() ? 1 : FileHasher.defaultThreads());
-            Deployment created = create(project, hashed, archive == null ? null : join(archive));
+            // with tgz only the archive's parts are uploaded (and hashed, as they are written)
+            List<TgzArchive.Part> parts = cfg.tgz() ? archive(files) : null;
+            FileHasher.Hashed hashed = cfg.tgz() ? null : hash(files, FileHasher.defaultThreads());
+            Deployment created = create(project, files, hashed, parts);
             report.deployment = created;
             ctx.setOutput("deployment-id", created.id());
             ctx.setOutput("deployment-url", created.httpsUrl());
@@ -130,15 +129,17 @@ final class DeployFlow {
             comment("ready");
             ctx.result("success");
             log.info("Deployed " + project.name() + " to " + cfg.environment() + ": " + preview);
-        } catch (ActionException e) {
-            report.verdict = "timeout".equals(e.result()) ? Report.Verdict.TIMEOUT : Report.Verdict.FAILED;
+        } catch (RuntimeException e) {
+            // also unexpected failures (an unreadable file, say): the record and the comment must not stay "building"
+            boolean timeout = e instanceof ActionException ae && "timeout".equals(ae.result());
+            report.verdict = timeout ? Report.Verdict.TIMEOUT : Report.Verdict.FAILED;
             report.error = e.getMessage();
             report.total = Duration.between(start, clock.instant());
             if (report.deployment != null && report.deployment.readyState() != null) {
                 ctx.setOutput("ready-state", report.deployment.readyState());
             }
             if (report.deployment != null) {
-                GitHubReporter.DeploymentState state = e.exitCode() == ExitCode.FAILED
+                GitHubReporter.DeploymentState state = e instanceof ActionException ae && ae.exitCode() == ExitCode.FAILED
                         ? GitHubReporter.DeploymentState.FAILURE : GitHubReporter.DeploymentState.ERROR;
                 record.ifPresent(r -> github.setStatus(r, state, null, "Vercel " + cfg.environment() + " "
                         + report.verdict.word));
@@ -182,6 +183,7 @@ final class DeployFlow {
 
     private List<SourceFile> collect() {
         FileTree.Collected tree;
+        Instant t = clock.instant();
         try {
             tree = FileTree.collect(cfg.directory(), cfg.prebuilt(), cfg.includeEnvFiles());
         } catch (FileTree.TreeException e) {
@@ -201,7 +203,8 @@ final class DeployFlow {
         if (cfg.prebuilt()) checkBuildTarget();
         report.filesCollected = tree.files().size();
         report.bytesCollected = tree.totalBytes();
-        log.info("Collected " + tree.files().size() + " files (" + Uploader.human(tree.totalBytes()) + ") from "
+        log.info("Collected " + tree.files().size() + " files (" + Uploader.human(tree.totalBytes()) + ") in "
+                + Duration.between(t, clock.instant()).toMillis() + " ms from "
                 + cfg.directory() + (cfg.prebuilt() ? " (prebuilt .vercel/output)" : "")
                 + (tree.ignoreFile() == null ? "" : ", with " + tree.ignoreFile()));
         return tree.files();
@@ -233,15 +236,6 @@ final class DeployFlow {
         return parts;
     }
 
-    private static <T> T join(java.util.concurrent.CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw e;
-        }
-    }
-
     private FileHasher.Hashed hash(List<SourceFile> files, int threads) {
         Instant t = clock.instant();
         FileHasher.Hashed h = FileHasher.hash(files, threads, null);
@@ -253,17 +247,18 @@ final class DeployFlow {
         return h;
     }
 
-    private Deployment create(Project project, FileHasher.Hashed hashed, List<TgzArchive.Part> parts) {
+    private Deployment create(Project project, List<SourceFile> sources, FileHasher.Hashed hashed,
+                              List<TgzArchive.Part> parts) {
         Map<String, Uploader.Upload> uploadsBySha = new LinkedHashMap<>();
         List<DeploymentFile> files = new ArrayList<>();
-        if (inline(hashed)) {
+        if (hashed != null && inline(hashed)) {
             report.mode = "inline";
             for (FileHasher.HashedFile f : hashed.files()) {
                 files.add(DeploymentFile.inline(f.source().name(), base64(f.source().path())));
             }
         } else if (cfg.tgz()) {
             report.mode = "tgz";
-            log.info("Archived " + hashed.files().size() + " files into " + parts.size() + " tgz part(s), "
+            log.info("Archived " + sources.size() + " files into " + parts.size() + " tgz part(s), "
                     + Uploader.human(parts.stream().mapToLong(TgzArchive.Part::size).sum()) + " in "
                     + report.archiveTime.toMillis() + " ms");
             for (TgzArchive.Part p : parts) {

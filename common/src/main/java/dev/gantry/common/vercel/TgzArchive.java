@@ -34,13 +34,22 @@ public final class TgzArchive {
     }
 
     public static List<Part> write(List<SourceFile> files, Path dir) {
-        return write(files, dir, PART_SIZE);
+        return write(files, dir, PART_SIZE, Deflater.BEST_SPEED);
+    }
+
+    /** With a gzip {@code level} (0-9); for measurements. */
+    public static List<Part> writeWithLevel(List<SourceFile> files, Path dir, int level) {
+        return write(files, dir, PART_SIZE, level);
     }
 
     static List<Part> write(List<SourceFile> files, Path dir, long partSize) {
+        return write(files, dir, partSize, Deflater.BEST_SPEED);
+    }
+
+    static List<Part> write(List<SourceFile> files, Path dir, long partSize, int level) {
         try (PartsOutputStream parts = new PartsOutputStream(dir, partSize)) {
             GzipParameters gzip = new GzipParameters();
-            gzip.setCompressionLevel(Deflater.BEST_SPEED); // CPU is the bottleneck here, not the bytes
+            gzip.setCompressionLevel(level);
             try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(
                     new java.io.BufferedOutputStream(parts, 1 << 16), gzip))) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);

@@ -3,6 +3,7 @@ package dev.gantry.smoketest.engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.common.action.Log;
+import dev.gantry.common.http.RateLimits;
 
 import java.net.CookieManager;
 import java.net.CookiePolicy;
@@ -183,11 +184,19 @@ public final class CheckRunner implements AutoCloseable {
                 }
             }
         }
+        Duration retryAfter = null;
+        if (!failures.isEmpty() && (response.status() == 429 || response.status() == 503)) {
+            Map<String, java.util.Collection<String>> h = new LinkedHashMap<>(response.headers());
+            java.time.Instant now = java.time.Instant.now();
+            retryAfter = RateLimits.retryAt(response.status(), h, now).map(at -> Duration.between(now, at))
+                    .filter(d -> !d.isNegative()).orElse(null);
+        }
         CheckOutcome o = new CheckOutcome(check.name(), check.line(),
                 failures.isEmpty() ? CheckOutcome.Status.PASSED : CheckOutcome.Status.FAILED,
                 failures.isEmpty() ? CheckOutcome.FailureKind.NONE : CheckOutcome.FailureKind.ASSERTION,
                 req.method(), req.display(), response.status(), ms, failures,
-                failures.isEmpty() ? "passed" : failures.get(0) + (failures.size() > 1 ? " (+" + (failures.size() - 1) + " more)" : ""));
+                failures.isEmpty() ? "passed" : failures.get(0) + (failures.size() > 1 ? " (+" + (failures.size() - 1) + " more)" : ""),
+                retryAfter);
         if (verbose) {
             log.info((o.passed() ? "✓ " : "✗ ") + check.name() + "  " + o.brief());
             if (o.failed()) {

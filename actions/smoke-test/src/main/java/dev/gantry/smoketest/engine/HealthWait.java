@@ -18,7 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * deadline (counted from the start) passes. Any failure is retried (connection refused, 404 from a route not
  * yet live, 5xx, a failed assertion). Between attempts it backs off exponentially from {@code interval} up to
  * {@code maxInterval} with ±20% jitter, never sleeping past the deadline, and after the last attempt fails at
- * once. Each attempt is one log line; an attempt's requests get at least one second even at the deadline.
+ * once. A 429 or 503 with {@code Retry-After} longer than the back-off is honoured (up to the deadline).
+ * Each attempt is one log line; an attempt's requests get at least one second even at the deadline.
  */
 public final class HealthWait {
     /** The least time an attempt's requests get, even when the deadline is closer (the wait may overrun by it). */
@@ -61,6 +62,7 @@ public final class HealthWait {
             last = new LinkedHashMap<>();
             List<String> parts = new ArrayList<>();
             boolean ok = true;
+            Duration askedWait = null;
             for (Check c : checks) {
                 Duration left = Duration.between(clock.instant(), deadline);
                 // an attempt at the deadline still gets a fair chance to answer
@@ -69,6 +71,7 @@ public final class HealthWait {
                 parts.add(c.name() + " " + (o.httpStatus() == 0 ? o.message() : o.httpStatus() + (o.passed() ? "" : " (" + o.message() + ")")));
                 if (!o.passed()) {
                     ok = false;
+                    askedWait = o.retryAfter();
                     break;
                 }
             }
@@ -84,8 +87,11 @@ public final class HealthWait {
             }
             Duration left = Duration.between(now, deadline);
             long jittered = Math.round(next.toMillis() * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+            boolean honoured = askedWait != null && askedWait.toMillis() > jittered;
+            if (honoured) jittered = askedWait.toMillis();
             Duration sleep = Duration.ofMillis(Math.max(1, Math.min(jittered, left.toMillis())));
-            log.info("attempt " + attempt + ": " + String.join(", ", parts) + "; next in " + seconds(sleep));
+            log.info("attempt " + attempt + ": " + String.join(", ", parts) + "; next in " + seconds(sleep)
+                    + (honoured ? " (Retry-After)" : ""));
             try {
                 sleeper.sleep(sleep);
             } catch (InterruptedException e) {

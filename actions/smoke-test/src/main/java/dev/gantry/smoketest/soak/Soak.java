@@ -100,8 +100,12 @@ public final class Soak {
 
     /** CPU time of this whole process (all threads), or 0 where the JVM does not expose it. */
     static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return Math.max(0, os.getProcessCpuTime());
+        try {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                return Math.max(0, os.getProcessCpuTime());
+            }
+        } catch (LinkageError e) {
+            // a runtime image without jdk.management: no CPU figure, the soak itself is unaffected
         }
         return 0;
     }

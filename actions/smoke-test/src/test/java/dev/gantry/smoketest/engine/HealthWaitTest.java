@@ -73,4 +73,37 @@ class HealthWaitTest {
                     .contains("→ giving up after 10.0 s");
         }
     }
+
+    @Test
+    void aRetryAfterLongerThanTheBackoffIsHonouredUpToTheDeadline() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        server.createContext("/", ex -> {
+            ex.getResponseHeaders().add("Retry-After", "7");
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            FakeClock clock = new FakeClock();
+            List<Duration> sleeps = new ArrayList<>();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Log log = new Log(new PrintStream(out, true, StandardCharsets.UTF_8), false);
+            CheckSuite suite = CheckSuite.parse("- name: health\n  request: { path: /health }\n", "<inline>");
+            try (CheckRunner runner = CheckRunner.builder().build()) {
+                HealthWait.Result r = new HealthWait(Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(3), clock,
+                        d -> {
+                            sleeps.add(d);
+                            clock.now = clock.now.plus(d);
+                        }).until(runner, suite.waitChecks(), URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                        runner.scope(Map.of(), Map.of(), log), log);
+                assertThat(r.healthy()).isFalse();
+                assertThat(sleeps.get(0)).as("the server's 7 s, not our 1 s").isGreaterThanOrEqualTo(Duration.ofMillis(6000));
+                assertThat(sleeps.get(1)).as("cut to the deadline").isLessThanOrEqualTo(Duration.ofSeconds(4));
+                assertThat(out.toString(StandardCharsets.UTF_8)).contains("(Retry-After)");
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
 }

@@ -79,7 +79,8 @@ class SoakTest {
         assertThat(r.measuredSlots()).isEqualTo(300);
         assertThat(r.overall().count() + r.missed()).isEqualTo(300);
         assertThat(r.overall().errors()).isZero();
-        assertThat(hits.get()).as("warm-up is sent too").isBetween(355, 361);
+        assertThat(r.warmupSent()).as("warm-up is sent too, not measured").isBetween(1L, 60L);
+        assertThat(hits.get()).as("every request sent reached the server once").isEqualTo((int) (r.measuredSent() + r.warmupSent()));
         assertThat(r.statuses()).containsEntry(200, (long) hits.get());
         assertThat(r.overall().p(50)).isLessThanOrEqualTo(r.overall().max());
         assertThat(r.overall().uncorrected().count()).isEqualTo(r.overall().count());
@@ -108,7 +109,8 @@ class SoakTest {
         long t0 = System.nanoTime();
         SoakResult r = Soak.run(plan(100, 500, 4, Duration.ofSeconds(2), URI.create("http://127.0.0.1:" + port + "/")), log, 5_000_000_000L);
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(4000);
-        assertThat(r.overall().count()).isGreaterThan(40);
+        assertThat(r.overall().count() + r.missed()).isEqualTo(50);
+        assertThat(r.overall().count()).isPositive();
         assertThat(r.overall().errorRate()).isEqualTo(1.0);
         assertThat(r.errorReasons()).containsOnlyKeys("connection refused");
     }
@@ -179,7 +181,9 @@ class SoakTest {
         SoakResult r = Soak.run(plan(100, 500, 8, Duration.ofSeconds(5), u, other), log, 5_000_000_000L);
         assertThat(r.engine()).isEqualTo("java.net.http");
         assertThat(r.perTarget()).containsOnlyKeys("t0", "t1");
-        assertThat(r.perTarget().get("t0").count()).isBetween(20L, 26L);
+        assertThat(r.overall().count() + r.missed()).isEqualTo(50);
+        assertThat(r.perTarget().get("t0").count()).isBetween(r.perTarget().get("t1").count() - 1, r.perTarget().get("t1").count() + 1);
+        assertThat(r.statuses().get(200)).as("everything sent was answered").isEqualTo(r.measuredSent() + r.warmupSent());
         assertThat(r.overall().errors()).isZero();
     }
 
