@@ -42,16 +42,13 @@ class VercelRollbackTest {
 
     /**
      * Known gaps between Vercel's published OpenAPI description and the real API (research §2.10): the rollback
-     * endpoint is not in it, {@code rollbackInfo} is not declared, promote is sent with {@code {}} as the CLI does,
-     * and injected 429/5xx are documented elsewhere.
+     * endpoint is not in it, {@code rollbackInfo} is not declared, and injected 429/5xx are documented elsewhere.
      */
     static final List<Pattern> DOCUMENTED_GAPS = List.of(
             Pattern.compile("GET /v9/projects/[^:]+: query parameter 'rollbackInfo' is not declared"),
             Pattern.compile("POST /v1/projects/[^/]+/rollback/[^:]+: no such operation.*"),
             Pattern.compile("POST /v1/projects/[^/]+/rollback/[^ ]+ → \\d+: no such operation.*"),
             Pattern.compile(".* → (429|5\\d\\d): status not declared.*"),
-            // the client sends promote with body {} as the CLI does (research §2.10); the description declares none
-            Pattern.compile("POST /v10/projects/[^/]+/promote/[^:]+: sends a body, but the operation declares none"),
             Pattern.compile("GET /v13/deployments/[^ ]+ → 200: \\$: must be valid to one and only one schema, but 2 are valid with indexes '0, 1'"));
 
     @AfterEach
