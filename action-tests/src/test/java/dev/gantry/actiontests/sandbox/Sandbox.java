@@ -60,8 +60,8 @@ public final class Sandbox implements AutoCloseable {
                 + " is broken: its smoke test fails and it is rolled back"),
         DESTRUCTIVE_MIGRATION("destructive-migration", "a release drops a column: the migration gate blocks it before"
                 + " anything is applied or deployed"),
-        DEPLOY_FAILURE("deploy-failure", "the API's build fails on App Platform: the step fails with the build logs,"
-                + " and the previous version keeps serving"),
+        DEPLOY_FAILURE("deploy-failure", "a component's build fails on App Platform: the deploy step fails and prints"
+                + " the build log; the previous deployment keeps serving, and a smoke test shows it does"),
         RATE_LIMITED("rate-limited", "every provider answers 429 for a while: the actions wait as told (Retry-After,"
                 + " rate-limit reset) and the release goes out without duplicates");
 
@@ -157,6 +157,8 @@ public final class Sandbox implements AutoCloseable {
     private final List<String> secrets = new ArrayList<>();
     private final List<Path> runDirs = new ArrayList<>();
     private final Set<String> brokenReleases;
+    /** The release the story ships broken on purpose: its smoke test is designed to fail and trigger the rollback. */
+    static final Set<String> BROKEN_BY_DESIGN = Set.of("v1.2.0");
 
     private EmbeddedPostgres postgres;
     private String databaseUrl;
@@ -168,12 +170,20 @@ public final class Sandbox implements AutoCloseable {
     private String runId = "7100000001";
 
     public Sandbox(Scenario scenario, PrintStream out, boolean color) {
+        this(scenario, out, color, BROKEN_BY_DESIGN);
+    }
+
+    /**
+     * {@code brokenReleases}: the image tags the sample app actually serves broken (503 health, failing writes).
+     * The story is designed around {@link #BROKEN_BY_DESIGN}; tests break other releases to see the verdict fail.
+     */
+    Sandbox(Scenario scenario, PrintStream out, boolean color, Set<String> brokenReleases) {
         this.scenario = scenario;
         this.out = out;
         this.color = color;
         this.render = new TerminalRenderer(color);
         this.fixtures = Project.root().resolve("action-tests/src/test/resources/sandbox");
-        this.brokenReleases = Set.of("v1.2.0");
+        this.brokenReleases = Set.copyOf(brokenReleases);
         try {
             this.repo = Files.createTempDirectory("gantry-sandbox-repo-");
         } catch (IOException e) {
@@ -243,8 +253,13 @@ public final class Sandbox implements AutoCloseable {
 
     /** Runs one scenario from start to end, printing as it goes; never throws for a step that misbehaves. */
     public static Outcome run(Scenario scenario, PrintStream out, boolean color) {
+        return run(new Sandbox(scenario, out, color));
+    }
+
+    static Outcome run(Sandbox sandbox) {
         long start = System.nanoTime();
-        try (Sandbox s = new Sandbox(scenario, out, color)) {
+        Scenario scenario = sandbox.scenario;
+        try (Sandbox s = sandbox) {
             s.banner();
             try {
                 s.start();
@@ -321,10 +336,10 @@ public final class Sandbox implements AutoCloseable {
                 checkBlockedStory();
             }
             case DEPLOY_FAILURE -> {
-                digitalOcean.failNextBuild("api", "Build failed: npm run build exited with code 1", List.of(
-                        "[build] > shop-api@1.1.0 build",
+                digitalOcean.failNextBuild("mailer", "Build failed: npm run build exited with code 1", List.of(
+                        "[build] > mailer@1.1.0 build",
                         "[build] > tsc -p tsconfig.build.json",
-                        "[build] src/users/users.service.ts(42,7): error TS2322: Type 'string | undefined' is not assignable to type 'string'.",
+                        "[build] src/templates/welcome.ts(42,7): error TS2322: Type 'string | undefined' is not assignable to type 'string'.",
                         "[build] npm ERR! code ELIFECYCLE",
                         "[build] ::error::this line comes from the build and must not become an annotation"));
                 release("v1.1.0", "20261115090000_add_user_display_name");
@@ -353,7 +368,7 @@ public final class Sandbox implements AutoCloseable {
         shipMigrations(migrations);
 
         boolean destructive = List.of(migrations).stream().anyMatch(m -> m.contains("drop"));
-        boolean broken = brokenReleases.contains(version);
+        boolean broken = BROKEN_BY_DESIGN.contains(version);
         boolean buildFails = scenario == Scenario.DEPLOY_FAILURE;
 
         Step check = step("Migration gate (" + version + ")", gate("check"),
@@ -373,7 +388,7 @@ public final class Sandbox implements AutoCloseable {
                 .with("timeout", "10m")
                 .with("environment", ENVIRONMENT)
                 .env("GANTRY_TIME_SCALE", "0.001");
-        Step deployed = step("Deploy API " + version, deploy, buildFails ? Expect.fail("failure") : Expect.pass("success"));
+        Step deployed = step("Deploy " + APP + " " + version, deploy, buildFails ? Expect.fail("failure") : Expect.pass("success"));
         if (deployed.result().exitCode() != 0) {
             out.println(paint("2", "The deploy failed, so App Platform kept the previous deployment live; the smoke job"
                     + " checks that it still serves (steps after a failure run only with if: failure())."));
@@ -562,7 +577,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private void checkDeployFailureStory() {
-        Step deploy = steps.stream().filter(s -> s.title().startsWith("Deploy API")).findFirst().orElseThrow();
+        Step deploy = steps.stream().filter(s -> s.title().startsWith("Deploy " + APP)).findFirst().orElseThrow();
         ActionResult r = deploy.result();
         checks.add(new Check("the build logs are in the job log, as untrusted text", r.commands().untrustedLines().stream()
                 .anyMatch(l -> l.contains("error TS2322")) && r.commands().untrustedLines().stream()
