@@ -316,7 +316,6 @@ public final class Sandbox implements AutoCloseable {
         // v1.0.0 is what production runs when the story starts: its migration applied, its image live
         shipMigrations("20261101090000_init");
         ActionResult baseline = gate("apply").run.run();
-        runDirs.add(lastRunDir);
         if (baseline.exitCode() != 0) throw new IllegalStateException("baseline migration failed:\n" + baseline);
         String spec = specJson("v1.0.0");
         digitalOcean.seedApp(spec);
@@ -449,7 +448,6 @@ public final class Sandbox implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ the actions
 
-    private Path lastRunDir;
     /** A workflow step about to run: the harness run, and its {@code with:} entries in the order the step lists them. */
     private static final class Call {
         final ActionRun run;
@@ -491,7 +489,7 @@ public final class Sandbox implements AutoCloseable {
                 .env("GITHUB_JOB", job)
                 .env("GITHUB_REF", "refs/heads/main")
                 .env("GITHUB_REF_NAME", "main");
-        lastRunDir = r.runDir();
+        runDirs.add(r.runDir());
         return new Call(r);
     }
 
@@ -526,12 +524,7 @@ public final class Sandbox implements AutoCloseable {
         String action = run.action();
         printStepHeader(n, title, action, call);
         long t = System.nanoTime();
-        ActionResult r;
-        try {
-            r = run.run();
-        } finally {
-            runDirs.add(run.runDir());
-        }
+        ActionResult r = run.run();
         Duration took = Duration.ofNanos(System.nanoTime() - t);
         printStepBody(r);
 
