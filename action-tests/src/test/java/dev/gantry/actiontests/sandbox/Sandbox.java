@@ -720,7 +720,8 @@ public final class Sandbox implements AutoCloseable {
         for (Step s : o.steps()) {
             for (var c : s.result().commands().commands()) {
                 if (!c.name().equals("error") && !c.name().equals("warning")) continue;
-                String text = mask(c.data().lines().findFirst().orElse(""), s.result());
+                String title = c.property("title") == null ? "" : c.property("title") + ": ";
+                String text = mask(title + c.data().lines().findFirst().orElse(""), s.result());
                 if (text.length() > 110) text = text.substring(0, 109) + "…";
                 annotations.add("   " + (c.name().equals("error") ? paint("31", "Error") : paint("33", "Warning")) + " (step "
                         + s.number() + "): " + text);
