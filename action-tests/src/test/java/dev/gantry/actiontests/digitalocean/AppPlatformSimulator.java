@@ -154,6 +154,11 @@ public final class AppPlatformSimulator extends LoopbackServer {
                 : "service_unavailable", "Server Error")));
     }
 
+    /** The next {@code n} requests matching get no answer at all: the connection closes before any work. */
+    public void dropConnections(String method, String pathRegex, int n) {
+        inject(Fault.drop(matching(method, pathRegex), n));
+    }
+
     /**
      * The next {@code n} requests matching are processed, then answered {@code status} instead (0: the connection
      * is dropped): the client cannot know that the work was done.
@@ -279,7 +284,7 @@ public final class AppPlatformSimulator extends LoopbackServer {
         SimApp other = findByName(spec.path("name").asText());
         if (other != null && other != a) return error(409, "conflict", "App name already exists");
         if (a.pinned != null) return pinnedError();
-        ObjectNode stored = encrypt(spec, a.spec);
+        ObjectNode stored = encrypt(spec);
         boolean changed = !comparable(stored).equals(comparable(a.spec));
         a.spec = stored;
         a.updatedAt = clock.instant();
@@ -1099,12 +1104,8 @@ public final class AppPlatformSimulator extends LoopbackServer {
         return null;
     }
 
-    private ObjectNode encrypt(ObjectNode spec) {
-        return encrypt(spec, null);
-    }
-
     /** SECRET values are stored encrypted ({@code EV[1:nonce:ciphertext]}); an encrypted value sent back is kept. */
-    private ObjectNode encrypt(ObjectNode spec, ObjectNode previous) {
+    private ObjectNode encrypt(ObjectNode spec) {
         ObjectNode s = spec.deepCopy();
         encryptEnvs(s.path("envs"));
         for (String kind : KINDS) for (JsonNode c : s.path(kind)) encryptEnvs(c.path("envs"));
@@ -1223,9 +1224,4 @@ public final class AppPlatformSimulator extends LoopbackServer {
         }
     }
 
-    /** Matches by method and path regex (for the fault helpers). */
-    public static Predicate<RecordedRequest> request(String method, String pathRegex) {
-        Pattern p = Pattern.compile(pathRegex);
-        return r -> r.method().equals(method) && p.matcher(r.path()).matches();
-    }
 }

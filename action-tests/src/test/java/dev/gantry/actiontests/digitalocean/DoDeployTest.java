@@ -6,6 +6,7 @@ import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
 import dev.gantry.actiontests.harness.OpenApiContract;
 import dev.gantry.actiontests.harness.Project;
+import dev.gantry.actiontests.github.GitHubSimulator;
 import dev.gantry.common.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -189,6 +190,19 @@ class DoDeployTest {
         assertThat(r.leaks(AppPlatformSimulator.TOKEN)).isFalse();
         assertThat(r.output("app")).doesNotContain("EV[");
         assertThat(sim.app(r.output("app-id")).toString()).doesNotContain(secret);
+        assertThat(r.log()).as("print-deploy-logs: always").contains("::group::deploy logs").contains("[deploy] Starting container");
+    }
+
+    @Test
+    void withoutWaitingTheStepEndsOnceTheDeploymentStarted() {
+        ActionResult r = withSpec(run(), WEB_SPEC).with("wait", "false").run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.output("result")).isEqualTo("started");
+        assertThat(r.output("deployment-id")).isNotEmpty();
+        assertThat(r.output("phase")).isIn("PENDING_BUILD", "BUILDING");
+        assertThat(sim.requests("GET", "/v2/apps/.*/deployments/.*")).isEmpty();
+        assertThat(r.summary()).startsWith("### 🚀 Deployment of shop-web started (not waited for)");
     }
 
     @Test
@@ -231,13 +245,14 @@ class DoDeployTest {
     }
 
     @Test
-    void survivesA429Storm() {
+    void survivesA429StormAndDroppedConnectionsWhilePolling() {
         sim.rateLimitStorm(4, 2);
+        sim.dropConnections("GET", "/v2/apps/.*/deployments/.*", 2);
 
         ActionResult r = withSpec(run(), WEB_SPEC).run();
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.log()).contains("HTTP 429");
+        assertThat(r.log()).contains("HTTP 429").contains("retrying in");
         assertThat(sim.appsCreated()).isEqualTo(1);
         assertThat(sim.deploymentsCreated()).isEqualTo(1);
     }
@@ -409,11 +424,85 @@ class DoDeployTest {
     }
 
     @Test
+    void anAppPinnedToARollbackIsNotDeployed() {
+        String appId = sim.seedApp(IMAGE_SPEC);
+        ActionResult first = run().with("app-id", appId).with("images", "api=:v2").run();
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        dev.gantry.common.digitalocean.AppPlatform platform = dev.gantry.common.digitalocean.AppPlatform.connect(
+                sim.baseUrl(), AppPlatformSimulator.TOKEN, null, dev.gantry.common.http.RetryPolicy.defaults());
+        platform.rollback(appId, first.output("previous-deployment-id"), false);
+        int before = sim.deploymentsCreated();
+
+        ActionResult r = run().with("app-id", appId).with("images", "api=:v3").run();
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.output("result")).isEqualTo("pinned");
+        assertThat(r.errors().get(0).data()).contains("is pinned to rollback deployment").contains("commit");
+        assertThat(sim.deploymentsCreated()).isEqualTo(before);
+    }
+
+    @Test
     void anInvalidSpecIsReportedWithTheApiMessage() {
         ActionResult r = withSpec(run(), "name: shop-web\nservices: []\n").run();
 
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.errors().get(0).data()).contains("Input 'app-spec'").contains("at least one component")
                 .contains("[request id ");
+    }
+
+    /** Our requests to GitHub (the GitHub simulator's answers are its own tests' business). */
+    static void assertGitHubContract(GitHubSimulator gh) {
+        if (Files.exists(Project.sharedFile("specs/github/github.openapi.json"))) {
+            OpenApiContract c = OpenApiContract.require("github/github.openapi.json");
+            assertThat(gh.requests()).isNotEmpty();
+            for (LoopbackServer.RecordedRequest q : gh.requests()) assertThat(c.checkRequest(q)).isEmpty();
+        }
+    }
+
+    @Test
+    void recordsAGitHubDeploymentNamingTheAppPlatformDeployment() {
+        try (GitHubSimulator gh = new GitHubSimulator()) {
+            ActionResult r = withSpec(run(), WEB_SPEC).with("github-deployment", "true").with("environment", "production")
+                    .githubApi(gh.apiUrl()).run();
+
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            JsonNode record = gh.deployments().get(0);
+            assertThat(record.path("environment").asText()).isEqualTo("production");
+            assertThat(record.path("sha").asText()).isEqualTo("4f2c9a1e5b7d3c8f0a6e2d4b1c9f7e5a3d1b8c6e");
+            assertThat(record.path("payload").path("provider_deployment_id").asText()).isEqualTo(r.output("deployment-id"));
+            long id = record.path("id").asLong();
+            assertThat(gh.statusStates(id)).containsExactly("in_progress", "success");
+            assertThat(gh.statuses(id).get(1).path("environment_url").asText()).isEqualTo(r.output("live-url"));
+            assertThat(r.leaks("ghs_simulatedGitHubToken0000000000000")).isFalse();
+            assertGitHubContract(gh);
+        }
+    }
+
+    @Test
+    void aFailedDeployMarksTheGitHubDeploymentFailed() {
+        try (GitHubSimulator gh = new GitHubSimulator()) {
+            sim.failNextDeploy("web", "health check failed", List.of("[deploy] GET /health 503"));
+            ActionResult r = withSpec(run(), WEB_SPEC).with("github-deployment", "true").githubApi(gh.apiUrl()).run();
+
+            assertThat(r.exitCode()).isEqualTo(1);
+            JsonNode record = gh.deployments().get(0);
+            assertThat(record.path("environment").asText()).isEqualTo("shop-web");
+            assertThat(gh.statusStates(record.path("id").asLong())).containsExactly("in_progress", "failure");
+            assertThat(r.log()).contains("::group::deploy logs: web").contains("GET /health 503");
+            assertGitHubContract(gh);
+        }
+    }
+
+    @Test
+    void aReadOnlyGitHubTokenOnlyWarnsAndTheDeployGoesOn() {
+        try (GitHubSimulator gh = new GitHubSimulator()) {
+            gh.readOnlyToken("ghs_readonly000000000000000000000000000");
+            ActionResult r = withSpec(run(), WEB_SPEC).with("github-deployment", "true")
+                    .githubToken("ghs_readonly000000000000000000000000000").githubApi(gh.apiUrl()).run();
+
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(gh.deployments()).isEmpty();
+            assertThat(r.warnings()).isNotEmpty();
+        }
     }
 }

@@ -147,9 +147,12 @@ final class DeployFlow {
                 s.githubDeployment()), log);
         String environment = !s.environment().isEmpty() ? s.environment()
                 : s.preview() ? "preview/" + spec.name() : spec.name();
-        Optional<DeploymentRecord> record = github.createDeployment(new GitHubReporter.DeploymentRequest(environment,
-                null, "App Platform deploy of " + spec.name(), s.preview(), !s.preview(), "digitalocean", null));
 
+        if (existing != null && existing.pinnedDeployment() != null && existing.pinnedDeployment().id() != null) {
+            throw ActionException.failed("App " + existing.name() + " is pinned to rollback deployment "
+                    + existing.pinnedDeployment().id() + ", and App Platform refuses new deployments until the rollback "
+                    + "is committed or reverted (rollback/commit or rollback/revert).", "pinned");
+        }
         Instant started = clock.instant();
         AppPlatform.Change change;
         try {
@@ -162,7 +165,6 @@ final class DeployFlow {
                 change = platform.updateApp(existing, spec, true);
             }
         } catch (RuntimeException e) {
-            record.ifPresent(r -> github.setStatus(r, DeploymentState.ERROR, null, "could not start the deployment"));
             throw rejected(e);
         }
         App app = change.app();
@@ -170,6 +172,10 @@ final class DeployFlow {
         log.info("Deployment " + deployment.id() + " started for app " + app.name() + " (" + app.id() + ")"
                 + (previous == null ? "" : "; the active deployment before it was " + previous));
         report.started(app, deployment, previous);
+        // the record names App Platform's deployment, so rollback can find it again (GitHubReporter.findDeployment)
+        Optional<DeploymentRecord> record = github.createDeployment(new GitHubReporter.DeploymentRequest(environment,
+                null, "App Platform deploy of " + app.name(), s.preview(), !s.preview(), "digitalocean",
+                deployment.id()));
         record.ifPresent(r -> github.setStatus(r, DeploymentState.IN_PROGRESS, null, "deployment " + deployment.id()));
 
         if (!s.waitForIt()) {
@@ -189,6 +195,7 @@ final class DeployFlow {
                 live = watcher.awaitLiveUrl(app.id(), left.isNegative() ? Duration.ofSeconds(1) : left);
             } catch (ActionException e) {
                 report.finished(platform.getApp(app.id()), outcome, previous, "timeout");
+                record.ifPresent(r -> github.setStatus(r, DeploymentState.ERROR, null, "no live URL in time"));
                 throw e;
             }
             if (live.hasLiveUrl()) {
@@ -208,7 +215,7 @@ final class DeployFlow {
             record.ifPresent(r -> github.setStatus(r, DeploymentState.ERROR, null, "timed out"));
             throw new ActionException(ExitCode.FAILED, "Deployment " + deployment.id() + " of app " + app.name()
                     + " did not finish within the timeout of " + s.timeout().toString().substring(2).toLowerCase()
-                    + " (last phase " + outcome.phase() + "). It goes on on App Platform; raise the timeout input if "
+                    + " (last phase " + outcome.phase() + "). It keeps running on App Platform; raise the timeout input if "
                     + "deploys of this app take longer.", "timeout", null, outcome.timeout());
         }
         report.finished(after, outcome, previous, "failure");

@@ -59,9 +59,12 @@ final class Report {
         }
         if (!o.timeline().isEmpty()) {
             List<List<String>> rows = new ArrayList<>();
-            for (DeploymentWatcher.PhaseSpan p : o.timeline()) rows.add(List.of(p.phase().name(), human(p.duration())));
-            StringBuilder md = new StringBuilder("| phase | observed for |\n| --- | --- |\n");
-            for (List<String> r : rows) md.append("| ").append(r.get(0)).append(" | ").append(r.get(1)).append(" |\n");
+            for (DeploymentWatcher.PhaseSpan p : o.timeline()) {
+                rows.add(List.of(p.phase().name(), p.phase().isTerminal() ? "" : human(p.duration()),
+                        p.start().toString()));
+            }
+            StringBuilder md = new StringBuilder("| phase | took | since |\n| --- | --- | --- |\n");
+            for (List<String> r : rows) md.append("| ").append(r.get(0)).append(" | ").append(r.get(1)).append(" | ").append(r.get(2)).append(" |\n");
             s.details("Phase timeline", md.toString());
         }
         for (DeploymentWatcher.ComponentLog l : o.logs()) {

@@ -132,16 +132,19 @@ public final class AppPlatform {
         CreateAppRequest req = new CreateAppRequest(spec, projectId == null || projectId.isBlank() ? null : projectId);
         return withCheck("create app " + spec.name(), () -> {
             App a = once.createApp(req).app();
-            return new Change(a, a.currentDeployment(), false);
+            return new Change(a, firstDeployment(a), false);
         }, e -> findByName(spec.name()).map(found -> {
             App fresh = getApp(found.id());
-            Deployment d = fresh.currentDeployment();
-            if (d == null) {
-                List<Deployment> ds = listDeployments(fresh.id(), 1);
-                d = ds.isEmpty() ? null : ds.get(0);
-            }
-            return new Change(fresh, d, true);
+            return new Change(fresh, firstDeployment(fresh), true);
         }));
+    }
+
+    /** The deployment a new app started: pending or in progress, else (it is new) the only one in its list. */
+    private Deployment firstDeployment(App app) {
+        Deployment d = app.currentDeployment();
+        if (d != null) return d;
+        List<Deployment> ds = listDeployments(app.id(), 1);
+        return ds.isEmpty() ? null : ds.get(0);
     }
 
     /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
@@ -209,10 +208,6 @@ public final class AppSpec {
             }
         }
         return null;
-    }
-
-    public static AppSpec empty(String name) {
-        return new AppSpec(JsonNodeFactory.instance.objectNode().put("name", name));
     }
 
     @Override

@@ -35,7 +35,6 @@ public final class DeploymentWatcher {
     private final Duration maxInterval;
     private final LogPolicy buildLogs;
     private final LogPolicy deployLogs;
-    private final int tailLines;
 
     /** When to print a stage's logs into the job log. Failing components' logs are always fetched for the report. */
     public enum LogPolicy {
@@ -56,7 +55,6 @@ public final class DeploymentWatcher {
         this.maxInterval = b.maxInterval;
         this.buildLogs = b.buildLogs;
         this.deployLogs = b.deployLogs;
-        this.tailLines = b.tailLines;
     }
 
     public static Builder builder(AppPlatform platform, Log log) {
@@ -124,7 +122,7 @@ public final class DeploymentWatcher {
                     log.warning("Could not read the deployment (" + e.getMessage() + "); still waiting");
                     d = last[0];
                 }
-                track(timeline, d.phaseOrUnknown());
+                track(timeline, d);
                 last[0] = d;
                 return d;
             }, d -> d.phaseOrUnknown().isTerminal(), d -> "deployment " + shortId(deploymentId) + ": " + d.describe());
@@ -135,7 +133,7 @@ public final class DeploymentWatcher {
         boolean failed = timedOut != null || d == null || d.phaseOrUnknown() != Phase.ACTIVE;
         List<FailedStep> failedSteps = d == null || d.progress() == null ? List.of() : d.progress().failedSteps();
         for (FailedStep f : failedSteps) {
-            log.error("Deployment " + deploymentId + ": step '" + f.path() + "'"
+            log.info("Deployment " + deploymentId + ": step '" + f.path() + "'"
                     + (f.component() == null ? "" : " (component " + f.component() + ")") + " failed: "
                     + f.message() + (f.reason() != null && f.reason().code() != null ? " [" + f.reason().code() + "]" : ""));
         }
@@ -203,17 +201,42 @@ public final class DeploymentWatcher {
                         a -> a.hasLiveUrl() ? "live at " + a.liveUrl() : "waiting for the live URL");
     }
 
-    private void track(List<PhaseSpan> timeline, Phase phase) {
-        Instant now = clock.instant();
+    /**
+     * Records the phase: its start is the provider's {@code phase_last_updated_at} when it has one (so durations are
+     * App Platform's, not our polling's), else when we first saw it.
+     */
+    private void track(List<PhaseSpan> timeline, Deployment d) {
+        Phase phase = d.phaseOrUnknown();
+        Instant since = providerTime(d.phaseLastUpdatedAt());
+        Instant seen = providerTime(d.updatedAt());
+        if (seen.isBefore(since)) seen = since;
         if (!timeline.isEmpty()) {
-            PhaseSpan lastSpan = timeline.get(timeline.size() - 1);
-            if (lastSpan.phase() == phase) {
-                timeline.set(timeline.size() - 1, new PhaseSpan(phase, lastSpan.start(), now));
+            PhaseSpan last = timeline.get(timeline.size() - 1);
+            if (last.phase() == phase) {
+                timeline.set(timeline.size() - 1, new PhaseSpan(phase, last.start(), max(last.end(), seen)));
                 return;
             }
-            timeline.set(timeline.size() - 1, new PhaseSpan(lastSpan.phase(), lastSpan.start(), now));
+            Instant end = since.isBefore(last.start()) ? last.end() : since;
+            timeline.set(timeline.size() - 1, new PhaseSpan(last.phase(), last.start(), end));
+            if (since.isBefore(end)) since = end;
         }
-        timeline.add(new PhaseSpan(phase, now, now));
+        timeline.add(new PhaseSpan(phase, since, phase.isTerminal() ? since : seen));
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    /** A provider timestamp ({@code 0001-01-01T00:00:00Z} means unset), else our clock. */
+    private Instant providerTime(String t) {
+        if (t != null && !t.isBlank() && !t.startsWith("0001-")) {
+            try {
+                return java.time.OffsetDateTime.parse(t).toInstant();
+            } catch (java.time.format.DateTimeParseException ignored) {
+                // our clock
+            }
+        }
+        return clock.instant();
     }
 
     static String shortId(String id) {
@@ -234,7 +257,6 @@ public final class DeploymentWatcher {
         private Duration maxInterval = Duration.ofSeconds(15);
         private LogPolicy buildLogs = LogPolicy.ON_FAILURE;
         private LogPolicy deployLogs = LogPolicy.ON_FAILURE;
-        private int tailLines = 40;
 
         private Builder(AppPlatform platform, Log log) {
             this.platform = platform;
@@ -268,17 +290,8 @@ public final class DeploymentWatcher {
             return this;
         }
 
-        public Builder tailLines(int n) {
-            this.tailLines = n;
-            return this;
-        }
-
         public DeploymentWatcher build() {
             return new DeploymentWatcher(this);
         }
-    }
-
-    public int tailLines() {
-        return tailLines;
     }
 }
