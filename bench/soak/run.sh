@@ -14,6 +14,7 @@ SECS=${SECONDS_PER_RUN:-10}
 WARMUP=${WARMUP_SECONDS:-2}
 INFLIGHT=${MAX_IN_FLIGHT:-64}
 RATES=${RATES:-"5000 10000 15000 20000 25000 30000 35000 40000"}
+JDK_RATES=${JDK_RATES:-"5000 10000 15000 20000"}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
 need() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
@@ -58,62 +59,80 @@ stop() { [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null
 trap stop EXIT
 sleep 0.5
 URL="http://127.0.0.1:$PORT/index.html"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 curl -fsS "$URL" >/dev/null
 
 cpu_of() { # user+sys seconds of a finished command, from /usr/bin/time -f
   awk '/^cpu / {print $2 + $3}' "$1"
 }
+ctx_of() { # voluntary + involuntary context switches per 1,000 requests
+  awk -v n="$2" '/^cpu / {printf "%.0f", ($5 + $6) * 1000 / n}' "$1"
+}
 rows=()
 
 echo "== wrk -t2 -c32 -d${SECS}s"
-/usr/bin/time -f "cpu %U %S" -o "$WORK/wrk.time" wrk -t2 -c32 -d"${SECS}s" --latency "$URL" >"$WORK/wrk.out"
+/usr/bin/time -f "cpu %U %S ctx %w %c" -o "$WORK/wrk.time" wrk -t2 -c32 -d"${SECS}s" --latency "$URL" >"$WORK/wrk.out"
 wrk_rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.out")
 wrk_p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.out"); wrk_p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.out")
 wrk_n=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
 wrk_cpu=$(cpu_of "$WORK/wrk.time")
-rows+=("| wrk 4.1 \`-t2 -c32\` (closed loop) | — | $(printf '%.0f' "$wrk_rps") | — | $wrk_p50 | $wrk_p99 | $(awk -v c="$wrk_cpu" -v n="$wrk_n" 'BEGIN{printf "%.1f", c*1000*1000/n}') | — |")
+rows+=("| wrk 4.1 \`-t2 -c32\` (closed loop) | — | $(printf '%.0f' "$wrk_rps") | — | $wrk_p50 | $wrk_p99 | $(awk -v c="$wrk_cpu" -v n="$wrk_n" 'BEGIN{printf "%.1f", c*1000*1000/n}') | $(ctx_of "$WORK/wrk.time" "$wrk_n") | — |")
 
 if [ -n "$HEY" ]; then
   echo "== hey -z ${SECS}s -c 32"
-  /usr/bin/time -f "cpu %U %S" -o "$WORK/hey.time" hey -z "${SECS}s" -c 32 "$URL" >"$WORK/hey.out"
+  /usr/bin/time -f "cpu %U %S ctx %w %c" -o "$WORK/hey.time" hey -z "${SECS}s" -c 32 "$URL" >"$WORK/hey.out"
   hey_rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/hey.out")
   hey_p50=$(awk '/50% in/ {print $3*1000 " ms"}' "$WORK/hey.out"); hey_p99=$(awk '/99% in/ {print $3*1000 " ms"}' "$WORK/hey.out")
   hey_n=$(awk '/\[200\]/ {print $2}' "$WORK/hey.out")
   hey_cpu=$(cpu_of "$WORK/hey.time")
-  rows+=("| hey 0.1.4 \`-c 32\` (closed loop) | — | $(printf '%.0f' "$hey_rps") | — | $hey_p50 | $hey_p99 | $(awk -v c="$hey_cpu" -v n="$hey_n" 'BEGIN{printf "%.1f", c*1000*1000/n}') | — |")
+  rows+=("| hey 0.1.4 \`-c 32\` (closed loop) | — | $(printf '%.0f' "$hey_rps") | — | $hey_p50 | $hey_p99 | $(awk -v c="$hey_cpu" -v n="$hey_n" 'BEGIN{printf "%.1f", c*1000*1000/n}') | $(ctx_of "$WORK/hey.time" "$hey_n") | — |")
 else
-  rows+=("| hey | not installable here | | | | | | |")
+  rows+=("| hey | not installable here | | | | | | | |")
 fi
 
 best=0; best_cpu=""
-for rate in $RATES; do
-  echo "== gantry soak at $rate req/s"
-  line=$("$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xms256m -Xmx256m -cp "$CP" dev.gantry.smoketest.soak.SoakBench \
-        "$URL" "$rate" "$SECS" "$WARMUP" "$INFLIGHT" 2>"$WORK/soak-$rate.err")
+soak_run() { # engine rate -> appends a row; sets ok
+  local engine=$1 rate=$2 label
+  echo "== gantry soak ($engine) at $rate req/s"
+  line=$(/usr/bin/time -f "cpu %U %S ctx %w %c" -o "$WORK/soak-$engine-$rate.time" \
+        "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xms256m -Xmx256m -cp "$CP" dev.gantry.smoketest.soak.SoakBench \
+        "$URL" "$rate" "$SECS" "$WARMUP" "$INFLIGHT" "$engine" 2>"$WORK/soak-$engine-$rate.err")
   echo "   $line"
   get() { echo "$line" | tr ' ' '\n' | awk -F= -v k="$1" '$1==k {print $2}'; }
   ok="yes"
   if [ "$(get saturated)" = "true" ] || [ "$(get errors)" != "0" ]; then ok="no"; fi
   if awk -v l="$(get lag_p99_ms)" 'BEGIN{exit !(l>=10)}'; then ok="no"; fi
-  rows+=("| gantry soak (open loop, max-in-flight $INFLIGHT) | $rate | $(get achieved) | $(get lag_p99_ms) ms | $(get p50_ms) ms ($(get u_p50_ms)) | $(get p99_ms) ms ($(get u_p99_ms)) | $(get cpu_ms_per_1000) | $ok |")
-  if [ "$ok" = "yes" ]; then best=$rate; best_cpu=$(get cpu_ms_per_1000); fi
+  local sent=$(( $(get sent) > 0 ? $(get sent) : 1 ))
+  [ "$engine" = nio ] && label="gantry soak, lean NIO HTTP/1.1 client" || label="gantry soak over java.net.http"
+  rows+=("| $label (open loop, max-in-flight $INFLIGHT) | $rate | $(get achieved) | $(get lag_p99_ms) ms | $(get p50_ms) ms ($(get u_p50_ms)) | $(get p99_ms) ms ($(get u_p99_ms)) | $(get cpu_ms_per_1000) | $(ctx_of "$WORK/soak-$engine-$rate.time" "$sent") | $ok |")
+  last_cpu=$(get cpu_ms_per_1000)
+}
+for rate in $RATES; do
+  soak_run nio "$rate"
+  if [ "$ok" = "yes" ]; then best=$rate; best_cpu=$last_cpu; fi
 done
+for rate in $JDK_RATES; do soak_run jdk "$rate"; done
 
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 table=$(cat <<MD
 Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(uname -sr),
 JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -1 | cut -d'"' -f2); nginx $(/usr/sbin/nginx -v 2>&1 | cut -d/ -f2) with one worker on
 127.0.0.1, 2-byte static file, access log off. ${SECS} s per run (soak: +${WARMUP} s warm-up, not measured). Generator
-and server share the same 2 cores, and the machine was shared with other jobs during the run: numbers are noisy.
+and server share the same 2 cores, and the machine was shared with other jobs during the run (load average
+$LOAD_BEFORE before, $LOAD_AFTER after, on 2 cores): numbers are noisy.
 
 **Highest open-loop rate with schedule-lag p99 < 10 ms, no errors, >= 95% sent: ${best} req/s
 (${best_cpu:-?} ms of generator CPU per 1,000 requests).**
 
-| generator | asked req/s | achieved req/s | schedule lag p99 | p50 corrected (uncorrected) | p99 corrected (uncorrected) | CPU ms / 1,000 req | within the bar |
-|---|---|---|---|---|---|---|---|
+| generator | asked req/s | achieved req/s | schedule lag p99 | p50 corrected (uncorrected) | p99 corrected (uncorrected) | CPU ms / 1,000 req | context switches / 1,000 req | within the bar |
+|---|---|---|---|---|---|---|---|---|
 $(printf '%s\n' "${rows[@]}")
 
-CPU is user+system time of the generator process (whole JVM for the soak, including JIT and GC) divided by the
-requests it sent. wrk and hey are closed-loop: their latency is from the actual send, so it is the
+CPU is user+system time of the generator process (for the soak: measured inside the JVM over the soak itself,
+all threads, JIT and GC included) divided by the requests it sent; context switches (voluntary + involuntary, from
+\`/usr/bin/time\`, whole process) per 1,000 requests show where java.net.http's time goes: every request crosses
+threads (scheduler → client selector thread → executor → back), while the lean client serves schedule and sockets
+from one thread. wrk and hey are closed-loop: their latency is from the actual send, so it is the
 "uncorrected" kind. Command: \`bench/soak/run.sh\`.
 MD
 )

@@ -38,7 +38,7 @@ class ConcurrentApplyTest {
         Path ws = Files.createTempDirectory("gate-conc-");
         new PrismaWorkspace(ws).migration("20240101000000_init", PrismaWorkspace.INIT)
                 .migration("20240102000000_slow", "-- slow backfill\nALTER TABLE \"User\" ADD COLUMN \"n\" INTEGER;\n"
-                        + "SELECT pg_sleep(2);\n");
+                        + "SELECT pg_sleep(4);\n");
         String url = pg.newDatabase();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -47,9 +47,12 @@ class ConcurrentApplyTest {
             // the second gate starts while the first holds the lock and is inside the slow migration
             Instant deadline = Instant.now().plusSeconds(20);
             while (Instant.now().isBefore(deadline) && pg.query(url, "SELECT 1 FROM pg_stat_activity WHERE query LIKE"
-                    + " '%pg_sleep(2)%' AND pid <> pg_backend_pid()").isEmpty()) {
+                    + " '%pg_sleep(4)%' AND pid <> pg_backend_pid()").isEmpty()) {
                 Thread.sleep(20);
             }
+            // a check meanwhile sees the unfinished row and says a deploy may be running
+            ActionResult check = ActionRun.of("prisma-migrate-gate").workspace(ws).with("database-url", url).run();
+            assertThat(check.warnings()).anySatisfy(c -> assertThat(c.data()).contains("a deploy may be running right now"));
             Future<ActionResult> b = pool.submit(() -> ActionRun.of("prisma-migrate-gate")
                     .workspace(ws).with("database-url", url).with("mode", "apply").with("lock-timeout", "30s").run());
             ActionResult ra = a.get(60, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
+import dev.gantry.actiontests.github.GitHubSimulator;
 import dev.gantry.actiontests.harness.WorkflowCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -212,7 +213,7 @@ class PrismaMigrateGateTest {
             assertThat(c.data()).contains("column User.name is dropped");
         });
         assertThat(r.summary()).startsWith("❌ **Migration gate blocked the deploy**");
-        assertThat(r.summary()).contains("| `20240102000000_drop_name` | pending | contract | 1 error(s) |");
+        assertThat(r.summary()).contains("| `20240102000000_drop_name` | pending | contract | 1 error |");
         JsonNode item = plan(r).path("migrations").get(1);
         assertThat(item.path("migrationClass").asText()).isEqualTo("contract");
         assertThat(item.path("findings").get(0).path("rule").asText()).isEqualTo("drop-column");
@@ -220,11 +221,23 @@ class PrismaMigrateGateTest {
 
         String labelled = "{\"number\":7,\"pull_request\":{\"number\":7,\"head\":{\"sha\":\"abc\",\"ref\":\"x\"},"
                 + "\"labels\":[{\"name\":\"migration:destructive-ok\"}]}}";
-        ActionResult wrongLabel = gate("check").with("allow-label", "other-label").event("pull_request", labelled).run();
-        assertThat(wrongLabel.exitCode()).isEqualTo(1);
-        ActionResult byLabel = gate("check").with("allow-label", "migration:destructive-ok").event("pull_request", labelled).run();
-        assertThat(byLabel.exitCode()).as(byLabel.toString()).isZero();
-        assertThat(byLabel.notices()).anySatisfy(c -> assertThat(c.data()).contains("allowed by the pull request label"));
+        try (GitHubSimulator sim = new GitHubSimulator().pullRequest(7, "abc", "x")) {
+            ActionResult wrongLabel = gate("check").with("allow-label", "other-label").with("environment", "production")
+                    .gitHub(sim).event("pull_request", labelled).run();
+            assertThat(wrongLabel.exitCode()).isEqualTo(1);
+            assertThat(sim.comments(7)).singleElement().satisfies(c -> assertThat(c.path("body").asText())
+                    .contains("Prisma migrations for production").contains("Migration gate blocked the deploy")
+                    .contains("20240102000000_drop_name"));
+            ActionResult byLabel = gate("check").with("allow-label", "migration:destructive-ok")
+                    .with("environment", "production").gitHub(sim).event("pull_request", labelled).run();
+            assertThat(byLabel.exitCode()).as(byLabel.toString()).isZero();
+            assertThat(byLabel.notices()).anySatisfy(c -> assertThat(c.data()).contains("allowed by the pull request label"));
+            assertThat(sim.comments(7)).as("one sticky comment, updated in place").singleElement()
+                    .satisfies(c -> assertThat(c.path("body").asText()).contains("Migration gate passed"));
+            assertThat(byLabel.leaks(Postgres.PASSWORD)).isFalse();
+            assertThat(byLabel.leaks(GitHubSimulator.DEFAULT_TOKEN)).isFalse();
+            assertThat(sim.comments(7).get(0).toString()).doesNotContain(Postgres.PASSWORD);
+        }
 
         ActionResult allowed = gate("apply").with("allow-destructive", "true").run();
         assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
@@ -308,11 +321,21 @@ class PrismaMigrateGateTest {
     void migrationsFolderIsFoundBesideSchemaPrisma() throws Exception {
         Path other = Files.createTempDirectory("gate-ws2-");
         new PrismaWorkspace(other.resolve("packages/db")).migration("20240101000000_init", INIT);
+        // a dependency's own schema and migrations must not be picked
+        new PrismaWorkspace(other.resolve("node_modules/some-lib/prisma")).migration("20200101000000_lib", "DROP TABLE x;");
+        Files.writeString(other.resolve("node_modules/some-lib/prisma/prisma/schema.prisma"), "");
         Files.writeString(other.resolve("packages/db/prisma/schema.prisma"), "datasource db { provider = \"postgresql\" }\n");
         ActionResult r = ActionRun.of("prisma-migrate-gate").workspace(other).with("database-url", url).run();
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.log()).contains("packages/db/prisma/migrations");
         assertThat(r.output("pending-count")).isEqualTo("1");
+        // the resolve command names the schema when it is not at prisma/schema.prisma
+        assertThat(ActionRun.of("prisma-migrate-gate").workspace(other).with("database-url", url).with("mode", "apply")
+                .run().exitCode()).isZero();
+        pg.exec(url, "UPDATE _prisma_migrations SET finished_at = NULL");
+        ActionResult failed = ActionRun.of("prisma-migrate-gate").workspace(other).with("database-url", url).run();
+        assertThat(failed.errors()).anySatisfy(c -> assertThat(c.data()).contains(
+                "npx prisma migrate resolve --rolled-back \"20240101000000_init\" --schema packages/db/prisma/schema.prisma"));
     }
 
     @Test
@@ -354,6 +377,32 @@ class PrismaMigrateGateTest {
         assertThat(err.property("line")).isEqualTo("3");
         assertThat(r.output("applied-count")).isEqualTo("1");
         assertThat(pg.migrationRows(url)).extracting(m -> m.get("finished_at") != null).containsExactly(true, false);
+    }
+
+    @Test
+    void statementTimeoutStopsARunawayMigrationAndRecordsIt() {
+        repo.migration("20240101000000_init", INIT);
+        repo.migration("20240102000000_backfill", "-- backfill\nALTER TABLE \"User\" ADD COLUMN \"b\" TEXT;\nSELECT pg_sleep(5);\n");
+        ActionResult r = gate("apply").with("statement-timeout", "1s").run();
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.output("result")).isEqualTo("apply-failed");
+        Map<String, Object> row = pg.migrationRows(url).get(1);
+        assertThat(row.get("finished_at")).isNull();
+        assertThat((String) row.get("logs")).contains("57014").contains("statement timeout");
+        assertThat(pg.query(url, "SELECT 1 FROM information_schema.columns WHERE table_name = 'User' AND column_name = 'b'")).isEmpty();
+    }
+
+    @Test
+    void aPendingMigrationOlderThanTheLastAppliedIsPointedOut() {
+        repo.migration("20240101000000_init", INIT).migration("20240103000000_later", ADD_EMAIL);
+        assertThat(gate("apply").run().exitCode()).isZero();
+        repo.migration("20240102000000_merged_late", "-- AlterTable\nALTER TABLE \"User\" ADD COLUMN \"age\" INTEGER;\n");
+        ActionResult r = gate("check").run();
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.warnings()).anySatisfy(c -> {
+            assertThat(c.property("file")).isEqualTo("prisma/migrations/20240102000000_merged_late/migration.sql");
+            assertThat(c.data()).contains("sorts before the applied 20240103000000_later");
+        });
     }
 
     @Test

@@ -203,6 +203,9 @@ class VercelDeployE2ETest {
         assertThat(files.get("build.sh").mode() & 0111).isNotZero();
         assertThat(files.get("home.html").mode()).isEqualTo(0120777);
         assertThat(files.get("app.js").sha()).isEqualTo(VercelSimulator.sha1("console.log('shop');\n".getBytes()));
+        try (var left = Files.list(run.runDir().resolve("runner_temp"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("the archive is removed").noneMatch(n -> n.startsWith("vercel-archive-"));
+        }
     }
 
     @Test
@@ -289,6 +292,51 @@ class VercelDeployE2ETest {
     }
 
     @Test
+    void aCreateWhoseAnswerIsLostIsFoundAgainNotRepeated() {
+        sim.loseNextCreateAnswers(1);
+        ActionRun run = deploy();
+        Fixtures.site(run.workspace());
+        ActionResult r = run.run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(sim.deploymentIds()).as("one deployment, not two").hasSize(1);
+        assertThat(r.output("deployment-id")).isEqualTo(sim.deploymentIds().get(0));
+        assertThat(r.log()).contains("exists: using it");
+        assertThat(sim.requests("GET", "/v6/deployments")).isNotEmpty();
+    }
+
+    @Test
+    void envBuildEnvForceAndACustomEnvironmentReachTheApiMasked() {
+        ActionRun run = deploy().with("env", "API_KEY=runtime-secret-1234\nMODE=x=y")
+                .with("build-env", "NPM_TOKEN=build-secret-5678").with("force", "true").with("target", "staging");
+        Fixtures.site(run.workspace());
+        ActionResult r = run.run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        LoopbackServer.RecordedRequest create = sim.requests("POST", "/v13/deployments").get(1);
+        assertThat(create.param("forceNew")).isEqualTo("1");
+        assertThat(create.json().path("env").path("API_KEY").asText()).isEqualTo("runtime-secret-1234");
+        assertThat(create.json().path("env").path("MODE").asText()).isEqualTo("x=y");
+        assertThat(create.json().path("build").path("env").path("NPM_TOKEN").asText()).isEqualTo("build-secret-5678");
+        assertThat(create.json().path("customEnvironmentSlugOrId").asText()).isEqualTo("staging");
+        assertThat(create.json().has("target")).isFalse();
+        assertThat(r.leaks("runtime-secret-1234")).isFalse();
+        assertThat(r.leaks("build-secret-5678")).isFalse();
+        assertThat(r.summary()).contains("staging");
+    }
+
+    @Test
+    void withoutTheEventsStreamItFallsBackToPolling() {
+        sim.inject(LoopbackServer.Fault.status(LoopbackServer.matching("GET", "/v3/deployments/.*/events"), 10,
+                LoopbackServer.Reply.json(500, Map.of("error", Map.of("code", "internal_server_error", "message", "events down")))));
+        ActionRun run = deploy();
+        Fixtures.site(run.workspace());
+        ActionResult r = run.run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.output("ready-state")).isEqualTo("READY");
+        assertThat(sim.requests("GET", "/v13/deployments/dpl_.*").size()).isGreaterThanOrEqualTo(2);
+        assertThat(sim.requests("GET", "/v3/deployments/.*/events")).hasSizeBetween(1, 3);
+    }
+
+    @Test
     void anUploadRejectedWithA4xxFailsAtOnce() {
         sim.inject(LoopbackServer.Fault.status(LoopbackServer.matching("POST", "/v2/files"), 1,
                 LoopbackServer.Reply.json(413, Map.of("error", Map.of("code", "file_too_large", "message", "File too large")))));
@@ -366,6 +414,17 @@ class VercelDeployE2ETest {
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("vercel-project-id"));
         assertThat(unknown.leaks(VercelSimulator.TOKEN)).isFalse();
+    }
+
+    @Test
+    void debugLoggingNeverShowsTheToken() {
+        ActionRun run = deploy().debug().with("env", "DB_PASSWORD=hunter2-but-longer");
+        Fixtures.site(run.workspace());
+        ActionResult r = run.run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.log()).contains("::debug::");
+        assertThat(r.leaks(VercelSimulator.TOKEN)).isFalse();
+        assertThat(r.leaks("hunter2-but-longer")).isFalse();
     }
 
     @Test

@@ -69,6 +69,7 @@ public class VercelSimulator extends LoopbackServer {
     private final AtomicInteger missingAgain = new AtomicInteger();
     private final Map<String, Boolean> aliasConflicts = new ConcurrentHashMap<>(); // alias -> assign first
     private final AtomicInteger promoteQueued = new AtomicInteger();
+    private final AtomicInteger lostCreateAnswers = new AtomicInteger();
     private final AtomicInteger jobFailures = new AtomicInteger();
     private volatile List<String> extraBuildLines = List.of();
     // stats
@@ -121,6 +122,11 @@ public class VercelSimulator extends LoopbackServer {
     /** Assigning {@code alias} answers 409; with {@code assignFirst} the alias is assigned before (a lost answer). */
     public void aliasConflict(String alias, boolean assignFirst) {
         aliasConflicts.put(alias, assignFirst);
+    }
+
+    /** The next {@code n} successful creates are processed, but the connection drops before the answer. */
+    public void loseNextCreateAnswers(int n) {
+        lostCreateAnswers.addAndGet(n);
     }
 
     /** The next promote answers 202 (queued behind a rolling release) and starts a little later. */
@@ -216,8 +222,13 @@ public class VercelSimulator extends LoopbackServer {
 
     /** A READY production deployment made directly, for rollback and listing tests; returns its id. */
     public synchronized String seedProductionDeployment(String projectId, long createdAtMs) {
+        return seedDeployment(projectId, "production", createdAtMs);
+    }
+
+    /** A READY deployment made directly ({@code target} null for a preview); returns its id. */
+    public synchronized String seedDeployment(String projectId, String target, long createdAtMs) {
         Proj p = projects.get(projectId);
-        Dep d = new Dep(newId(), p, "production", createdAtMs);
+        Dep d = new Dep(newId(), p, target, createdAtMs);
         d.queuedUntil = createdAtMs;
         d.buildingUntil = createdAtMs;
         d.aliasAt = createdAtMs;
@@ -515,6 +526,8 @@ public class VercelSimulator extends LoopbackServer {
                         : f.path("data").asText().getBytes(StandardCharsets.UTF_8);
                 inline.put(name, data);
                 files.put(name, new DeployedFile(sha1(data), data.length, f.path("mode").asInt(0100644)));
+            } else if (!f.has("sha") && (f.path("mode").asInt() & 0170000) == 0040000) {
+                continue; // a directory entry (the CLI lists directories whose files are all ignored)
             } else {
                 String sha = f.path("sha").asText("").toLowerCase(Locale.ROOT);
                 if (!sha.matches("[0-9a-f]{40}")) return error(400, "bad_request", "Invalid sha for " + name);
@@ -861,6 +874,18 @@ public class VercelSimulator extends LoopbackServer {
     /** {@code follow=1}: NDJSON written as simulated time passes, closed once the deployment is done. */
     @Override
     protected boolean stream(RecordedRequest r, HttpExchange ex) throws IOException {
+        if (r.method().equals("POST") && r.path().equals("/v13/deployments") && lostCreateAnswers.get() > 0
+                && authorize(r) == null) {
+            synchronized (this) {
+                Reply reply = create(r, null);
+                if (reply.status() == 200) {
+                    lostCreateAnswers.decrementAndGet();
+                    return true; // processed; the exchange closes without an answer, as a dropped connection
+                }
+                send(ex, withId(reply));
+                return true;
+            }
+        }
         Matcher m = EVENTS.matcher(r.path());
         if (!r.method().equals("GET") || !m.matches() || !"1".equals(r.param("follow"))) return false;
         Reply denied = authorize(r);
@@ -916,6 +941,16 @@ public class VercelSimulator extends LoopbackServer {
 
     // ------------------------------------------------------------------ helpers
 
+    private static void send(HttpExchange ex, Reply reply) throws IOException {
+        reply.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+        ex.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+        if (reply.body().length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(reply.body());
+            }
+        }
+    }
+
     private String newId() {
         String abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         StringBuilder b = new StringBuilder("dpl_");
@@ -933,7 +968,7 @@ public class VercelSimulator extends LoopbackServer {
 
     /**
      * Runs the simulator on its own (for the benchmark and by hand):
-     * {@code VercelSimulator [port-file] [speed] [build-seconds]}; prints its URL and runs until stdin closes.
+     * {@code VercelSimulator [url-file] [speed] [build-seconds]}; prints its URL and runs until killed.
      */
     public static void main(String[] args) throws Exception {
         double speed = args.length > 1 ? Double.parseDouble(args[1]) : 1;
@@ -943,9 +978,7 @@ public class VercelSimulator extends LoopbackServer {
         if (args.length > 0) java.nio.file.Files.writeString(java.nio.file.Path.of(args[0]), url);
         System.out.println("VERCEL_SIM_URL=" + url);
         System.out.flush();
-        while (System.in.read() >= 0) {
-            // runs until stdin closes
-        }
-        sim.close();
+        Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
+        Thread.currentThread().join();
     }
 }

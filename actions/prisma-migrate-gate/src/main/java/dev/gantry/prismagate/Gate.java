@@ -1,7 +1,5 @@
 package dev.gantry.prismagate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionException;
 import dev.gantry.common.action.Annotation;
@@ -9,6 +7,8 @@ import dev.gantry.common.action.ExitCode;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Log;
 import dev.gantry.common.action.Summary;
+import dev.gantry.common.github.GitHubReporter;
+import dev.gantry.common.github.GitHubReporters;
 import dev.gantry.common.http.Poller;
 import dev.gantry.prismagate.db.DatabaseUrl;
 import dev.gantry.prismagate.db.MigrationRow;
@@ -22,8 +22,12 @@ import dev.gantry.prismagate.lint.RuleConfig;
 import dev.gantry.prismagate.lint.Severity;
 
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -32,11 +36,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
  * The gate: read the migrations folder, lint it, compare it with the database, report the plan, and (mode
@@ -50,7 +54,7 @@ public final class Gate {
     /** Everything the inputs decided. */
     public record Settings(Path workspace, String migrationsDir, boolean defaultDir, boolean apply, String environment,
                            DatabaseUrl database, String allowedBy, RuleConfig rules, boolean failOnWarning,
-                           Duration lockTimeout, Duration statementTimeout) {
+                           Duration lockTimeout, Duration statementTimeout, String githubToken) {
     }
 
     private final ActionContext ctx;
@@ -80,9 +84,16 @@ public final class Gate {
             throw InputException.invalid("migrations-dir", e.getMessage());
         }
         folder.warnings().forEach(log::warning);
-        log.info("Read " + folder.migrations().size() + " migrations from " + rel(dir));
+        long t0 = System.nanoTime();
         MigrationLinter linter = new MigrationLinter();
-        for (LocalMigration m : folder.migrations()) lint.put(m.name(), linter.lint(m.script()));
+        int statements = 0;
+        for (LocalMigration m : folder.migrations()) {
+            MigrationLinter.Result r = linter.lint(m.script());
+            lint.put(m.name(), r);
+            statements += r.statements();
+        }
+        log.info("Read and linted " + folder.migrations().size() + " migrations (" + statements + " statements) from "
+                + rel(dir) + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
 
         if (s.database() == null) {
             log.info("No database-url: linting every migration, the database state is not checked");
@@ -91,6 +102,9 @@ public final class Gate {
             }
         } else {
             log.info("Database: " + s.database().display());
+            if (!s.database().ignoredParameters().isEmpty()) {
+                log.info("URL parameters for Prisma Client, not used here: " + String.join(", ", s.database().ignoredParameters()));
+            }
             if (s.database().pgbouncer()) {
                 log.warning("The URL has pgbouncer=true: Prisma's advisory lock is session-level and does not work"
                         + " through a transaction-mode pooler; use a direct connection for migrations");
@@ -129,21 +143,35 @@ public final class Gate {
         if (!s.defaultDir()) {
             throw InputException.invalid("migrations-dir", "points to " + rel(p) + ", which is not a folder");
         }
-        try (Stream<Path> walk = Files.walk(s.workspace(), 5)) {
-            List<Path> found = walk.filter(f -> f.getFileName().toString().equals("schema.prisma"))
-                    .filter(f -> !f.toString().contains("node_modules") && !f.toString().contains("/.git/"))
-                    .map(f -> f.resolveSibling("migrations")).filter(Files::isDirectory).sorted().toList();
-            if (found.isEmpty()) {
-                throw InputException.invalid("migrations-dir", "is not set and neither prisma/migrations nor a"
-                        + " migrations folder beside a schema.prisma exists in the workspace");
+        List<Path> found = new ArrayList<>();
+        // node_modules and hidden folders are skipped: a Prisma package ships schema.prisma files of its own
+        Files.walkFileTree(s.workspace(), EnumSet.noneOf(FileVisitOption.class), 6, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+                String n = d.getFileName() == null ? "" : d.getFileName().toString();
+                boolean skip = n.equals("node_modules") || (n.startsWith(".") && !d.equals(s.workspace()));
+                return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
-            if (found.size() > 1) {
-                log.warning("Several migrations folders beside schema.prisma files: " + found.stream().map(this::rel)
-                        .toList() + "; using the first. Set migrations-dir to choose.");
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+                if (f.getFileName().toString().equals("schema.prisma") && Files.isDirectory(f.resolveSibling("migrations"))) {
+                    found.add(f.resolveSibling("migrations"));
+                }
+                return FileVisitResult.CONTINUE;
             }
-            log.info("Found the migrations folder beside schema.prisma: " + rel(found.get(0)));
-            return found.get(0);
+        });
+        found.sort(null);
+        if (found.isEmpty()) {
+            throw InputException.invalid("migrations-dir", "is not set and neither prisma/migrations nor a"
+                    + " migrations folder beside a schema.prisma exists in the workspace");
         }
+        if (found.size() > 1) {
+            log.warning("Several migrations folders beside schema.prisma files: " + found.stream().map(this::rel)
+                    .toList() + "; using the first. Set migrations-dir to choose.");
+        }
+        log.info("Found the migrations folder beside schema.prisma: " + rel(found.get(0)));
+        return found.get(0);
     }
 
     String rel(Path p) {
@@ -416,12 +444,9 @@ public final class Gate {
         ctx.setOutput("pending-count", Integer.toString(plan.pendingCount()));
         ctx.setOutput("destructive", Boolean.toString(plan.destructive()));
         ctx.setOutput("applied-count", Long.toString(applied.values().stream().filter("applied"::equals).count()));
-        try {
-            ctx.setOutput("plan", new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(plan));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        ctx.setOutput("plan", plan.toJson());
         report.summary(ctx.summary(), plan, failure == null ? null : failure.message());
+        comment(report, plan, failure == null ? null : failure.message());
         if (failure != null) {
             throw new ActionException(ExitCode.FAILED, failure.message(), "apply-failed", failure.where(), null);
         }
@@ -433,6 +458,19 @@ public final class Gate {
             throw ActionException.failed(report.blockMessage(), "blocked");
         }
         ctx.result("success");
+    }
+
+    /** On a pull request: the same report in one sticky comment per environment, updated in place. */
+    private void comment(Report report, Plan plan, String failure) {
+        if (ctx.github().pullRequestNumber().isEmpty()) return;
+        GitHubReporter github = GitHubReporters.create(GitHubReporters.Settings.of(ctx.github(), s.githubToken(),
+                true), log);
+        String env = s.environment().isEmpty() ? "default" : s.environment();
+        Summary body = new Summary(Map.of(), log);
+        body.heading("Prisma migrations" + (s.environment().isEmpty() ? "" : " for " + s.environment()), 3);
+        report.summary(body, plan, failure);
+        github.stickyComment("prisma-migrate-gate:" + env, body.render())
+                .ifPresent(url -> log.info("The plan is on the pull request: " + url));
     }
 
     private Plan plan(boolean blocked, Failure failure) {

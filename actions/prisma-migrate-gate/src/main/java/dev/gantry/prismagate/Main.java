@@ -22,7 +22,7 @@ public final class Main {
     public static void run(ActionContext ctx) throws Exception {
         Inputs inputs = ctx.inputs();
         String url = inputs.secret("database-url");
-        inputs.secret("github-token");
+        String githubToken = inputs.secret("github-token");
         DatabaseUrl database = null;
         if (!url.isEmpty()) {
             try {
@@ -59,7 +59,7 @@ public final class Main {
         Path workspace = ctx.github().workspace();
         Gate.Settings settings = new Gate.Settings(workspace, migrationsDir, migrationsDir.equals("prisma/migrations"),
                 mode.equals("apply"), environment, database, allowedBy, rules, failOn.equals("warning"), lockTimeout,
-                statementTimeout);
+                statementTimeout, githubToken);
         new Gate(ctx, settings).run();
     }
 }

@@ -50,11 +50,15 @@ final class Report {
     }
 
     String blockMessage() {
+        return "The gate blocked the deploy: " + blockReason();
+    }
+
+    private String blockReason() {
         long errors = count(Severity.ERROR);
         long warnings = count(Severity.WARNING);
-        StringBuilder b = new StringBuilder("The gate blocked the deploy: ");
-        b.append(errors).append(" error(s)");
-        if (gate.settings().failOnWarning()) b.append(" and ").append(warnings).append(" warning(s) (fail-on: warning)");
+        StringBuilder b = new StringBuilder();
+        b.append(plural(errors, "error"));
+        if (gate.settings().failOnWarning()) b.append(" and ").append(plural(warnings, "warning")).append(" (fail-on: warning)");
         b.append(" in the migrations to deploy.");
         boolean contract = gate.issues().values().stream().flatMap(List::stream)
                 .anyMatch(i -> i.impact() == dev.gantry.prismagate.lint.Impact.CONTRACT && gate.failsGate(i));
@@ -63,6 +67,10 @@ final class Report {
                     ? " or the allow-label on the pull request" : "").append('.');
         }
         return b.toString();
+    }
+
+    static String plural(long n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
     }
 
     private long count(Severity sev) {
@@ -76,7 +84,7 @@ final class Report {
                     ? "✅ **Migrations applied**" + env + ": " + gate.applied().size() + " applied, history in sync."
                     : "✅ **Migration gate passed**" + env + ": " + plan.pendingCount() + " migration(s) to deploy"
                     + (plan.destructive() ? " (destructive, allowed by " + gate.settings().allowedBy() + ")" : "") + ".";
-            case "blocked" -> "❌ **Migration gate blocked the deploy**" + env + ": " + blockMessage();
+            case "blocked" -> "❌ **Migration gate blocked the deploy**" + env + ": " + blockReason();
             case "out-of-sync" -> "❌ **Migration history out of sync**" + env + ": the database and the repository"
                     + " disagree; nothing was applied.";
             default -> "❌ **A migration failed to apply**" + env + ".";
@@ -93,10 +101,13 @@ final class Report {
             long e = item.findings().stream().filter(i -> i.severity() == Severity.ERROR).count();
             long w = item.findings().stream().filter(i -> i.severity() == Severity.WARNING).count();
             long n = item.findings().size() - e - w;
-            String f = item.findings().isEmpty() ? "–" : (e > 0 ? e + " error(s) " : "") + (w > 0 ? w + " warning(s) " : "")
-                    + (n > 0 ? n + " notice(s)" : "");
-            rows.add(List.of("`" + item.name() + "`", item.state(), item.migrationClass() == null ? "–"
-                    : item.migrationClass(), f.trim()));
+            List<String> parts = new ArrayList<>();
+            if (e > 0) parts.add(plural(e, "error"));
+            if (w > 0) parts.add(plural(w, "warning"));
+            if (n > 0) parts.add(plural(n, "notice"));
+            String state = item.state().equals("unknown") ? "lint only" : item.state();
+            rows.add(List.of("`" + item.name() + "`", state, item.migrationClass() == null ? "–"
+                    : item.migrationClass(), parts.isEmpty() ? "–" : String.join(", ", parts)));
         }
         if (!rows.isEmpty()) {
             sum.table(List.of("Migration", "Status", "Class", "Findings"), rows);

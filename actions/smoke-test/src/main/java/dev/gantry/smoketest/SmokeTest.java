@@ -119,11 +119,21 @@ final class SmokeTest {
                         soakSkipped[0] = "a check failed";
                         log.info("Soak skipped: a check failed.");
                     } else {
-                        soak[0] = soak(suite, runner, scope);
+                        try {
+                            soak[0] = soak(suite, runner, scope);
+                        } catch (Scope.UnknownVariableException | IllegalArgumentException e) {
+                            // not thrown from here: the cleanup checks must still run
+                            soakSkipped[0] = "a soak target cannot be built: " + e.getMessage();
+                            log.endGroup();
+                        }
                     }
                     log.group("Cleanup checks");
                 });
                 log.endGroup();
+                if (soakSkipped[0] != null && soakSkipped[0].startsWith("a soak target cannot be built")) {
+                    throw InputException.invalid("checks", "asks for a soak, but " + soakSkipped[0]
+                            + " (soak targets may use only values captured before the cleanup checks)");
+                }
             }
 
             List<SloResult> gates = gates(checks, soak[0], soakSkipped[0]);

@@ -54,6 +54,7 @@ final class DeployFlow {
     private final Clock clock;
     private final Log log;
     private final Report report;
+    private volatile Path archiveDir;
 
     DeployFlow(ActionContext ctx, DeployConfig cfg, VercelClient vercel, GitHubReporter github, Clock clock) {
         this.ctx = ctx;
@@ -77,8 +78,10 @@ final class DeployFlow {
                 ctx.setOutput("previous-production-deployment-id", report.previousProduction);
             }
             List<SourceFile> files = collect();
-            FileHasher.Hashed hashed = hash(files);
-            Deployment created = create(project, hashed);
+            // with tgz only the archive's parts are uploaded (and hashed, as they are written)
+            List<TgzArchive.Part> parts = cfg.tgz() ? archive(files) : null;
+            FileHasher.Hashed hashed = cfg.tgz() ? null : hash(files, FileHasher.defaultThreads());
+            Deployment created = create(project, files, hashed, parts);
             report.deployment = created;
             ctx.setOutput("deployment-id", created.id());
             ctx.setOutput("deployment-url", created.httpsUrl());
@@ -92,7 +95,10 @@ final class DeployFlow {
             Duration left = Duration.between(waitStart, deadline);
             DeploymentWaiter.Outcome outcome;
             try {
-                if (left.isNegative() || left.isZero()) throw timeoutBeforeWait();
+                if (left.isNegative() || left.isZero()) {
+                    cancelAfterTimeout(created.id());
+                    throw timeoutBeforeWait();
+                }
                 outcome = log.group("Build log and status of " + created.id(),
                         () -> new DeploymentWaiter(vercel, log, clock, true).await(created.id(), left));
             } catch (DeploymentWaiter.DeploymentFailed f) {
@@ -123,15 +129,17 @@ final class DeployFlow {
             comment("ready");
             ctx.result("success");
             log.info("Deployed " + project.name() + " to " + cfg.environment() + ": " + preview);
-        } catch (ActionException e) {
-            report.verdict = "timeout".equals(e.result()) ? Report.Verdict.TIMEOUT : Report.Verdict.FAILED;
+        } catch (RuntimeException e) {
+            // also unexpected failures (an unreadable file, say): the record and the comment must not stay "building"
+            boolean timeout = e instanceof ActionException ae && "timeout".equals(ae.result());
+            report.verdict = timeout ? Report.Verdict.TIMEOUT : Report.Verdict.FAILED;
             report.error = e.getMessage();
             report.total = Duration.between(start, clock.instant());
             if (report.deployment != null && report.deployment.readyState() != null) {
                 ctx.setOutput("ready-state", report.deployment.readyState());
             }
             if (report.deployment != null) {
-                GitHubReporter.DeploymentState state = e.exitCode() == ExitCode.FAILED
+                GitHubReporter.DeploymentState state = e instanceof ActionException ae && ae.exitCode() == ExitCode.FAILED
                         ? GitHubReporter.DeploymentState.FAILURE : GitHubReporter.DeploymentState.ERROR;
                 record.ifPresent(r -> github.setStatus(r, state, null, "Vercel " + cfg.environment() + " "
                         + report.verdict.word));
@@ -139,7 +147,19 @@ final class DeployFlow {
             }
             throw e;
         } finally {
+            deleteArchive();
             report.writeSummary(ctx.summary());
+        }
+    }
+
+    private void deleteArchive() {
+        Path dir = archiveDir;
+        if (dir == null || !Files.isDirectory(dir)) return;
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) Files.deleteIfExists(p);
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            log.debug("could not remove " + dir + ": " + e.getMessage());
         }
     }
 
@@ -163,6 +183,7 @@ final class DeployFlow {
 
     private List<SourceFile> collect() {
         FileTree.Collected tree;
+        Instant t = clock.instant();
         try {
             tree = FileTree.collect(cfg.directory(), cfg.prebuilt(), cfg.includeEnvFiles());
         } catch (FileTree.TreeException e) {
@@ -182,7 +203,8 @@ final class DeployFlow {
         if (cfg.prebuilt()) checkBuildTarget();
         report.filesCollected = tree.files().size();
         report.bytesCollected = tree.totalBytes();
-        log.info("Collected " + tree.files().size() + " files (" + Uploader.human(tree.totalBytes()) + ") from "
+        log.info("Collected " + tree.files().size() + " files (" + Uploader.human(tree.totalBytes()) + ") in "
+                + Duration.between(t, clock.instant()).toMillis() + " ms from "
                 + cfg.directory() + (cfg.prebuilt() ? " (prebuilt .vercel/output)" : "")
                 + (tree.ignoreFile() == null ? "" : ", with " + tree.ignoreFile()));
         return tree.files();
@@ -205,9 +227,17 @@ final class DeployFlow {
         }
     }
 
-    private FileHasher.Hashed hash(List<SourceFile> files) {
+    private List<TgzArchive.Part> archive(List<SourceFile> files) {
+        Path dir = ctx.tempDir().resolve("vercel-archive-" + UUID.randomUUID());
+        archiveDir = dir;
         Instant t = clock.instant();
-        int threads = FileHasher.defaultThreads();
+        List<TgzArchive.Part> parts = TgzArchive.write(files, dir);
+        report.archiveTime = Duration.between(t, clock.instant());
+        return parts;
+    }
+
+    private FileHasher.Hashed hash(List<SourceFile> files, int threads) {
+        Instant t = clock.instant();
         FileHasher.Hashed h = FileHasher.hash(files, threads, null);
         report.hashTime = Duration.between(t, clock.instant());
         report.distinct = h.blobs().size();
@@ -217,22 +247,20 @@ final class DeployFlow {
         return h;
     }
 
-    private Deployment create(Project project, FileHasher.Hashed hashed) {
+    private Deployment create(Project project, List<SourceFile> sources, FileHasher.Hashed hashed,
+                              List<TgzArchive.Part> parts) {
         Map<String, Uploader.Upload> uploadsBySha = new LinkedHashMap<>();
         List<DeploymentFile> files = new ArrayList<>();
-        if (inline(hashed)) {
+        if (hashed != null && inline(hashed)) {
             report.mode = "inline";
             for (FileHasher.HashedFile f : hashed.files()) {
                 files.add(DeploymentFile.inline(f.source().name(), base64(f.source().path())));
             }
         } else if (cfg.tgz()) {
             report.mode = "tgz";
-            Path dir = ctx.tempDir().resolve("vercel-archive-" + UUID.randomUUID());
-            Instant t = clock.instant();
-            List<TgzArchive.Part> parts = TgzArchive.write(hashed.files().stream().map(FileHasher.HashedFile::source).toList(), dir);
-            log.info("Archived " + hashed.files().size() + " files into " + parts.size() + " tgz part(s), "
+            log.info("Archived " + sources.size() + " files into " + parts.size() + " tgz part(s), "
                     + Uploader.human(parts.stream().mapToLong(TgzArchive.Part::size).sum()) + " in "
-                    + Duration.between(t, clock.instant()).toMillis() + " ms");
+                    + report.archiveTime.toMillis() + " ms");
             for (TgzArchive.Part p : parts) {
                 files.add(DeploymentFile.uploaded(p.name(), p.sha(), p.size(), TgzArchive.PART_MODE));
                 uploadsBySha.put(p.sha(), new Uploader.Upload(p.sha(), p.size(), p.path(), null, p.name()));

@@ -44,6 +44,7 @@ final class Report {
     int createRounds;
     Duration hashTime = Duration.ZERO;
     Duration uploadTime = Duration.ZERO;
+    Duration archiveTime = null;
     Duration buildTime = Duration.ZERO;
     Duration total = Duration.ZERO;
     List<String> buildLog = List.of();
@@ -73,12 +74,13 @@ final class Report {
         if (!aliases.isEmpty()) rows.add(List.of("Aliases", String.join(", ", aliases)));
         if (previousProduction != null) rows.add(List.of("Previous production", previousProduction));
         rows.add(List.of("Commit", short7(gh.headSha())));
-        rows.add(List.of("Files", filesCollected + " (" + Uploader.human(bytesCollected) + "), " + distinct
-                + " distinct, " + duplicates + " duplicates"));
+        rows.add(List.of("Files", filesCollected + " (" + Uploader.human(bytesCollected) + "), "
+                + ("tgz".equals(mode) ? "sent as one archive" : distinct + " distinct, " + duplicates + " duplicates")));
         rows.add(List.of("Uploaded", uploadedFiles + " files, " + Uploader.human(uploadedBytes) + " (" + mode
                 + (uploadRetries > 0 ? ", " + uploadRetries + " retries" : "") + ", " + createRounds + " create call"
                 + (createRounds == 1 ? "" : "s") + ")"));
-        rows.add(List.of("Timings", "hash " + ms(hashTime) + ", upload " + ms(uploadTime) + ", build " + ms(buildTime)
+        rows.add(List.of("Timings", (archiveTime == null ? "hash " + ms(hashTime) : "archive " + ms(archiveTime))
+                + ", upload " + ms(uploadTime) + ", build " + ms(buildTime)
                 + ", total " + ms(total)));
         s.table(List.of("", ""), rows);
         if (!envExcluded.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.gantry.common.vercel;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipParameters;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,10 +14,12 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.zip.Deflater;
 
 /**
  * The CLI's {@code --archive=tgz} (research §2.6): every file in one gzipped tarball, cut into parts of at most
- * 100 MB named {@code .vercel/source.tgz.part<N>} (mode {@code 0666}), each hashed as it is written. The parts go
+ * 100 MB named {@code .vercel/source.tgz.part<N>} (mode {@code 0666}), each hashed as it is written. Gzip runs at
+ * its fastest level: compressing is the slow part of a tgz deploy, and level 1 costs only a little size. The parts go
  * to {@code dir} on disk, so memory stays flat whatever the tree's size.
  */
 public final class TgzArchive {
@@ -31,12 +34,24 @@ public final class TgzArchive {
     }
 
     public static List<Part> write(List<SourceFile> files, Path dir) {
-        return write(files, dir, PART_SIZE);
+        return write(files, dir, PART_SIZE, Deflater.BEST_SPEED);
+    }
+
+    /** With a gzip {@code level} (0-9); for measurements. */
+    public static List<Part> writeWithLevel(List<SourceFile> files, Path dir, int level) {
+        return write(files, dir, PART_SIZE, level);
     }
 
     static List<Part> write(List<SourceFile> files, Path dir, long partSize) {
+        return write(files, dir, partSize, Deflater.BEST_SPEED);
+    }
+
+    static List<Part> write(List<SourceFile> files, Path dir, long partSize, int level) {
         try (PartsOutputStream parts = new PartsOutputStream(dir, partSize)) {
-            try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(parts))) {
+            GzipParameters gzip = new GzipParameters();
+            gzip.setCompressionLevel(level);
+            try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(
+                    new java.io.BufferedOutputStream(parts, 1 << 16), gzip))) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 for (SourceFile f : files) {

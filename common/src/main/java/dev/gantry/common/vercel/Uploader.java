@@ -157,7 +157,7 @@ public final class Uploader {
             IOException ioFailure = null;
             try {
                 HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
-                        .timeout(requestTimeout)
+                        .timeout(timeoutFor(u.size()))
                         .header("Content-Type", "application/octet-stream")
                         .header("x-now-digest", u.sha())
                         .header("x-vercel-digest", u.sha())
@@ -212,6 +212,12 @@ public final class Uploader {
                 throw new IllegalStateException("interrupted", e);
             }
         }
+    }
+
+    /** The request timeout, stretched for big bodies: at least 256 KiB/s must be possible. */
+    Duration timeoutFor(long size) {
+        Duration bySize = Duration.ofSeconds(30 + size / (256 * 1024));
+        return bySize.compareTo(requestTimeout) > 0 ? bySize : requestTimeout;
     }
 
     public static String human(long bytes) {

@@ -57,11 +57,10 @@ public interface VercelApi {
     @Idempotent
     Deployment cancelDeployment(@Param("id") String deploymentId, @Param("teamId") String teamId);
 
-    /** {@code POST /v10/projects/{projectId}/promote/{deploymentId}}: 201 started, 202 queued behind a rolling release. */
+    /** {@code POST /v10/projects/{projectId}/promote/{deploymentId}} (no body): 201 started, 202 queued behind a rolling release. */
     @RequestLine("POST /v10/projects/{projectId}/promote/{deploymentId}?teamId={teamId}")
-    @Headers("Content-Type: application/json")
     Response requestPromote(@Param("projectId") String projectId, @Param("deploymentId") String deploymentId,
-                            @Param("teamId") String teamId, Map<String, Object> body);
+                            @Param("teamId") String teamId);
 
     /**
      * {@code POST /v1/projects/{projectId}/rollback/{deploymentId}} (documented path; the CLI uses {@code /v9}).

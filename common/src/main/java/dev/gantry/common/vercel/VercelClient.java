@@ -88,7 +88,6 @@ public final class VercelClient {
      */
     public CreateResult createDeployment(CreateDeployment body, boolean force, boolean prebuilt) {
         String key = body.meta() == null ? null : body.meta().get(REQUEST_KEY_META);
-        long since = policy.clock().millis() - 60_000;
         Instant start = policy.clock().instant();
         for (int attempt = 1; ; attempt++) {
             Raw r;
@@ -96,7 +95,7 @@ public final class VercelClient {
                 r = raw(api.createDeployment(teamId, force ? "1" : null, prebuilt ? "1" : null, body));
             } catch (ProviderException e) {
                 // the request may have reached Vercel: check before resending
-                Optional<Deployment> existing = key == null ? Optional.empty() : findByRequestKey(body.project(), key, since);
+                Optional<Deployment> existing = key == null ? Optional.empty() : findByRequestKey(body.project(), key);
                 if (existing.isPresent()) {
                     info("the create call failed (" + e.getMessage() + ") but deployment " + existing.get().id()
                             + " exists: using it");
@@ -113,7 +112,7 @@ public final class VercelClient {
             }
             if (r.status == 429 || r.status >= 500) {
                 Optional<Deployment> existing = r.status >= 500 && key != null
-                        ? findByRequestKey(body.project(), key, since) : Optional.empty();
+                        ? findByRequestKey(body.project(), key) : Optional.empty();
                 if (existing.isPresent()) return new Created(deployment(existing.get().id()));
                 Duration delay = r.retryDelay(attempt);
                 if (attempt < policy.maxAttempts() && !policy.clock().instant().plus(delay).isAfter(start.plus(policy.deadline()))) {
@@ -127,9 +126,10 @@ public final class VercelClient {
         }
     }
 
-    private Optional<Deployment> findByRequestKey(String projectId, String key, long since) {
+    /** The project's newest deployments carrying {@code key} (no time filter: our clock is not Vercel's). */
+    private Optional<Deployment> findByRequestKey(String projectId, String key) {
         try {
-            DeploymentList page = api.listDeployments(projectId, null, null, 20, null, since, teamId);
+            DeploymentList page = api.listDeployments(projectId, null, null, 20, null, null, teamId);
             if (page.deployments() == null) return Optional.empty();
             return page.deployments().stream()
                     .filter(d -> d.meta() != null && key.equals(d.meta().get(REQUEST_KEY_META))).findFirst();
@@ -170,21 +170,30 @@ public final class VercelClient {
         }
     }
 
-    /** A promote or rollback request: whether Vercel queued it behind a rolling release (202). */
-    public record JobRequest(String type, String projectId, String deploymentId, boolean queued, long requestedAtMs) {
+    /**
+     * A promote or rollback request: whether Vercel queued it behind a rolling release (202), and the
+     * {@code requestedAt} of the project's previous job, so that the wait recognises the new one without comparing
+     * our clock with Vercel's.
+     */
+    public record JobRequest(String type, String projectId, String deploymentId, boolean queued, Long previousRequestedAt) {
+    }
+
+    private Long lastJobRequestedAt(String projectId) {
+        Project.AliasRequest last = api.getProject(projectId, teamId, true).lastAliasRequest();
+        return last == null ? null : last.requestedAt();
     }
 
     /** {@code POST /v10/projects/{pid}/promote/{dpl}}: starts an asynchronous promote job. */
     public JobRequest requestPromote(String projectId, String deploymentId) {
-        long at = policy.clock().millis();
-        Raw r = retryNotProcessed(() -> raw(api.requestPromote(projectId, deploymentId, teamId, Map.of())));
+        Long at = lastJobRequestedAt(projectId);
+        Raw r = retryNotProcessed(() -> raw(api.requestPromote(projectId, deploymentId, teamId)));
         if (r.status != 201 && r.status != 202 && r.status != 200) throw r.failure("POST /v10/projects/{projectId}/promote/{deploymentId}");
         return new JobRequest("promote", projectId, deploymentId, r.status == 202, at);
     }
 
     /** {@code POST /v1/projects/{pid}/rollback/{dpl}}: starts an asynchronous rollback job. */
     public JobRequest requestRollback(String projectId, String deploymentId, String description) {
-        long at = policy.clock().millis();
+        Long at = lastJobRequestedAt(projectId);
         Raw r = retryNotProcessed(() -> raw(api.requestRollback(projectId, deploymentId,
                 description == null || description.isBlank() ? null : description, teamId, Map.of())));
         if (r.status != 201 && r.status != 202 && r.status != 200) throw r.failure("POST /v1/projects/{projectId}/rollback/{deploymentId}");
@@ -216,7 +225,7 @@ public final class VercelClient {
             Project p = api.getProject(job.projectId(), teamId, true);
             Project.AliasRequest req = p.lastAliasRequest();
             boolean ours = req != null && job.deploymentId().equals(req.toDeploymentId())
-                    && (req.requestedAt() == null || req.requestedAt() >= job.requestedAtMs() - 120_000);
+                    && (job.previousRequestedAt() == null || !job.previousRequestedAt().equals(req.requestedAt()));
             String state = ours ? req.jobStatus() : (job.queued() ? "queued" : "not started");
             if (!state.equals(last)) {
                 info(job.type() + " to " + job.deploymentId() + ": " + state);

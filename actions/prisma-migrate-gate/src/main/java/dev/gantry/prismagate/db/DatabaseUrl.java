@@ -39,7 +39,19 @@ public record DatabaseUrl(String jdbcUrl, Properties properties, String schema, 
             throw new IllegalArgumentException("must start with postgresql:// or postgres:// (got '"
                     + (u.getScheme() == null ? "" : u.getScheme()) + "://')");
         }
-        if (u.getHost() == null || u.getHost().isEmpty()) {
+        String host = u.getHost();
+        int port = u.getPort();
+        if (host == null && u.getRawAuthority() != null) {
+            // java.net.URI leaves the host empty for names it considers invalid (db_primary, a compose service)
+            String hp = u.getRawAuthority().substring(u.getRawAuthority().lastIndexOf('@') + 1);
+            int colon = hp.lastIndexOf(':');
+            if (colon > 0 && !hp.endsWith("]") && hp.substring(colon + 1).matches("\\d+")) {
+                port = Integer.parseInt(hp.substring(colon + 1));
+                hp = hp.substring(0, colon);
+            }
+            host = hp.isEmpty() ? null : hp;
+        }
+        if (host == null || host.isEmpty()) {
             throw new IllegalArgumentException("has no host");
         }
         Properties p = new Properties();
@@ -76,14 +88,12 @@ public record DatabaseUrl(String jdbcUrl, Properties properties, String schema, 
                 ignored.add(k);
             }
         }
-        if ("prefer".equals(p.getProperty("sslmode")) || p.getProperty("sslmode") == null) {
-            p.putIfAbsent("sslmode", "prefer");
-        }
+        p.putIfAbsent("sslmode", "prefer");
         p.setProperty("currentSchema", schema);
         p.putIfAbsent("ApplicationName", "gantry-prisma-migrate-gate");
         p.putIfAbsent("connectTimeout", "10");
         String path = u.getRawPath() == null || u.getRawPath().length() <= 1 ? "/postgres" : u.getRawPath();
-        String hostPort = u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
+        String hostPort = host + (port > 0 ? ":" + port : "");
         String jdbc = "jdbc:postgresql://" + hostPort + path;
         String display = "postgresql://" + (user == null ? "" : user + "@") + hostPort + decode(path)
                 + "?schema=" + schema;

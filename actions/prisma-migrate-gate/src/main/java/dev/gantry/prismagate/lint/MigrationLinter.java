@@ -55,6 +55,12 @@ public final class MigrationLinter {
         private final Set<String> fileIgnores = new HashSet<>();
         private Set<String> statementIgnores = Set.of();
         private Statement current;
+        /** The line of the ALTER TABLE action being read (one statement can span many lines), else 0. */
+        private int actionLine;
+        /** Lines before a DO block's body, while its statements are linted; 0 outside. */
+        private int lineOffset;
+        /** The line of an {@code EXECUTE '...'} literal inside a DO block, while its SQL is linted; 0 outside. */
+        private int dynamicLine;
         private boolean transactionControl;
         private int opaque;
 
@@ -84,6 +90,7 @@ public final class MigrationLinter {
                 }
             }
             finishEnums();
+            nonTx.removeIf(st -> !statements.contains(st)); // inside a DO block: the server refuses those anyway
             for (Object[] r : typeRenames) {
                 if (!droppedTypes.contains((String) r[1])) {
                     current = (Statement) r[2];
@@ -113,7 +120,121 @@ public final class MigrationLinter {
 
         private void add(Rule rule, String detail) {
             if (fileIgnores.contains(rule.id()) || statementIgnores.contains(rule.id())) return;
-            findings.add(new Finding(rule, current.startLine(), current.endLine(), detail));
+            int line = dynamicLine > 0 ? dynamicLine : actionLine > 0 ? actionLine : current.startLine();
+            if (lineOffset > 0) {
+                findings.add(new Finding(rule, line + lineOffset, line + lineOffset, detail + " (inside a DO block)"));
+            } else {
+                findings.add(new Finding(rule, line, current.endLine(), detail));
+            }
+        }
+
+        /**
+         * A {@code DO} block runs at migrate time, so the SQL statements in its PL/pgSQL body are linted too:
+         * statements after {@code BEGIN}/{@code THEN}/{@code ELSE}/{@code LOOP}, and {@code EXECUTE '...'} with a
+         * literal. What depends on variables or control flow stays unseen (counted as opaque).
+         */
+        private void doBlock(Cursor c) {
+            Statement outer = current;
+            Token body = null;
+            while (!c.done()) {
+                Token t = c.next();
+                if (t.type() == Token.Type.DOLLAR_STRING || t.type() == Token.Type.STRING) {
+                    body = t;
+                    break;
+                }
+            }
+            if (body == null || lineOffset > 0) {
+                opaque++;
+                return;
+            }
+            String text;
+            if (body.type() == Token.Type.DOLLAR_STRING) {
+                int tagEnd = body.text().indexOf('$', 1) + 1;
+                text = body.text().substring(tagEnd, Math.max(tagEnd, body.text().length() - tagEnd));
+            } else {
+                text = body.stringValue();
+            }
+            boolean understood = true;
+            lineOffset = body.line() - 1;
+            try {
+                for (Statement inner : Statement.split(text)) {
+                    List<Token> ts = inner.tokens();
+                    int k = plpgsqlStart(ts);
+                    if (k < 0) continue;
+                    if (k >= ts.size()) {
+                        understood = false;
+                        continue;
+                    }
+                    if (ts.get(k).is("EXECUTE") && k + 1 < ts.size() && ts.get(k + 1).type() == Token.Type.STRING
+                            && (k + 2 == ts.size() || ts.get(k + 2).type() == Token.Type.SEMICOLON)) {
+                        int at = ts.get(k + 1).line();
+                        for (Statement dyn : Statement.split(ts.get(k + 1).stringValue())) {
+                            current = new Statement(dyn.tokens(), List.of(), dyn.text(), at, at);
+                            dynamicLine = at;
+                            try {
+                                lintInner(new Cursor(dyn.tokens()));
+                            } finally {
+                                dynamicLine = 0;
+                            }
+                        }
+                        continue;
+                    }
+                    if (ts.get(k).is("EXECUTE") || ts.get(k).is("PERFORM") || ts.get(k).is("RAISE")) {
+                        understood &= !ts.get(k).is("EXECUTE");
+                        continue;
+                    }
+                    List<Token> rest = ts.subList(k, ts.size());
+                    current = new Statement(rest, List.of(), inner.text(), rest.get(0).line(),
+                            rest.get(rest.size() - 1).line());
+                    lintInner(new Cursor(rest));
+                }
+            } finally {
+                lineOffset = 0;
+                current = outer;
+            }
+            if (!understood) opaque++;
+        }
+
+        private void lintInner(Cursor c) {
+            try {
+                statement(c);
+            } catch (RuntimeException e) {
+                // not SQL we can read
+            }
+        }
+
+        /**
+         * Where the SQL statement starts in one {@code ;}-separated piece of a PL/pgSQL body: after leading
+         * {@code BEGIN}, {@code DECLARE …}, {@code IF … THEN}, {@code ELSE}, {@code LOOP}, {@code EXCEPTION WHEN …
+         * THEN}; -1 for pieces with no statement ({@code END IF}, assignments).
+         */
+        private int plpgsqlStart(List<Token> ts) {
+            int k = 0;
+            while (k < ts.size()) {
+                Token t = ts.get(k);
+                if (t.is("BEGIN") || t.is("ELSE") || t.is("LOOP") || t.is("DECLARE")) {
+                    k++;
+                } else if (t.is("IF") || t.is("ELSIF") || t.is("WHEN") || t.is("EXCEPTION") || t.is("WHILE")
+                        || t.is("FOR")) {
+                    int depth = 0;
+                    int j = k;
+                    for (; j < ts.size(); j++) {
+                        Token u = ts.get(j);
+                        if (u.type() == Token.Type.LPAREN) depth++;
+                        else if (u.type() == Token.Type.RPAREN) depth--;
+                        else if (depth == 0 && (u.is("THEN") || u.is("LOOP"))) break;
+                    }
+                    k = j + 1;
+                } else if (t.is("END") || t.is("RETURN") || t.is("NULL")) {
+                    return -1;
+                } else if (k + 1 < ts.size() && ts.get(k + 1).type() == Token.Type.OPERATOR
+                        && ts.get(k + 1).text().equals(":")) {
+                    return -1; // assignment  x := ...
+                } else {
+                    return k;
+                }
+            }
+            return -1;
         }
 
         private boolean existing(String table) {
@@ -130,7 +251,7 @@ public final class MigrationLinter {
                 case "TRUNCATE" -> truncate(c);
                 case "UPDATE", "DELETE", "WITH" -> dml(c);
                 case "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE" -> transactionControl = true;
-                case "DO" -> opaque++;
+                case "DO" -> doBlock(c);
                 case "VACUUM" -> nonTx.add(current);
                 case "REINDEX" -> {
                     if (c.containsWord("CONCURRENTLY")) nonTx.add(current);
@@ -228,8 +349,13 @@ public final class MigrationLinter {
                 if (existing(table)) add(Rule.RENAME_COLUMN, "column " + table + "." + col + " is renamed to " + to);
                 return;
             }
-            for (List<Token> action : c.restByTopLevelCommas()) {
-                alterTableAction(table, new Cursor(action));
+            try {
+                for (List<Token> action : c.restByTopLevelCommas()) {
+                    actionLine = action.get(0).line();
+                    alterTableAction(table, new Cursor(action));
+                }
+            } finally {
+                actionLine = 0;
             }
         }
 

@@ -30,6 +30,13 @@ class DatabaseUrlTest {
     }
 
     @Test
+    void hostNamesThatJavaUriRejectsStillWork() {
+        DatabaseUrl u = DatabaseUrl.parse("postgresql://app:pw@db_primary:5433/shop");
+        assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://db_primary:5433/shop");
+        assertThat(DatabaseUrl.parse("postgresql://db_primary/shop").jdbcUrl()).isEqualTo("jdbc:postgresql://db_primary/shop");
+    }
+
+    @Test
     void badUrlsAreExplained() {
         assertThatThrownBy(() -> DatabaseUrl.parse("mysql://x/y")).hasMessageContaining("postgresql://");
         assertThatThrownBy(() -> DatabaseUrl.parse("postgresql:///db")).hasMessageContaining("no host");

@@ -24,8 +24,8 @@ class MigrationLinterTest {
                 ADD COLUMN     "n" BIGSERIAL NOT NULL,
                 ALTER COLUMN "id" SET DATA TYPE BIGINT;
                 DROP TABLE "Other", "User";
-                """)).containsExactlyInAnyOrder("drop-column@2", "add-required-column@2", "column-type-change@2",
-                "drop-table@7", "drop-table@7");
+                """)).as("each finding on its action's line").containsExactlyInAnyOrder("drop-column@2",
+                "add-required-column@3", "column-type-change@6", "drop-table@7", "drop-table@7");
     }
 
     @Test
@@ -141,12 +141,36 @@ class MigrationLinterTest {
     }
 
     @Test
-    void doBlocksAndTransactionControlAreReported() {
-        MigrationLinter.Result r = linter.lint("BEGIN;\nDO $$ BEGIN DROP TABLE x; END $$;\nCOMMIT;");
-        assertThat(r.findings()).isEmpty();
-        assertThat(r.opaqueBlocks()).isEqualTo(1);
+    void statementsInsideDoBlocksAreLintedOnTheirOwnLines() {
+        MigrationLinter.Result r = linter.lint("""
+                BEGIN;
+                DO $$
+                DECLARE n int;
+                BEGIN
+                  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE column_name = 'old') THEN
+                    ALTER TABLE "a" DROP COLUMN "old";
+                  END IF;
+                  n := 1;
+                  UPDATE "a" SET "x" = 1;
+                  EXECUTE 'ALTER TABLE "a" RENAME COLUMN "p" TO "q"';
+                  EXECUTE format('DROP TABLE %I', 'b');
+                EXCEPTION WHEN others THEN
+                  RAISE NOTICE 'skipped';
+                END $$;
+                COMMIT;
+                """);
+        assertThat(r.findings()).extracting(f -> f.rule().id() + "@" + f.line()).containsExactly("drop-column@6",
+                "update-without-where@9", "rename-column@10");
+        assertThat(r.findings().get(0).message()).endsWith("(inside a DO block)");
+        assertThat(r.opaqueBlocks()).as("EXECUTE of a computed string is not seen").isEqualTo(1);
         assertThat(r.transactionControl()).isTrue();
         assertThat(r.statements()).isEqualTo(3);
+    }
+
+    @Test
+    void doBlockOnATableCreatedInTheSameMigrationIsExempt() {
+        assertThat(rules("CREATE TABLE \"t\" (id int);\nDO $fn$ BEGIN UPDATE \"t\" SET id = 1; END $fn$;")).isEmpty();
+        assertThat(linter.lint("DO $$ BEGIN PERFORM 1; END $$;").opaqueBlocks()).isZero();
     }
 
     @Test

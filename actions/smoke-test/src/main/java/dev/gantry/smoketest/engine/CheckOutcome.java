@@ -4,10 +4,17 @@ import java.util.List;
 
 /**
  * What one check did. {@code failures} lists every failed assertion as {@code subject: why}; {@code message}
- * is the one line a person reads first. {@code httpStatus} is 0 when no response came back.
+ * is the one line a person reads first. {@code httpStatus} is 0 when no response came back. {@code retryAfter}
+ * is how long a 429 or 503 asked us to wait ({@code Retry-After}), or null.
  */
 public record CheckOutcome(String name, int line, Status status, FailureKind failureKind, String method, String target,
-                           int httpStatus, long durationMillis, List<String> failures, String message) {
+                           int httpStatus, long durationMillis, List<String> failures, String message,
+                           java.time.Duration retryAfter) {
+
+    public CheckOutcome(String name, int line, Status status, FailureKind failureKind, String method, String target,
+                        int httpStatus, long durationMillis, List<String> failures, String message) {
+        this(name, line, status, failureKind, method, target, httpStatus, durationMillis, failures, message, null);
+    }
 
     public enum Status { PASSED, FAILED, SKIPPED }
 

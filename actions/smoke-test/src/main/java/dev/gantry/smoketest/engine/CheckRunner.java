@@ -3,6 +3,7 @@ package dev.gantry.smoketest.engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.common.action.Log;
+import dev.gantry.common.http.RateLimits;
 
 import java.net.CookieManager;
 import java.net.CookiePolicy;
@@ -145,10 +146,11 @@ public final class CheckRunner implements AutoCloseable {
         Duration t = check.request().timeout() != null ? check.request().timeout() : requestTimeout;
         if (timeout != null && timeout.compareTo(t) < 0) t = timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout;
 
+        HttpClient client = client(check.request().followRedirects()); // built before the clock starts
         long start = System.nanoTime();
         Response response;
         try {
-            response = send(req, t, check.request().followRedirects());
+            response = send(client, req, t);
         } catch (TransportException e) {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             CheckOutcome o = new CheckOutcome(check.name(), check.line(), CheckOutcome.Status.FAILED,
@@ -182,11 +184,19 @@ public final class CheckRunner implements AutoCloseable {
                 }
             }
         }
+        Duration retryAfter = null;
+        if (!failures.isEmpty() && (response.status() == 429 || response.status() == 503)) {
+            Map<String, java.util.Collection<String>> h = new LinkedHashMap<>(response.headers());
+            java.time.Instant now = java.time.Instant.now();
+            retryAfter = RateLimits.retryAt(response.status(), h, now).map(at -> Duration.between(now, at))
+                    .filter(d -> !d.isNegative()).orElse(null);
+        }
         CheckOutcome o = new CheckOutcome(check.name(), check.line(),
                 failures.isEmpty() ? CheckOutcome.Status.PASSED : CheckOutcome.Status.FAILED,
                 failures.isEmpty() ? CheckOutcome.FailureKind.NONE : CheckOutcome.FailureKind.ASSERTION,
                 req.method(), req.display(), response.status(), ms, failures,
-                failures.isEmpty() ? "passed" : failures.get(0) + (failures.size() > 1 ? " (+" + (failures.size() - 1) + " more)" : ""));
+                failures.isEmpty() ? "passed" : failures.get(0) + (failures.size() > 1 ? " (+" + (failures.size() - 1) + " more)" : ""),
+                retryAfter);
         if (verbose) {
             log.info((o.passed() ? "✓ " : "✗ ") + check.name() + "  " + o.brief());
             if (o.failed()) {
@@ -213,8 +223,13 @@ public final class CheckRunner implements AutoCloseable {
             uri = URI.create(target);
         } else if (target.startsWith("/")) {
             String base = baseUrl.toString();
-            while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
-            uri = URI.create(base + target);
+            boolean basePath = baseUrl.getRawPath() != null && baseUrl.getRawPath().length() > 1;
+            if (target.equals("/") && basePath) {
+                uri = baseUrl; // GET / of https://host/app is the app's URL itself, not https://host/app/
+            } else {
+                while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
+                uri = URI.create(base + target);
+            }
         } else {
             throw new IllegalArgumentException("the URL '" + target + "' is neither absolute nor a path starting with '/'");
         }
@@ -268,25 +283,20 @@ public final class CheckRunner implements AutoCloseable {
         return u.getRawQuery() == null ? p : p + "?" + u.getRawQuery();
     }
 
-    public static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
-                && port(a) == port(b);
-    }
-
-    public static int port(URI u) {
-        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    private static boolean sameOrigin(URI a, URI b) {
+        return RenderedRequest.sameOrigin(a, b);
     }
 
     private static final Set<String> RESTRICTED = Set.of("host", "connection", "content-length", "expect", "upgrade");
 
-    private Response send(RenderedRequest req, Duration timeout, boolean followRedirects) {
+    private static Response send(HttpClient client, RenderedRequest req, Duration timeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(req.uri()).timeout(timeout)
                 .method(req.method(), req.body() == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(req.body()));
         req.headers().forEach((k, v) -> {
             if (!RESTRICTED.contains(k.toLowerCase(Locale.ROOT))) b.header(k, v);
         });
-        CompletableFuture<HttpResponse<byte[]>> f = client(followRedirects).sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         try {
             HttpResponse<byte[]> r = f.get(timeout.toMillis() + 50, TimeUnit.MILLISECONDS);
             Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -344,8 +354,9 @@ public final class CheckRunner implements AutoCloseable {
     @Override
     public void close() {
         if (plain != null) {
-            plain.close();
-            following.close();
+            // not close(): that waits for exchanges a timed-out check abandoned
+            plain.shutdownNow();
+            following.shutdownNow();
         }
     }
 

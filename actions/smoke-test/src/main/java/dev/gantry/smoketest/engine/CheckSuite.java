@@ -154,8 +154,11 @@ public record CheckSuite(String source, List<Check> checks, List<SoakTarget> soa
 
         Check check(Node n, int position) {
             mapping(n, "check #" + position);
-            onlyKeys(n, "check #" + position, "name", "request", "expect", "capture", "wait", "always");
             Map<String, Node> m = n.map();
+            Node nameNode = m.get("name");
+            String label = nameNode != null && nameNode.isScalar() && nameNode.value() != null
+                    ? "check '" + nameNode.value() + "'" : "check #" + position;
+            onlyKeys(n, label, "name", "request", "expect", "capture", "wait", "always");
             if (!m.containsKey("name")) throw error(n, "check #" + position + " needs a 'name'");
             String name = string(m.get("name"), "'name'");
             if (!NAME.matcher(name).matches()) {

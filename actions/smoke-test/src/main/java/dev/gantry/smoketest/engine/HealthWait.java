@@ -18,9 +18,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * deadline (counted from the start) passes. Any failure is retried (connection refused, 404 from a route not
  * yet live, 5xx, a failed assertion). Between attempts it backs off exponentially from {@code interval} up to
  * {@code maxInterval} with ±20% jitter, never sleeping past the deadline, and after the last attempt fails at
- * once. Each attempt is one log line.
+ * once. A 429 or 503 with {@code Retry-After} longer than the back-off is honoured (up to the deadline).
+ * Each attempt is one log line; an attempt's requests get at least one second even at the deadline.
  */
 public final class HealthWait {
+    /** The least time an attempt's requests get, even when the deadline is closer (the wait may overrun by it). */
+    static final Duration MIN_ATTEMPT = Duration.ofSeconds(1);
 
     /** The wait's end: {@code healthy}, the attempts made, and the outcomes of the last attempt. */
     public record Result(boolean healthy, int attempts, Duration elapsed, Map<String, CheckOutcome> lastOutcomes) {
@@ -59,13 +62,16 @@ public final class HealthWait {
             last = new LinkedHashMap<>();
             List<String> parts = new ArrayList<>();
             boolean ok = true;
+            Duration askedWait = null;
             for (Check c : checks) {
                 Duration left = Duration.between(clock.instant(), deadline);
-                CheckOutcome o = runner.execute(c, baseUrl, scope, log, left, false);
+                // an attempt at the deadline still gets a fair chance to answer
+                CheckOutcome o = runner.execute(c, baseUrl, scope, log, left.compareTo(MIN_ATTEMPT) < 0 ? MIN_ATTEMPT : left, false);
                 last.put(c.name(), o);
                 parts.add(c.name() + " " + (o.httpStatus() == 0 ? o.message() : o.httpStatus() + (o.passed() ? "" : " (" + o.message() + ")")));
                 if (!o.passed()) {
                     ok = false;
+                    askedWait = o.retryAfter();
                     break;
                 }
             }
@@ -81,8 +87,11 @@ public final class HealthWait {
             }
             Duration left = Duration.between(now, deadline);
             long jittered = Math.round(next.toMillis() * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+            boolean honoured = askedWait != null && askedWait.toMillis() > jittered;
+            if (honoured) jittered = askedWait.toMillis();
             Duration sleep = Duration.ofMillis(Math.max(1, Math.min(jittered, left.toMillis())));
-            log.info("attempt " + attempt + ": " + String.join(", ", parts) + "; next in " + seconds(sleep));
+            log.info("attempt " + attempt + ": " + String.join(", ", parts) + "; next in " + seconds(sleep)
+                    + (honoured ? " (Retry-After)" : ""));
             try {
                 sleeper.sleep(sleep);
             } catch (InterruptedException e) {

@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
 public record Predicate(Kind kind, Object expected) {
 
     public enum Kind {
-        EQUALS("equals", "=="), NOT_EQUALS("not-equals", "!="), CONTAINS("contains", "contains"),
-        MATCHES("matches", "matches"), STARTS_WITH("starts-with", "starts with"), ENDS_WITH("ends-with", "ends with"),
-        EXISTS("exists", "exists"), LESS_THAN("less-than", "<"), GREATER_THAN("greater-than", ">");
+        EQUALS("equals", "equal"), NOT_EQUALS("not-equals", "differ from"), CONTAINS("contains", "contain"),
+        MATCHES("matches", "match"), STARTS_WITH("starts-with", "start with"), ENDS_WITH("ends-with", "end with"),
+        EXISTS("exists", "exist"), LESS_THAN("less-than", "be less than"), GREATER_THAN("greater-than", "be greater than");
 
         final String key;
         final String words;

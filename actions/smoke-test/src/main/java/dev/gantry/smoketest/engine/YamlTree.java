@@ -93,14 +93,22 @@ final class YamlTree {
             throw new CheckFileException(source, e.line(), e.column(), e.problem());
         } catch (JsonProcessingException e) {
             JsonLocation l = e.getLocation();
-            String msg = e.getOriginalMessage();
-            int cut = msg.indexOf("\n at [");
-            if (cut > 0) msg = msg.substring(0, cut);
             throw new CheckFileException(source, l == null ? 0 : l.getLineNr(), l == null ? 0 : l.getColumnNr(),
-                    "not valid YAML: " + msg.replace('\n', ' ').strip());
+                    "not valid YAML: " + yamlProblem(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new CheckFileException(source, 0, 0, "cannot read: " + e.getMessage());
         }
+    }
+
+    /** SnakeYAML's message without its own positions and source excerpts: "while parsing ...; expected ...". */
+    static String yamlProblem(String message) {
+        List<String> parts = new ArrayList<>();
+        for (String line : message.split("\n")) {
+            if (line.startsWith(" ") || line.startsWith("\t") || line.startsWith(" at [")) continue;
+            String t = line.replaceAll("\\s*in 'reader', line \\d+, column \\d+:?", "").strip();
+            if (!t.isEmpty()) parts.add(t);
+        }
+        return parts.isEmpty() ? message.strip() : String.join("; ", parts);
     }
 
     private static Node read(JsonParser p) throws IOException {

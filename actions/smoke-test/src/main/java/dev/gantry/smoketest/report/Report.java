@@ -54,7 +54,7 @@ public final class Report {
             default -> "❌";
         };
         b.append("### ").append(icon).append(" smoke-test ").append(verdict).append(": ").append(Summary.inline(url)).append("\n\n");
-        b.append(Summary.inline(headline).replace("<", "&lt;")).append("\n\n");
+        b.append(escape(Summary.inline(headline))).append("\n\n");
 
         if (!gates.isEmpty()) {
             List<List<String>> rows = new ArrayList<>();
@@ -107,7 +107,7 @@ public final class Report {
 
         if (soak != null) {
             StringBuilder d = new StringBuilder();
-            d.append(String.format(Locale.ROOT, "- engine: %s; max-in-flight bounded; warm-up requests (not measured): %d%n", soak.engine(), soak.warmupSent()));
+            d.append(String.format(Locale.ROOT, "- engine: %s; warm-up requests (sent, not measured): %d%n", soak.engine(), soak.warmupSent()));
             d.append(String.format(Locale.ROOT, "- measured slots %d, sent %d, never sent %d%n", soak.measuredSlots(), soak.measuredSent(), soak.missed()));
             d.append(String.format(Locale.ROOT, "- schedule lag p99 %.2f ms, max %.2f ms (limit %.1f ms)%n", soak.lagP99Ms(), soak.lagMaxMs(), soak.lagLimitMs()));
             d.append(String.format(Locale.ROOT, "- generator CPU: %.0f ms (%.1f ms per 1,000 requests)%n", soak.cpuMillis(), soak.cpuMillisPer1000()));
@@ -155,6 +155,21 @@ public final class Report {
 
     private static String details(String title, String body) {
         return "<details><summary>" + Summary.html(title) + "</summary>\n\n" + body + (body.endsWith("\n") ? "" : "\n") + "\n</details>\n\n";
+    }
+
+    /** Text that may quote a response, made inert: no HTML, links, images or emphasis. */
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '[', ']', '(', ')', '!', '*', '_', '`', '\\', '#', '|', '~' -> b.append('\\').append(c);
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private static String fenced(String text) {

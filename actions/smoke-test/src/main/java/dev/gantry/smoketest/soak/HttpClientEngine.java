@@ -34,8 +34,9 @@ final class HttpClientEngine implements SoakEngine {
     @Override
     public Timing run(SoakPlan plan, SoakRecorder rec, Progress progress) {
         Duration connect = plan.requestTimeout().compareTo(Duration.ofSeconds(10)) < 0 ? plan.requestTimeout() : Duration.ofSeconds(10);
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(connect)
-                .followRedirects(HttpClient.Redirect.NEVER).build()) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(connect)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        try {
             HttpRequest[] requests = new HttpRequest[plan.targets().size()];
             for (int i = 0; i < requests.length; i++) requests[i] = build(plan.targets().get(i).request(), plan.requestTimeout());
             int[] cycle = plan.cycle();
@@ -95,6 +96,8 @@ final class HttpClientEngine implements SoakEngine {
                 if (f != null) rec.failure(f.target(), f.measured(), f.intended(), f.sent(), now, "no response before the soak ended");
             }
             return timing;
+        } finally {
+            client.shutdownNow();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.gantry.smoketest.soak;
 
-import dev.gantry.smoketest.engine.CheckRunner;
 import dev.gantry.smoketest.engine.RenderedRequest;
 
 import java.io.IOException;
@@ -47,6 +46,9 @@ final class NioEngine implements SoakEngine {
         boolean measured;
         ByteBuffer out;
         IOException connectError;
+        long slot;
+        int uses;
+        boolean retry;
     }
 
     private SoakPlan plan;
@@ -57,6 +59,10 @@ final class NioEngine implements SoakEngine {
     private boolean[] head;
     private int[] cycle;
     private final ArrayDeque<Conn> idle = new ArrayDeque<>();
+    /** Slots to send again: their reused keep-alive connection turned out closed before any byte came back. */
+    private final ArrayDeque<Long> retries = new ArrayDeque<>();
+    private long start;
+    private long measureStart;
     private final List<Conn> all = new ArrayList<>();
     private int open;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
@@ -65,7 +71,7 @@ final class NioEngine implements SoakEngine {
         URI first = targets.get(0).request().uri();
         for (SoakPlan.Target t : targets) {
             URI u = t.request().uri();
-            if (!"http".equalsIgnoreCase(u.getScheme()) || !CheckRunner.sameOrigin(u, first)) return false;
+            if (!"http".equalsIgnoreCase(u.getScheme()) || !RenderedRequest.sameOrigin(u, first)) return false;
         }
         return true;
     }
@@ -80,7 +86,7 @@ final class NioEngine implements SoakEngine {
         this.plan = plan;
         this.rec = rec;
         URI base = plan.targets().get(0).request().uri();
-        address = new InetSocketAddress(InetAddress.getByName(base.getHost()), CheckRunner.port(base));
+        address = new InetSocketAddress(InetAddress.getByName(base.getHost()), RenderedRequest.port(base));
         requests = new ByteBuffer[plan.targets().size()];
         head = new boolean[plan.targets().size()];
         for (int i = 0; i < requests.length; i++) {
@@ -92,8 +98,8 @@ final class NioEngine implements SoakEngine {
         long timeoutNanos = plan.requestTimeout().toNanos();
         selector = Selector.open();
         try {
-            long start = System.nanoTime() + 1_000_000L;
-            long measureStart = start + plan.warmup().toNanos();
+            start = System.nanoTime() + 1_000_000L;
+            measureStart = start + plan.warmup().toNanos();
             long end = measureStart + plan.duration().toNanos();
             Timing timing = new Timing(start, measureStart, end);
             long total = plan.totalSlots();
@@ -109,10 +115,11 @@ final class NioEngine implements SoakEngine {
                     if (intended >= measureStart) rec.lag(now - intended);
                     due++;
                 }
-                while (next < due) {
+                while (!retries.isEmpty() || next < due) {
                     Conn c = acquire();
                     if (c == null) break;
-                    assign(c, next++, start, measureStart);
+                    if (!retries.isEmpty()) assign(c, retries.poll(), true);
+                    else assign(c, next++, false);
                 }
                 if (now - lastScan > TIMEOUT_SCAN_NANOS) {
                     scanTimeouts(now, timeoutNanos);
@@ -126,14 +133,24 @@ final class NioEngine implements SoakEngine {
             }
             // drain: what was sent gets up to the request timeout to answer
             long drainEnd = System.nanoTime() + timeoutNanos;
-            while (busyCount() > 0) {
+            while (busyCount() > 0 || !retries.isEmpty()) {
                 long now = System.nanoTime();
                 if (now >= drainEnd) break;
+                while (!retries.isEmpty()) {
+                    Conn c = acquire();
+                    if (c == null) break;
+                    assign(c, retries.poll(), true);
+                }
                 scanTimeouts(now, timeoutNanos);
                 int ready = selector.select(Math.max(1, Math.min(10, (drainEnd - now) / 1_000_000L)));
                 if (ready > 0) handleSelected();
             }
             long now = System.nanoTime();
+            for (Long slot : retries) {
+                long intended = start + plan.offsetNanos(slot);
+                rec.failure(cycle[(int) (slot % cycle.length)], intended >= measureStart, intended, intended, now,
+                        "connection closed before a response");
+            }
             for (Conn c : new ArrayList<>(all)) {
                 if (c.busy && c.started) fail(c, now, "no response before the soak ended");
                 else if (c.busy) c.busy = false;
@@ -196,7 +213,9 @@ final class NioEngine implements SoakEngine {
         return c;
     }
 
-    private void assign(Conn c, long slot, long start, long measureStart) {
+    private void assign(Conn c, long slot, boolean retry) {
+        c.slot = slot;
+        c.retry = retry;
         c.target = cycle[(int) (slot % cycle.length)];
         c.intended = start + plan.offsetNanos(slot);
         c.measured = c.intended >= measureStart;
@@ -206,7 +225,7 @@ final class NioEngine implements SoakEngine {
         c.out = requests[c.target].duplicate();
         if (c.connectError != null) {
             c.sendNanos = System.nanoTime();
-            rec.sent(c.measured, c.sendNanos);
+            if (!retry) rec.sent(c.measured, c.sendNanos);
             c.started = true;
             fail(c, c.sendNanos, describe(c.connectError));
             return;
@@ -217,7 +236,7 @@ final class NioEngine implements SoakEngine {
             // connecting: the request counts as sent now, so a connect that hangs times out like a request
             c.sendNanos = System.nanoTime();
             c.started = true;
-            rec.sent(c.measured, c.sendNanos);
+            if (!retry) rec.sent(c.measured, c.sendNanos);
         }
     }
 
@@ -225,14 +244,14 @@ final class NioEngine implements SoakEngine {
         if (!c.started) {
             c.sendNanos = System.nanoTime();
             c.started = true;
-            rec.sent(c.measured, c.sendNanos);
+            if (!c.retry) rec.sent(c.measured, c.sendNanos);
         }
         try {
             c.ch.write(c.out);
             if (c.out.hasRemaining()) c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
             else if ((c.key.interestOps() & SelectionKey.OP_WRITE) != 0) c.key.interestOps(SelectionKey.OP_READ);
         } catch (IOException e) {
-            fail(c, System.nanoTime(), describe(e));
+            if (!retryOnStale(c)) fail(c, System.nanoTime(), describe(e));
         }
     }
 
@@ -259,9 +278,9 @@ final class NioEngine implements SoakEngine {
                     if (!c.started) {
                         c.sendNanos = System.nanoTime();
                         c.started = true;
-                        rec.sent(c.measured, c.sendNanos);
+                        if (!c.retry) rec.sent(c.measured, c.sendNanos);
                     }
-                    fail(c, System.nanoTime(), describe(e));
+                    if (!retryOnStale(c)) fail(c, System.nanoTime(), describe(e));
                 } else {
                     closeQuietly(c);
                 }
@@ -276,6 +295,7 @@ final class NioEngine implements SoakEngine {
             if (c.busy && c.started && c.parser.endOfStream()) {
                 complete(c, System.nanoTime());
             } else if (c.busy && c.started) {
+                if (retryOnStale(c)) return;
                 fail(c, System.nanoTime(), c.parser.idle() ? "connection closed before a response" : "connection closed mid-response");
                 return;
             }
@@ -296,7 +316,21 @@ final class NioEngine implements SoakEngine {
         if (c.parser.state() == ResponseParser.State.DONE) complete(c, System.nanoTime());
     }
 
+    /**
+     * A keep-alive connection the server had already closed (its idle timeout raced our reuse): nothing came
+     * back, so the GET never reached the application. Send it again once on another connection, keeping its
+     * intended time, as browsers and HTTP clients do; a fresh connection that fails is an error.
+     */
+    private boolean retryOnStale(Conn c) {
+        if (c.retry || c.uses == 0 || !c.parser.idle()) return false;
+        retries.add(c.slot);
+        c.busy = false;
+        closeQuietly(c);
+        return true;
+    }
+
     private void complete(Conn c, long done) {
+        c.uses++;
         int status = c.parser.status();
         rec.response(c.target, c.measured, c.intended, c.sendNanos, done, status,
                 plan.targets().get(c.target).expected().accepts(status));

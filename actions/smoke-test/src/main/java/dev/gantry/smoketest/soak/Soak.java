@@ -5,7 +5,9 @@ import dev.gantry.common.action.Log;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -27,7 +29,10 @@ public final class Soak {
     }
 
     static SoakResult run(SoakPlan plan, Log log, long progressEveryNanos) {
-        SoakEngine engine = NioEngine.supports(plan.targets()) ? new NioEngine() : new HttpClientEngine();
+        return run(plan, log, progressEveryNanos, NioEngine.supports(plan.targets()) ? new NioEngine() : new HttpClientEngine());
+    }
+
+    static SoakResult run(SoakPlan plan, Log log, long progressEveryNanos, SoakEngine engine) {
         SoakRecorder rec = new SoakRecorder(plan.targets().size());
         long cpu0 = processCpuNanos();
         long[] nextTick = {0};
@@ -76,14 +81,16 @@ public final class Soak {
         double lagP99 = s.lag().percentile(99) / 1000.0;
         double lagMax = s.lag().max() / 1000.0;
         double lagLimit = Math.max(10.0, 0.1 * plan.intervalNanos() / 1e6);
-        String reason = null;
-        if (lagP99 > lagLimit) {
-            reason = String.format(Locale.ROOT, "the load generator fell behind its own schedule: schedule lag p99 %.1f ms > %.1f ms",
-                    lagP99, lagLimit);
-        } else if (measuredSlots > 0 && s.measuredSent() < MIN_ACHIEVED * measuredSlots) {
-            reason = String.format(Locale.ROOT, "only %.0f of the %.0f req/s asked were sent (%d requests never left; max-in-flight %d)",
-                    achieved, plan.rate(), missed, plan.maxInFlight());
+        List<String> reasons = new ArrayList<>();
+        if (measuredSlots > 0 && s.measuredSent() < MIN_ACHIEVED * measuredSlots) {
+            reasons.add(String.format(Locale.ROOT, "only %.0f of the %.0f req/s asked were sent (%d requests never left; max-in-flight %d)",
+                    achieved, plan.rate(), missed, plan.maxInFlight()));
         }
+        if (lagP99 > lagLimit) {
+            reasons.add(String.format(Locale.ROOT, "the load generator fell behind its own schedule: schedule lag p99 %.1f ms > %.1f ms",
+                    lagP99, lagLimit));
+        }
+        String reason = reasons.isEmpty() ? null : String.join("; ", reasons);
         double cpuMs = cpuNanos / 1e6;
         long requests = s.measuredSent() + s.warmupSent();
         return new SoakResult(engine, plan.rate(), seconds, overall, per, measuredSlots, s.measuredSent(), missed, achieved,
@@ -93,8 +100,12 @@ public final class Soak {
 
     /** CPU time of this whole process (all threads), or 0 where the JVM does not expose it. */
     static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return Math.max(0, os.getProcessCpuTime());
+        try {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                return Math.max(0, os.getProcessCpuTime());
+            }
+        } catch (LinkageError e) {
+            // a runtime image without jdk.management: no CPU figure, the soak itself is unaffected
         }
         return 0;
     }
