@@ -6,7 +6,7 @@ import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
 import dev.gantry.actiontests.harness.Project;
 import dev.gantry.actiontests.harness.WorkflowCommands;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ContainerActionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @BeforeAll
-    static void dockerDaemon() {
+    @BeforeEach
+    void dockerDaemon() {
         String reason = Docker.unavailableReason().orElse(null);
         assumeTrue(reason == null, reason);
     }
