@@ -128,6 +128,21 @@ class ContainerActionTest {
         assertThat(r.output("result")).as("the action still ran to its verdict: " + r).isNotBlank();
     }
 
+    /**
+     * The JVM in the image reads file names and prints text as UTF-8 (the image carries the C.UTF-8 locale):
+     * with the ASCII fallback a workspace file {@code grüß.txt} would be read as {@code gr????.txt} and every
+     * {@code ✓} in the log would be a {@code ?}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("actions")
+    void jvmUsesUtf8ForFileNamesAndOutput(String action) {
+        String image = ActionImages.image(action);
+        Docker.Result r = Docker.run(List.of("docker", "run", "--rm", "--network", "none", "--entrypoint",
+                "/opt/gantry/jre/bin/java", image, "-XshowSettings:properties", "-version"), Map.of(), Duration.ofMinutes(1));
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("sun.jnu.encoding = UTF-8", "stdout.encoding = UTF-8", "stderr.encoding = UTF-8");
+    }
+
     private static JsonNode inspect(String image) {
         Docker.Result r = Docker.run(List.of("docker", "image", "inspect", image), Map.of(), Duration.ofSeconds(30))
                 .requireSuccess("docker image inspect " + image);
