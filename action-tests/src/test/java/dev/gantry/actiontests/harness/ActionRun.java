@@ -122,6 +122,19 @@ public final class ActionRun {
         return this;
     }
 
+    /**
+     * Points the action's GitHub calls at a {@link dev.gantry.actiontests.github.GitHubSimulator}: its API root
+     * ({@code GITHUB_API_URL}, with {@code /api/v3} for a GHES simulator), server and repository. The token
+     * {@code ${{ github.token }}} evaluates to ({@link #githubToken}) is one the simulator accepts by default.
+     */
+    public ActionRun gitHub(dev.gantry.actiontests.github.GitHubSimulator sim) {
+        env.put("GITHUB_API_URL", sim.apiUrl().toString());
+        env.put("GITHUB_SERVER_URL", sim.serverUrl());
+        env.put("GITHUB_REPOSITORY", sim.repository().fullName());
+        env.put("GITHUB_REPOSITORY_OWNER", sim.repository().owner());
+        return this;
+    }
+
     public ActionRun debug() {
         env.put("RUNNER_DEBUG", "1");
         return this;

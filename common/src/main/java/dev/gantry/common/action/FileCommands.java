@@ -78,6 +78,11 @@ public final class FileCommands {
      * one is drawn until it does not occur, so the runner can never end the value early.
      */
     String keyValueMessage(String name, String value) {
+        return keyValueMessage(name, value, delimiters);
+    }
+
+    /** The heredoc form with delimiters drawn from {@code delimiters} until one occurs in neither part. */
+    public static String keyValueMessage(String name, String value, Supplier<String> delimiters) {
         if (name.isEmpty() || name.contains("\n") || name.contains("\r")) {
             throw new IllegalArgumentException("invalid file command name: " + name);
         }

@@ -95,6 +95,10 @@ public class LoopbackServer implements AutoCloseable {
         }
     }
 
+    /** A request and the answer it got (absent for a dropped connection). */
+    public record Exchange(RecordedRequest request, Reply reply) {
+    }
+
     @FunctionalInterface
     public interface Handler {
         Reply handle(RecordedRequest request, Matcher path);
@@ -140,6 +144,7 @@ public class LoopbackServer implements AutoCloseable {
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
 
     public LoopbackServer() {
         try {
@@ -187,6 +192,12 @@ public class LoopbackServer implements AutoCloseable {
 
     public void clearRequests() {
         requests.clear();
+        exchanges.clear();
+    }
+
+    /** Every answered request with its reply, in order (for contract checks of responses). */
+    public List<Exchange> exchanges() {
+        return Collections.unmodifiableList(new ArrayList<>(exchanges));
     }
 
     /** Matches requests by method and a path regex, for faults. */
@@ -216,6 +227,7 @@ public class LoopbackServer implements AutoCloseable {
                 }
                 if (!fault.delay.isZero()) sleep(fault.delay);
                 if (fault.reply != null) {
+                    exchanges.add(new Exchange(req, fault.reply));
                     send(ex, fault.reply);
                     return;
                 }
@@ -236,6 +248,7 @@ public class LoopbackServer implements AutoCloseable {
                 reply = pathKnown ? Reply.json(405, Map.of("message", "method not allowed"))
                         : notFound(req);
             }
+            exchanges.add(new Exchange(req, reply));
             send(ex, reply);
         } catch (DropConnection d) {
             // closing the exchange before any response headers makes the JDK server close the connection

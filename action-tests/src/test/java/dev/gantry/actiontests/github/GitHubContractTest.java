@@ -1,0 +1,183 @@
+package dev.gantry.actiontests.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.actiontests.harness.OpenApiContract;
+import dev.gantry.common.github.GitHubReporter.DeploymentRecord;
+import dev.gantry.common.github.GitHubReporter.DeploymentRequest;
+import dev.gantry.common.github.GitHubReporter.DeploymentState;
+import dev.gantry.common.testing.LoopbackServer;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every request the gateway sends and every answer the simulator gives validate against GitHub's OpenAPI
+ * description ({@code ../shared/specs/github/github.openapi.json}; skipped when absent).
+ *
+ * <p>Two gaps of that (cut-down) description are handled explicitly: it has no {@code GET /repos/{o}/{r}/issues}
+ * (issues/list-for-repo), which the incident de-duplication needs, so that one operation's query is checked here
+ * by hand; and it declares no 401/403/429 for most operations although GitHub answers them on every one, so those
+ * error bodies are checked against GitHub's {@code basic-error} shape.
+ */
+class GitHubContractTest {
+    private static final Pattern LIST_ISSUES = Pattern.compile("(/api/v3)?/repos/[^/]+/[^/]+/issues");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void theGatewayAndTheSimulatorFollowGithubsDescription() throws Exception {
+        OpenApiContract contract = OpenApiContract.require("github/github.openapi.json");
+        try (GitHubSimulator sim = new GitHubSimulator().pullRequest(7, ReporterRun.HEAD, "feature/cart")) {
+            exercise(sim);
+            assertConforms(contract, sim);
+        }
+    }
+
+    @Test
+    void theSameHoldsUnderAGhesApiRoot() throws Exception {
+        OpenApiContract contract = OpenApiContract.require("github/github.openapi.json").withPathPrefix("/api/v3");
+        try (GitHubSimulator sim = GitHubSimulator.enterprise().pullRequest(7, ReporterRun.HEAD, "feature/cart")) {
+            exercise(sim);
+            assertConforms(contract, sim);
+        }
+    }
+
+    /** Every operation, through the gateway where it uses it, and the simulator's error answers. */
+    private static void exercise(GitHubSimulator sim) throws Exception {
+        for (int i = 0; i < 120; i++) sim.comment(7, "octocat", "note " + i);
+        sim.openIssue("Flaky checkout test", "Seen twice this week.", "octocat", "bug");
+
+        ReporterRun run = ReporterRun.onPullRequest(sim, 7);
+        DeploymentRecord d = run.reporter.createDeployment(new DeploymentRequest("preview", null, "Preview of #7",
+                true, false, "vercel", "dpl_1")).orElseThrow();
+        for (DeploymentState s : DeploymentState.values()) {
+            run.reporter.setStatus(d, s, "https://shop-git-feature-cart.vercel.app", "state " + s.wire());
+        }
+        run.reporter.findDeployment("preview", "dpl_1").orElseThrow();
+        run.reporter.stickyComment("vercel-deploy:preview", "Preview: https://one.vercel.app").orElseThrow();
+        run.reporter.stickyComment("vercel-deploy:preview", "Preview: https://two.vercel.app").orElseThrow();
+        run.reporter.stickyComment("smoke-test:preview", "x".repeat(70_000)).orElseThrow();
+        run.reporter.incident("rollback:production", "Rollback of production", "Rolled back.", List.of("incident")).orElseThrow();
+        run.reporter.incident("rollback:production", "Rollback of production", "Again.", List.of("incident")).orElseThrow();
+        assertThat(run.warnings()).isEmpty();
+
+        // operations the gateway does not call, and error answers
+        get(sim, "/repos/acme/shop", GitHubSimulator.DEFAULT_TOKEN, 200);
+        get(sim, "/repos/acme/shop/pulls/7", GitHubSimulator.DEFAULT_TOKEN, 200);
+        get(sim, "/repos/acme/shop/pulls/999", GitHubSimulator.DEFAULT_TOKEN, 404);
+        get(sim, "/repos/acme/shop/deployments/" + d.id() + "/statuses?per_page=3&page=2", GitHubSimulator.DEFAULT_TOKEN, 200);
+        get(sim, "/repos/acme/shop/deployments/424242/statuses", GitHubSimulator.DEFAULT_TOKEN, 404);
+        get(sim, "/repos/acme/shop", "ghs_wrong", 401);
+        get(sim, "/repos/acme/elsewhere", GitHubSimulator.DEFAULT_TOKEN, 404);
+        post(sim, "/repos/acme/shop/deployments/" + d.id() + "/statuses", "{\"state\":\"in-progress\"}", 422);
+        post(sim, "/repos/acme/shop/deployments", "{\"environment\":\"x\"}", 422);
+        post(sim, "/repos/acme/shop/issues", "{\"body\":\"no title\"}", 422);
+        post(sim, "/repos/acme/shop/issues/7/comments", "{\"body\":\"\"}", 422);
+        sim.failingStatusChecks("ci/build");
+        post(sim, "/repos/acme/shop/deployments", "{\"ref\":\"main\"}", 409);
+        sim.defaultBranchAhead(true);
+        post(sim, "/repos/acme/shop/deployments", "{\"ref\":\"feature/cart\",\"required_contexts\":[]}", 202);
+
+        sim.readOnlyToken("ghs_readOnly");
+        ReporterRun fork = new ReporterRun(sim, "ghs_readOnly", 7);
+        fork.reporter.createDeployment(new DeploymentRequest("preview", null, "d", true, false, "vercel", "dpl_2"));
+        fork.reporter.stickyComment("vercel-deploy:preview", "Preview");
+        fork.reporter.incident("rollback:preview", "t", "b", List.of());
+        assertThat(fork.warnings()).hasSize(3);
+    }
+
+    private static void get(GitHubSimulator sim, String path, String token, int expected) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(sim.apiUrl() + path))
+                .header("Authorization", "Bearer " + token).header("Accept", "application/vnd.github+json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("GET " + path + ": " + r.body()).isEqualTo(expected);
+    }
+
+    private static void post(GitHubSimulator sim, String path, String body, int expected) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(sim.apiUrl() + path))
+                .header("Authorization", "Bearer " + GitHubSimulator.DEFAULT_TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("POST " + path + ": " + r.body()).isEqualTo(expected);
+    }
+
+    private static void assertConforms(OpenApiContract contract, GitHubSimulator sim) throws Exception {
+        List<String> problems = new ArrayList<>();
+        List<String> flagged = new ArrayList<>();
+        java.util.Set<String> covered = new java.util.TreeSet<>();
+        for (LoopbackServer.Exchange e : sim.exchanges()) {
+            LoopbackServer.RecordedRequest req = e.request();
+            String where = req.method() + " " + req.path() + "?" + req.query() + " → " + e.reply().status();
+            if (req.method().equals("GET") && LIST_ISSUES.matcher(req.path()).matches()) {
+                problems.addAll(checkListIssues(req, where));
+                problems.addAll(checkErrorOrArray(e, where));
+                continue;
+            }
+            List<String> requestProblems = contract.checkRequest(req);
+            String agent = req.header("user-agent");
+            if (agent != null && agent.startsWith("gantry/")) {
+                covered.add(req.method() + " " + req.path().replace(sim.pathPrefix(), "").replaceAll("/\\d+", "/{n}"));
+                problems.addAll(requestProblems);
+            } else {
+                flagged.addAll(requestProblems); // this test's own raw requests, some invalid on purpose
+            }
+            for (String p : contract.checkResponse(req.method(), req.path(), e.reply().status(), e.reply().body())) {
+                if (p.contains("status not declared") && e.reply().status() >= 400) {
+                    problems.addAll(basicError(e.reply().body(), where));
+                } else {
+                    problems.add(p);
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(covered).as("operations the gateway used (and so were checked)").containsExactlyInAnyOrder(
+                "POST /repos/acme/shop/deployments", "GET /repos/acme/shop/deployments",
+                "POST /repos/acme/shop/deployments/{n}/statuses",
+                "GET /repos/acme/shop/issues/{n}/comments", "POST /repos/acme/shop/issues/{n}/comments",
+                "PATCH /repos/acme/shop/issues/comments/{n}", "POST /repos/acme/shop/issues");
+        // the contract is not vacuous: the deliberately invalid requests above are flagged by it too
+        assertThat(flagged).hasSize(3).anySatisfy(p -> assertThat(p).contains("$.state"))
+                .anySatisfy(p -> assertThat(p).contains("'ref'")).anySatisfy(p -> assertThat(p).contains("'title'"));
+    }
+
+    /** issues/list-for-repo, as GitHub documents it: state, labels, sort, direction, since, per_page, page. */
+    private static List<String> checkListIssues(LoopbackServer.RecordedRequest req, String where) {
+        List<String> problems = new ArrayList<>();
+        for (String kv : req.query() == null ? new String[0] : req.query().split("&")) {
+            String k = kv.substring(0, Math.max(0, kv.indexOf('=')));
+            String v = kv.substring(kv.indexOf('=') + 1);
+            boolean ok = switch (k) {
+                case "state" -> v.matches("open|closed|all");
+                case "sort" -> v.matches("created|updated|comments");
+                case "direction" -> v.matches("asc|desc");
+                case "per_page" -> v.matches("\\d+") && Integer.parseInt(v) <= 100;
+                case "page" -> v.matches("\\d+");
+                case "labels", "since", "milestone", "assignee", "creator", "mentioned", "type" -> true;
+                default -> false;
+            };
+            if (!ok) problems.add(where + ": query parameter " + kv + " is not one GitHub documents");
+        }
+        if (req.body().length > 0) problems.add(where + ": sends a body");
+        return problems;
+    }
+
+    private static List<String> checkErrorOrArray(LoopbackServer.Exchange e, String where) throws Exception {
+        if (e.reply().status() >= 400) return basicError(e.reply().body(), where);
+        JsonNode n = LoopbackServer.JSON.readTree(e.reply().body());
+        return n.isArray() ? List.of() : List.of(where + ": not an array");
+    }
+
+    /** GitHub's basic-error: an object with string message and documentation_url. */
+    private static List<String> basicError(byte[] body, String where) throws Exception {
+        JsonNode n = LoopbackServer.JSON.readTree(body);
+        if (n.isObject() && n.path("message").isTextual() && n.path("documentation_url").isTextual()) return List.of();
+        return List.of(where + ": error body is not GitHub's basic-error shape: " + n);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.gantry.dodeploy;
+
+import dev.gantry.common.http.Sleeper;
+
+import java.time.Duration;
+
+/**
+ * How long the action really waits between polls and retries. {@code GANTRY_TIME_SCALE} (a factor, default 1)
+ * shortens every pause for the local sandbox and the end-to-end tests, whose simulator moves its own clock; the
+ * deadlines ({@code timeout} input, retry budgets) are never scaled.
+ */
+record TimeScale(double factor) {
+    static final String VARIABLE = "GANTRY_TIME_SCALE";
+
+    static TimeScale from(String value) {
+        if (value == null || value.isBlank()) return new TimeScale(1);
+        try {
+            double f = Double.parseDouble(value.trim());
+            if (f > 0 && f <= 1) return new TimeScale(f);
+        } catch (NumberFormatException ignored) {
+            // fall through
+        }
+        throw new dev.gantry.common.action.InputException(null, VARIABLE + " must be a number in (0, 1], got '" + value + "'");
+    }
+
+    Sleeper sleeper() {
+        if (factor == 1) return Sleeper.SYSTEM;
+        return d -> Sleeper.SYSTEM.sleep(Duration.ofNanos((long) (d.toNanos() * factor)));
+    }
+}

@@ -1,0 +1,297 @@
+package dev.gantry.common.digitalocean;
+
+import dev.gantry.common.action.Log;
+import dev.gantry.common.digitalocean.Deployment.FailedStep;
+import dev.gantry.common.digitalocean.Deployment.Phase;
+import dev.gantry.common.http.Poller;
+import dev.gantry.common.http.ProviderException;
+import dev.gantry.common.http.Sleeper;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Waits for a deployment to finish, with a deadline: polls it (1 s at first, backing off), logs a line at each
+ * phase or step change ({@code BUILDING 3/7}), and on failure names the failing steps with their reasons and
+ * fetches the failing components' logs. Success is {@code ACTIVE} only; {@code ERROR}, {@code CANCELED} and
+ * {@code SUPERSEDED} are failures. Used by do-deploy and rollback.
+ */
+public final class DeploymentWatcher {
+    /** Consecutive failed polls tolerated (each already retried by the HTTP layer) before giving up. */
+    static final int MAX_POLL_FAILURES = 5;
+
+    private final AppPlatform platform;
+    private final Log log;
+    private final Duration timeout;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Duration initialInterval;
+    private final Duration maxInterval;
+    private final LogPolicy buildLogs;
+    private final LogPolicy deployLogs;
+
+    /** When to print a stage's logs into the job log. Failing components' logs are always fetched for the report. */
+    public enum LogPolicy {
+        ALWAYS, ON_FAILURE, NEVER;
+
+        boolean print(boolean failed) {
+            return this == ALWAYS || (this == ON_FAILURE && failed);
+        }
+    }
+
+    private DeploymentWatcher(Builder b) {
+        this.platform = Objects.requireNonNull(b.platform);
+        this.log = Objects.requireNonNull(b.log);
+        this.timeout = b.timeout;
+        this.clock = b.clock;
+        this.sleeper = b.sleeper;
+        this.initialInterval = b.initialInterval;
+        this.maxInterval = b.maxInterval;
+        this.buildLogs = b.buildLogs;
+        this.deployLogs = b.deployLogs;
+    }
+
+    public static Builder builder(AppPlatform platform, Log log) {
+        return new Builder(platform, log);
+    }
+
+    /** A phase and how long it was observed. */
+    public record PhaseSpan(Phase phase, Instant start, Instant end) {
+        public Duration duration() {
+            return Duration.between(start, end);
+        }
+    }
+
+    /** Logs of one component and stage. */
+    public record ComponentLog(String component, String type, DeploymentLogs.LogText logs) {
+    }
+
+    /**
+     * How the wait ended. {@code timeout} is set (and {@code deployment} is the last state seen) when the deadline
+     * passed; the caller reports, then throws it.
+     */
+    public record Outcome(Deployment deployment, List<PhaseSpan> timeline, List<FailedStep> failedSteps,
+                          List<ComponentLog> logs, Poller.PollTimeoutException timeout, Duration elapsed) {
+        public boolean succeeded() {
+            return timeout == null && deployment != null && deployment.phaseOrUnknown() == Phase.ACTIVE;
+        }
+
+        public Phase phase() {
+            return deployment == null ? Phase.UNKNOWN : deployment.phaseOrUnknown();
+        }
+
+        /** One line: the phase and, on failure, the first failing step and its reason. */
+        public String failureReason() {
+            if (timeout != null) return timeout.getMessage();
+            if (failedSteps.isEmpty()) {
+                return switch (phase()) {
+                    case SUPERSEDED -> "a newer deployment replaced it before it went live";
+                    case CANCELED -> "it was canceled";
+                    default -> "it ended in phase " + phase();
+                };
+            }
+            FailedStep f = failedSteps.get(0);
+            return "step '" + f.path() + "'" + (f.component() == null ? "" : " of component " + f.component())
+                    + " failed: " + f.message();
+        }
+    }
+
+    /** Waits for {@code deploymentId} of {@code appId} to end; never throws for a failed or timed-out deployment. */
+    public Outcome watch(String appId, String deploymentId) {
+        Instant start = clock.instant();
+        List<PhaseSpan> timeline = new ArrayList<>();
+        Deployment[] last = new Deployment[1];
+        int[] failures = new int[1];
+        Poller poller = Poller.waitingFor("deployment " + deploymentId)
+                .timeout(timeout).interval(initialInterval, maxInterval, 1.5).log(log).clock(clock, sleeper).build();
+        Poller.PollTimeoutException timedOut = null;
+        try {
+            poller.until(() -> {
+                Deployment d;
+                try {
+                    d = platform.getDeployment(appId, deploymentId);
+                    failures[0] = 0;
+                } catch (ProviderException e) {
+                    if (!AppPlatform.isTransient(e) || ++failures[0] >= MAX_POLL_FAILURES || last[0] == null) throw e;
+                    log.warning("Could not read the deployment (" + e.getMessage() + "); still waiting");
+                    d = last[0];
+                }
+                track(timeline, d);
+                last[0] = d;
+                return d;
+            }, d -> d.phaseOrUnknown().isTerminal(), d -> "deployment " + shortId(deploymentId) + ": " + d.describe());
+        } catch (Poller.PollTimeoutException e) {
+            timedOut = e;
+        }
+        Deployment d = last[0];
+        boolean failed = timedOut != null || d == null || d.phaseOrUnknown() != Phase.ACTIVE;
+        List<FailedStep> failedSteps = d == null || d.progress() == null ? List.of() : d.progress().failedSteps();
+        for (FailedStep f : failedSteps) {
+            log.info("Deployment " + deploymentId + ": step '" + f.path() + "'"
+                    + (f.component() == null ? "" : " (component " + f.component() + ")") + " failed: "
+                    + f.message() + (f.reason() != null && f.reason().code() != null ? " [" + f.reason().code() + "]" : ""));
+        }
+        List<ComponentLog> logs = collectLogs(appId, deploymentId, failed && timedOut == null, failedSteps);
+        return new Outcome(d, timeline, failedSteps, logs, timedOut, Duration.between(start, clock.instant()));
+    }
+
+    private List<ComponentLog> collectLogs(String appId, String deploymentId, boolean failed,
+                                           List<FailedStep> failedSteps) {
+        List<ComponentLog> out = new ArrayList<>();
+        if (failed) {
+            Set<String> seen = new LinkedHashSet<>();
+            for (FailedStep f : failedSteps) {
+                if (f.component() == null || !seen.add(f.component() + "/" + f.logType())) continue;
+                LogPolicy policy = f.logType().equals("BUILD") ? buildLogs : deployLogs;
+                DeploymentLogs.LogText t = platform.logs().fetch(appId, deploymentId, f.component(), f.logType());
+                out.add(new ComponentLog(f.component(), f.logType(), t));
+                if (policy.print(true)) print(f.component(), f.logType(), t);
+            }
+            if (failedSteps.isEmpty()) {
+                for (String type : List.of("BUILD", "DEPLOY")) {
+                    if ((type.equals("BUILD") ? buildLogs : deployLogs).print(true)) {
+                        DeploymentLogs.LogText t = platform.logs().fetch(appId, deploymentId, null, type);
+                        out.add(new ComponentLog(null, type, t));
+                        print(null, type, t);
+                    }
+                }
+            }
+        } else {
+            for (String type : List.of("BUILD", "DEPLOY")) {
+                if ((type.equals("BUILD") ? buildLogs : deployLogs).print(false)) {
+                    DeploymentLogs.LogText t = platform.logs().fetch(appId, deploymentId, null, type);
+                    out.add(new ComponentLog(null, type, t));
+                    print(null, type, t);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void print(String component, String type, DeploymentLogs.LogText t) {
+        log.group(type.toLowerCase() + " logs" + (component == null ? "" : ": " + component));
+        try {
+            if (t.isEmpty()) {
+                log.info(t.note() == null ? "(empty)" : "(" + t.note() + ")");
+            } else {
+                log.untrusted(t.text());
+                if (t.note() != null) log.info("(" + t.note() + ")");
+            }
+        } finally {
+            log.endGroup();
+        }
+    }
+
+    /**
+     * Waits (within {@code timeout}) until an app with an HTTP component has its {@code live_url}; an app without
+     * one (workers, jobs) is returned at once, since it never gets a URL.
+     */
+    public App awaitLiveUrl(String appId, Duration timeout) {
+        App app = platform.getApp(appId);
+        if (app.hasLiveUrl() || app.spec() == null || !app.spec().hasHttpComponents()) return app;
+        return Poller.waitingFor("the live URL of app " + app.name()).timeout(timeout)
+                .interval(initialInterval, maxInterval, 1.5).log(log).clock(clock, sleeper).build()
+                .until(() -> platform.getApp(appId), App::hasLiveUrl,
+                        a -> a.hasLiveUrl() ? "live at " + a.liveUrl() : "waiting for the live URL");
+    }
+
+    /**
+     * Records the phase: its start is the provider's {@code phase_last_updated_at} when it has one (so durations are
+     * App Platform's, not our polling's), else when we first saw it.
+     */
+    private void track(List<PhaseSpan> timeline, Deployment d) {
+        Phase phase = d.phaseOrUnknown();
+        Instant since = providerTime(d.phaseLastUpdatedAt());
+        Instant seen = providerTime(d.updatedAt());
+        if (seen.isBefore(since)) seen = since;
+        if (!timeline.isEmpty()) {
+            PhaseSpan last = timeline.get(timeline.size() - 1);
+            if (last.phase() == phase) {
+                timeline.set(timeline.size() - 1, new PhaseSpan(phase, last.start(), max(last.end(), seen)));
+                return;
+            }
+            Instant end = since.isBefore(last.start()) ? last.end() : since;
+            timeline.set(timeline.size() - 1, new PhaseSpan(last.phase(), last.start(), end));
+            if (since.isBefore(end)) since = end;
+        }
+        timeline.add(new PhaseSpan(phase, since, phase.isTerminal() ? since : seen));
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    /** A provider timestamp ({@code 0001-01-01T00:00:00Z} means unset), else our clock. */
+    private Instant providerTime(String t) {
+        if (t != null && !t.isBlank() && !t.startsWith("0001-")) {
+            try {
+                return java.time.OffsetDateTime.parse(t).toInstant();
+            } catch (java.time.format.DateTimeParseException ignored) {
+                // our clock
+            }
+        }
+        return clock.instant();
+    }
+
+    static String shortId(String id) {
+        return id != null && id.length() > 8 ? id.substring(0, 8) : String.valueOf(id);
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public static final class Builder {
+        private final AppPlatform platform;
+        private final Log log;
+        private Duration timeout = Duration.ofMinutes(30);
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.SYSTEM;
+        private Duration initialInterval = Duration.ofSeconds(1);
+        private Duration maxInterval = Duration.ofSeconds(15);
+        private LogPolicy buildLogs = LogPolicy.ON_FAILURE;
+        private LogPolicy deployLogs = LogPolicy.ON_FAILURE;
+
+        private Builder(AppPlatform platform, Log log) {
+            this.platform = platform;
+            this.log = log;
+        }
+
+        public Builder timeout(Duration d) {
+            this.timeout = d;
+            return this;
+        }
+
+        public Builder clock(Clock c, Sleeper s) {
+            this.clock = c;
+            this.sleeper = s;
+            return this;
+        }
+
+        public Builder interval(Duration initial, Duration max) {
+            this.initialInterval = initial;
+            this.maxInterval = max;
+            return this;
+        }
+
+        public Builder buildLogs(LogPolicy p) {
+            this.buildLogs = p;
+            return this;
+        }
+
+        public Builder deployLogs(LogPolicy p) {
+            this.deployLogs = p;
+            return this;
+        }
+
+        public DeploymentWatcher build() {
+            return new DeploymentWatcher(this);
+        }
+    }
+}

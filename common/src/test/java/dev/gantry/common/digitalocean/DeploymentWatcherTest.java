@@ -1,0 +1,114 @@
+package dev.gantry.common.digitalocean;
+
+import dev.gantry.common.action.Log;
+import dev.gantry.common.http.HttpApi;
+import dev.gantry.common.http.ProviderException;
+import dev.gantry.common.http.RetryPolicy;
+import dev.gantry.common.http.Sleeper;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+class DeploymentWatcherTest {
+    /** A clock that moves only when the watcher sleeps. */
+    static final class Time extends Clock implements Sleeper {
+        Instant now = Instant.parse("2026-11-23T12:00:00Z");
+        final List<Duration> sleeps = new ArrayList<>();
+
+        @Override
+        public void sleep(Duration d) {
+            sleeps.add(d);
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId z) {
+            return this;
+        }
+    }
+
+    final Time time = new Time();
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final Log log = new Log(new PrintStream(out, true, StandardCharsets.UTF_8), false);
+    final AppsApi api = mock(AppsApi.class);
+    final AppPlatform platform = new AppPlatform(api, api, new DeploymentLogs(api, null),
+            RetryPolicy.defaults().withClock(time, time), log);
+
+    static AppsApi.DeploymentEnvelope dep(String phase, int done) throws Exception {
+        return HttpApi.JSON.readValue("{\"deployment\": {\"id\": \"dep-1\", \"phase\": \"" + phase
+                + "\", \"progress\": {\"success_steps\": " + done + ", \"total_steps\": 6}}}", AppsApi.DeploymentEnvelope.class);
+    }
+
+    DeploymentWatcher watcher(Duration timeout) {
+        return DeploymentWatcher.builder(platform, log).timeout(timeout).clock(time, time)
+                .buildLogs(DeploymentWatcher.LogPolicy.NEVER).deployLogs(DeploymentWatcher.LogPolicy.NEVER).build();
+    }
+
+    @Test
+    void logsEachChangeBacksOffAndToleratesAPassingServerError() throws Exception {
+        when(api.getDeployment(anyString(), anyString()))
+                .thenReturn(dep("PENDING_BUILD", 0), dep("BUILDING", 1))
+                .thenThrow(new ProviderException("DigitalOcean", 500, "server_error", "oops", null, "GET /x", null))
+                .thenReturn(dep("BUILDING", 1), dep("BUILDING", 2), dep("DEPLOYING", 4), dep("ACTIVE", 6));
+
+        DeploymentWatcher.Outcome o = watcher(Duration.ofMinutes(30)).watch("app", "dep-1");
+
+        assertThat(o.succeeded()).isTrue();
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("PENDING_BUILD 0/6", "BUILDING 1/6", "BUILDING 2/6", "DEPLOYING 4/6", "ACTIVE 6/6")
+                .contains("Could not read the deployment");
+        assertThat(o.timeline()).extracting(DeploymentWatcher.PhaseSpan::phase).extracting(Enum::name)
+                .containsExactly("PENDING_BUILD", "BUILDING", "DEPLOYING", "ACTIVE");
+        assertThat(time.sleeps.get(0)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(time.sleeps).isSorted();
+    }
+
+    @Test
+    void aTerminalFailureAndATimeoutAreOutcomesNotExceptions() throws Exception {
+        when(api.getDeployment(anyString(), anyString())).thenReturn(dep("SUPERSEDED", 2));
+        DeploymentWatcher.Outcome superseded = watcher(Duration.ofMinutes(1)).watch("app", "dep-1");
+        assertThat(superseded.succeeded()).isFalse();
+        assertThat(superseded.failureReason()).contains("newer deployment replaced it");
+
+        when(api.getDeployment(anyString(), anyString())).thenReturn(dep("BUILDING", 1));
+        DeploymentWatcher.Outcome slow = watcher(Duration.ofMinutes(2)).watch("app", "dep-1");
+        assertThat(slow.timeout()).isNotNull();
+        assertThat(slow.phase()).isEqualTo(Deployment.Phase.BUILDING);
+        assertThat(slow.failureReason()).contains("Timed out after 2m").contains("BUILDING 1/6");
+        assertThat(Duration.between(Instant.parse("2026-11-23T12:00:00Z"), time.now)).isLessThan(Duration.ofMinutes(4));
+    }
+
+    @Test
+    void aWorkerOnlyAppNeedsNoUrl() throws Exception {
+        when(api.getApp("app")).thenReturn(HttpApi.JSON.readValue(
+                "{\"app\": {\"id\": \"app\", \"spec\": {\"name\": \"w\", \"workers\": [{\"name\": \"mailer\"}]}}}",
+                AppsApi.AppEnvelope.class));
+        App a = watcher(Duration.ofMinutes(1)).awaitLiveUrl("app", Duration.ofMinutes(1));
+        assertThat(a.hasLiveUrl()).isFalse();
+        assertThat(time.sleeps).isEmpty();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.gantry.common.http;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A clock that only moves when something sleeps on it; records every sleep. */
+final class FakeTime extends Clock implements Sleeper {
+    private Instant now = Instant.parse("2026-11-23T12:00:00Z");
+    final List<Duration> sleeps = new ArrayList<>();
+
+    @Override
+    public synchronized void sleep(Duration d) {
+        sleeps.add(d);
+        now = now.plus(d);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+        return this;
+    }
+
+    @Override
+    public synchronized Instant instant() {
+        return now;
+    }
+}
