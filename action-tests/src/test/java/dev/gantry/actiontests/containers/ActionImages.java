@@ -27,6 +27,8 @@ final class ActionImages {
     private static final Pattern PROJECT_VERSION =
             Pattern.compile("<artifactId>gantry-parent</artifactId>\\s*<version>([^<]+)</version>");
     private static final Map<String, String> BUILT = new ConcurrentHashMap<>();
+    /** A build that failed once fails every later test at once, with the same log, instead of building again. */
+    private static final Map<String, RuntimeException> FAILED = new ConcurrentHashMap<>();
 
     private ActionImages() {
     }
@@ -65,6 +67,17 @@ final class ActionImages {
     static synchronized String image(String action) {
         String done = BUILT.get(action);
         if (done != null) return done;
+        RuntimeException failed = FAILED.get(action);
+        if (failed != null) throw failed;
+        try {
+            return build(action);
+        } catch (RuntimeException e) {
+            FAILED.put(action, e);
+            throw e;
+        }
+    }
+
+    private static String build(String action) {
         Path dir = Project.actionDir(action);
         Path jar = dir.resolve("target").resolve(action + ".jar");
         if (!Files.isRegularFile(jar) || !Files.isDirectory(dir.resolve("target/lib"))) {
