@@ -34,7 +34,8 @@ done
 for a in $actions; do
   ref=$(sed -n "s/^ *image: *'docker:\/\/\(.*\)'/\1/p" "actions/$a/action.yml")
   echo "docker build $ref"
-  docker build -q -t "$ref" "actions/$a" > /dev/null
+  docker build -q --force-rm -t "$ref" "actions/$a" > /dev/null
+  docker image prune -f --filter label=dev.gantry.stage=build > /dev/null
 done
 python3 bench/startup/startup.py --rounds "$ROUNDS" --warmup 1 --out bench/work/startup.json --readme bench/README.md
 sed -n '/<!-- BEGIN startup -->/,/<!-- END startup -->/p' bench/README.md

@@ -86,8 +86,14 @@ final class ActionImages {
         }
         String ref = reference(action);
         long start = System.nanoTime();
-        Docker.run(List.of("docker", "build", "-q", "--label", "dev.gantry.built-by=action-tests", "-t", ref,
-                dir.toString()), Map.of(), Duration.ofMinutes(5)).requireSuccess("docker build of " + action);
+        Docker.Result built = Docker.run(List.of("docker", "build", "-q", "--force-rm", "--label",
+                "dev.gantry.built-by=action-tests", "-t", ref, dir.toString()), Map.of(), Duration.ofMinutes(5));
+        // Untagged leftovers: the build stage (a JDK, 400 MB, only a cache for the next build) and the image this
+        // tag named before.
+        for (String label : List.of("dev.gantry.stage=build", "dev.gantry.built-by=action-tests")) {
+            Docker.run(List.of("docker", "image", "prune", "-f", "--filter", "label=" + label), Map.of(), Duration.ofMinutes(1));
+        }
+        built.requireSuccess("docker build of " + action);
         System.out.printf("[containers] built %s in %.1f s%n", ref, (System.nanoTime() - start) / 1e9);
         BUILT.put(action, ref);
         return ref;
