@@ -7,6 +7,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,15 +27,31 @@ public record ActionMetadata(String name, Map<String, InputSpec> inputs, Map<Str
         }
     }
 
-    /** Reads the {@code action.yml} packaged at the root of the action's jar. */
+    /**
+     * Reads the {@code action.yml} packaged at the root of the jar (or classes folder) that holds {@code anchor}.
+     * Looked up there and not on the whole classpath: an action that depends on another action's module (rollback
+     * uses the smoke-test engine) has two {@code action.yml} on its classpath.
+     */
     public static ActionMetadata fromClasspath(Class<?> anchor) {
-        try (InputStream in = anchor.getResourceAsStream("/action.yml")) {
-            if (in == null) {
-                throw new IllegalStateException("action.yml is not on the classpath of " + anchor.getName());
+        try {
+            URL location = anchor.getProtectionDomain().getCodeSource().getLocation();
+            Path origin = Path.of(location.toURI());
+            if (Files.isDirectory(origin)) {
+                return parse(Files.readAllBytes(origin.resolve("action.yml")));
             }
-            return parse(in.readAllBytes());
+            try (JarFile jar = new JarFile(origin.toFile())) {
+                JarEntry entry = jar.getJarEntry("action.yml");
+                if (entry == null) {
+                    throw new IllegalStateException("action.yml is not in " + origin + " (the jar of " + anchor.getName() + ")");
+                }
+                try (InputStream in = jar.getInputStream(entry)) {
+                    return parse(in.readAllBytes());
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 

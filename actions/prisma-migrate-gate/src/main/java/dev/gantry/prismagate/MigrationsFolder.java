@@ -1,0 +1,115 @@
+package dev.gantry.prismagate;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Reads a Prisma migrations folder the way Prisma does: every sub-directory is a migration, in name order, with
+ * its {@code migration.sql}; {@code migration_lock.toml} beside them must name {@code postgresql}.
+ */
+public final class MigrationsFolder {
+    private final Path dir;
+    private final List<LocalMigration> migrations;
+    private final List<String> warnings;
+
+    private MigrationsFolder(Path dir, List<LocalMigration> migrations, List<String> warnings) {
+        this.dir = dir;
+        this.migrations = migrations;
+        this.warnings = warnings;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public List<LocalMigration> migrations() {
+        return migrations;
+    }
+
+    /** Things worth saying that do not stop the gate (ambiguous order, a missing lock file). */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** @throws MigrationsException when the folder or a migration file cannot be used */
+    public static MigrationsFolder read(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new MigrationsException("The migrations folder " + dir + " does not exist");
+        }
+        List<String> warnings = new ArrayList<>();
+        Path lock = dir.resolve("migration_lock.toml");
+        if (Files.isRegularFile(lock)) {
+            String provider = lockProvider(Files.readString(lock, StandardCharsets.UTF_8));
+            if (!provider.equals("postgresql")) {
+                throw new MigrationsException("migration_lock.toml in " + dir + " says provider `" + provider
+                        + "`, but this gate applies PostgreSQL migrations (Prisma would stop with P3019)");
+            }
+        } else {
+            warnings.add("No migration_lock.toml in " + dir + ": the provider cannot be checked");
+        }
+        List<Path> subdirs;
+        try (Stream<Path> s = Files.list(dir)) {
+            subdirs = s.filter(Files::isDirectory).sorted((a, b) -> a.getFileName().toString()
+                    .compareTo(b.getFileName().toString())).toList();
+        }
+        List<LocalMigration> out = new ArrayList<>();
+        for (Path d : subdirs) {
+            String name = d.getFileName().toString();
+            Path sql = d.resolve("migration.sql");
+            if (!Files.isRegularFile(sql)) {
+                throw new MigrationsException("Migration " + name + " has no migration.sql (Prisma would stop with"
+                        + " P3015): add the file or remove the folder");
+            }
+            byte[] bytes = Files.readAllBytes(sql);
+            boolean valid = isUtf8(bytes);
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            out.add(new LocalMigration(name, sql, text, Checksums.of(text), valid));
+        }
+        for (int i = 1; i < out.size(); i++) {
+            String a = out.get(i - 1).name();
+            String b = out.get(i).name();
+            if (a.toLowerCase(Locale.ROOT).compareTo(b.toLowerCase(Locale.ROOT)) > 0) {
+                warnings.add("Migrations " + a + " and " + b + " sort differently with and without case: older and"
+                        + " newer Prisma versions may apply them in different orders");
+            }
+        }
+        return new MigrationsFolder(dir, List.copyOf(out), List.copyOf(warnings));
+    }
+
+    /** Prisma's reading: the first line starting with {@code provider}, minus {@code provider = } and quotes. */
+    static String lockProvider(String toml) {
+        for (String line : toml.split("\r?\n")) {
+            if (line.startsWith("provider")) {
+                String v = line.startsWith("provider = ") ? line.substring("provider = ".length()) : line;
+                return v.replaceAll("^\"+|\"+$", "");
+            }
+        }
+        return "<PROVIDER NOT FOUND>";
+    }
+
+    private static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    /** The folder cannot be used as a migration history. */
+    public static final class MigrationsException extends RuntimeException {
+        public MigrationsException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,358 @@
+package dev.gantry.smoketest;
+
+import dev.gantry.common.action.ActionContext;
+import dev.gantry.common.action.ActionException;
+import dev.gantry.common.action.Annotation;
+import dev.gantry.common.action.ExitCode;
+import dev.gantry.common.action.InputException;
+import dev.gantry.common.action.Log;
+import dev.gantry.common.github.GitHubReporter;
+import dev.gantry.smoketest.engine.Check;
+import dev.gantry.smoketest.engine.CheckFileException;
+import dev.gantry.smoketest.engine.CheckOutcome;
+import dev.gantry.smoketest.engine.CheckRunner;
+import dev.gantry.smoketest.engine.CheckSuite;
+import dev.gantry.smoketest.engine.HealthWait;
+import dev.gantry.smoketest.engine.Scope;
+import dev.gantry.smoketest.engine.SuiteResult;
+import dev.gantry.smoketest.report.JUnitReport;
+import dev.gantry.smoketest.report.Report;
+import dev.gantry.smoketest.slo.Samples;
+import dev.gantry.smoketest.slo.Slo;
+import dev.gantry.smoketest.slo.SloResult;
+import dev.gantry.smoketest.soak.LatencyHistogram;
+import dev.gantry.smoketest.soak.Soak;
+import dev.gantry.smoketest.soak.SoakPlan;
+import dev.gantry.smoketest.soak.SoakResult;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The smoke-test flow: wait until healthy, run the checks, soak (while what the checks created still exists,
+ * before the trailing cleanup checks), evaluate the SLO gates, report, and decide.
+ *
+ * <p>The verdict, in order: a failed check (or never healthy) is {@code fail}; a failed error-rate gate is
+ * {@code fail}; a load generator that could not keep its schedule makes the soak {@code inconclusive} (exit 3)
+ * and its latency is not judged; a failed latency gate is {@code fail}; else {@code pass}. {@code fail-on}
+ * narrows what fails the step: {@code functional} only checks, {@code slo} only gates (and the soak's
+ * self-check); the rest is reported as a warning.
+ */
+final class SmokeTest {
+    private static final int MAX_ANNOTATIONS = 10;
+
+    enum FailOn { ANY, FUNCTIONAL, SLO }
+
+    enum Verdict {
+        PASS("pass"), FAIL("fail"), INCONCLUSIVE("inconclusive");
+
+        final String output;
+
+        Verdict(String output) {
+            this.output = output;
+        }
+    }
+
+    record Settings(URI url, String checksYaml, String checksSource, Duration waitTimeout, Duration waitInterval,
+                    Duration requestTimeout, Map<String, String> headers, Map<String, String> variables,
+                    Map<String, String> secrets, List<Slo> slos, int soakRate, Duration soakDuration,
+                    Duration soakWarmup, int maxInFlight, Path junitPath, String junitInput, GitHubReporter reporter,
+                    FailOn failOn) {
+    }
+
+    private final ActionContext ctx;
+    private final Log log;
+    private final Settings s;
+
+    SmokeTest(ActionContext ctx, Settings settings) {
+        this.ctx = ctx;
+        this.log = ctx.log();
+        this.s = settings;
+    }
+
+    void run() {
+        Instant started = Instant.now();
+        CheckSuite suite = suite();
+        validateAgainst(suite);
+
+        try (CheckRunner runner = CheckRunner.builder().requestTimeout(s.requestTimeout()).defaultHeaders(s.headers())
+                .github(githubValues()).build()) {
+            Scope scope = runner.scope(s.variables(), s.secrets(), log);
+
+            // 1. wait until healthy
+            List<Check> waitChecks = suite.waitChecks();
+            HealthWait.Result waited = null;
+            if (!waitChecks.isEmpty() && !s.waitTimeout().isZero()) {
+                log.group("Waiting for " + s.url() + " to be healthy (" + String.join(", ", waitChecks.stream().map(Check::name).toList())
+                        + "; up to " + human(s.waitTimeout()) + ")");
+                waited = new HealthWait(s.waitTimeout(), s.waitInterval()).until(runner, waitChecks, s.url(), scope, log);
+                log.endGroup();
+            }
+
+            SuiteResult checks;
+            SoakResult[] soak = {null};
+            String[] soakSkipped = {null};
+            if (waited != null && !waited.healthy()) {
+                List<CheckOutcome> outcomes = new ArrayList<>();
+                for (Check c : suite.checks()) {
+                    CheckOutcome last = waited.lastOutcomes().get(c.name());
+                    outcomes.add(last != null ? last : new CheckOutcome(c.name(), c.line(), CheckOutcome.Status.SKIPPED,
+                            CheckOutcome.FailureKind.NONE, c.request().method(), c.request().target(), 0, 0, List.of(),
+                            "never healthy"));
+                }
+                checks = new SuiteResult(outcomes, scope);
+                soakSkipped[0] = "the deployment never became healthy";
+            } else {
+                Map<String, CheckOutcome> done = new LinkedHashMap<>(waited == null ? Map.of() : waited.lastOutcomes());
+                log.group("Checks (" + suite.checks().size() + ")");
+                checks = runner.run(suite, s.url(), scope, log, done, partial -> {
+                    if (s.soakRate() <= 0) return;
+                    log.endGroup();
+                    if (!partial.allPassed()) {
+                        soakSkipped[0] = "a check failed";
+                        log.info("Soak skipped: a check failed.");
+                    } else {
+                        try {
+                            soak[0] = soak(suite, runner, scope);
+                        } catch (Scope.UnknownVariableException | IllegalArgumentException e) {
+                            // not thrown from here: the cleanup checks must still run
+                            soakSkipped[0] = "a soak target cannot be built: " + e.getMessage();
+                            log.endGroup();
+                        }
+                    }
+                    log.group("Cleanup checks");
+                });
+                log.endGroup();
+                if (soakSkipped[0] != null && soakSkipped[0].startsWith("a soak target cannot be built")) {
+                    throw InputException.invalid("checks", "asks for a soak, but " + soakSkipped[0]
+                            + " (soak targets may use only values captured before the cleanup checks)");
+                }
+            }
+
+            List<SloResult> gates = gates(checks, soak[0], soakSkipped[0]);
+            Verdict verdict = decide(checks, waited, gates, soak[0]);
+            report(suite, checks, waited, gates, soak[0], soakSkipped[0], verdict, started);
+            finish(verdict, checks, waited, gates, soak[0]);
+        }
+    }
+
+    private CheckSuite suite() {
+        if (s.checksYaml() == null) return CheckSuite.defaultSuite();
+        try {
+            return CheckSuite.parse(s.checksYaml(), s.checksSource());
+        } catch (CheckFileException e) {
+            Annotation where = e.source().startsWith("<")
+                    ? Annotation.titled("smoke-test: invalid checks")
+                    : new Annotation("smoke-test: invalid checks file", e.source(), e.line() > 0 ? e.line() : null,
+                    null, e.column() > 0 ? e.column() : null, null);
+            throw new ActionException(ExitCode.BAD_INPUT, "Input 'checks': " + e.getMessage(), null, where, null);
+        }
+    }
+
+    private void validateAgainst(CheckSuite suite) {
+        for (Slo slo : s.slos()) {
+            if (slo.check() != null && suite.check(slo.check()) == null) {
+                throw InputException.invalid("slo", "names check '" + slo.check() + "' in '" + slo.text()
+                        + "', but the checks are: " + String.join(", ", suite.checks().stream().map(Check::name).toList()));
+            }
+        }
+        if (s.soakRate() > 0 && suite.effectiveSoakTargets().isEmpty()) {
+            throw InputException.invalid("soak-rate", "asks for a soak, but no check can be repeated: the soak sends only"
+                    + " GET, HEAD and OPTIONS checks (name them under soak: targets:)");
+        }
+    }
+
+    private Map<String, String> githubValues() {
+        var g = ctx.github();
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("repository", g.repository());
+        m.put("sha", g.sha());
+        m.put("head_sha", g.headSha());
+        m.put("ref", g.ref());
+        m.put("ref_name", g.refName());
+        m.put("head_ref", g.headRef());
+        m.put("event_name", g.eventName());
+        m.put("actor", g.actor());
+        m.put("workflow", g.workflow());
+        m.put("run_id", g.runId());
+        m.put("run_attempt", g.runAttempt());
+        String runNumber = ctx.env("GITHUB_RUN_NUMBER");
+        m.put("run_number", runNumber == null ? "" : runNumber);
+        m.put("server_url", g.serverUrl());
+        g.pullRequestNumber().ifPresent(n -> m.put("pr_number", Integer.toString(n)));
+        return m;
+    }
+
+    private SoakResult soak(CheckSuite suite, CheckRunner runner, Scope scope) {
+        List<SoakPlan.Target> targets = new ArrayList<>();
+        for (CheckSuite.SoakTarget t : suite.effectiveSoakTargets()) {
+            Check c = suite.check(t.check());
+            targets.add(new SoakPlan.Target(c.name(), t.weight(), runner.render(c, s.url(), scope), c.statusAssertion()));
+        }
+        SoakPlan plan = new SoakPlan(s.soakRate(), s.soakWarmup(), s.soakDuration(), s.maxInFlight(), s.requestTimeout(), targets);
+        log.group(String.format(Locale.ROOT, "Soak: %d req/s for %s (+%s warm-up) over %s, at most %d in flight",
+                s.soakRate(), human(s.soakDuration()), human(s.soakWarmup()),
+                String.join(", ", targets.stream().map(t -> t.name() + "×" + t.weight()).toList()), s.maxInFlight()));
+        SoakResult r = Soak.run(plan, log);
+        log.info(String.format(Locale.ROOT, "soak done: %d requests measured (%s engine), achieved %.1f req/s, schedule lag p99 %.2f ms,"
+                        + " errors %d; latency p50 %.2f / p99 %.2f ms corrected, %.2f / %.2f ms uncorrected",
+                r.overall().count(), r.engine(), r.achievedRps(), r.lagP99Ms(), r.overall().errors(), r.overall().p(50),
+                r.overall().p(99), r.overall().uncorrectedP(50), r.overall().uncorrectedP(99)));
+        if (r.saturated()) log.warning("Soak inconclusive: " + r.saturationReason(), Annotation.titled("smoke-test: soak inconclusive"));
+        log.endGroup();
+        return r;
+    }
+
+    /** Gates over the soak (corrected latency) when it ran, else over the checks' own requests. */
+    private List<SloResult> gates(SuiteResult checks, SoakResult soak, String soakSkipped) {
+        List<SloResult> out = new ArrayList<>();
+        if (s.slos().isEmpty()) return out;
+        for (Slo slo : s.slos()) {
+            Samples samples;
+            if (soak != null && (slo.check() == null || soak.perTarget().containsKey(slo.check()))) {
+                SoakResult.Stats st = slo.check() == null ? soak.overall() : soak.perTarget().get(slo.check());
+                samples = new Samples(st.corrected(), st.count(), st.errors(), "soak, corrected");
+            } else {
+                LatencyHistogram h = new LatencyHistogram();
+                long count = 0;
+                long errors = 0;
+                for (CheckOutcome o : checks.outcomes()) {
+                    if (o.status() == CheckOutcome.Status.SKIPPED) continue;
+                    if (slo.check() != null && !o.name().equals(slo.check())) continue;
+                    h.record(o.durationMillis() * 1000);
+                    count++;
+                    if (o.failed()) errors++;
+                }
+                samples = new Samples(h, count, errors, soakSkipped != null && s.soakRate() > 0
+                        ? "checks (soak skipped: " + soakSkipped + ")" : "checks");
+            }
+            out.add(samples.evaluate(slo));
+        }
+        log.group("SLO gates");
+        for (SloResult r : out) log.info(r.line() + "  [" + r.basis() + ", " + r.samples() + " samples]");
+        log.endGroup();
+        return out;
+    }
+
+    private Verdict decide(SuiteResult checks, HealthWait.Result waited, List<SloResult> gates, SoakResult soak) {
+        boolean functional = checks.failed() > 0 || (waited != null && !waited.healthy());
+        boolean errorGate = gates.stream().anyMatch(g -> !g.passed() && g.slo().metric() == Slo.Metric.ERROR_RATE);
+        boolean latencyGate = gates.stream().anyMatch(g -> !g.passed() && g.slo().metric() != Slo.Metric.ERROR_RATE);
+        boolean saturated = soak != null && soak.saturated();
+        return switch (s.failOn()) {
+            case FUNCTIONAL -> functional ? Verdict.FAIL : Verdict.PASS;
+            case SLO -> errorGate ? Verdict.FAIL : saturated ? Verdict.INCONCLUSIVE : latencyGate ? Verdict.FAIL : Verdict.PASS;
+            case ANY -> functional || errorGate ? Verdict.FAIL : saturated ? Verdict.INCONCLUSIVE
+                    : latencyGate ? Verdict.FAIL : Verdict.PASS;
+        };
+    }
+
+    private void report(CheckSuite suite, SuiteResult checks, HealthWait.Result waited, List<SloResult> gates,
+                        SoakResult soak, String soakSkipped, Verdict verdict, Instant started) {
+        int annotations = 0;
+        for (CheckOutcome o : checks.outcomes()) {
+            if (!o.failed() || annotations >= MAX_ANNOTATIONS) continue;
+            annotations++;
+            String file = s.checksSource() != null && !s.checksSource().startsWith("<") ? s.checksSource() : null;
+            Annotation where = new Annotation("smoke-test: check '" + o.name() + "' failed", file,
+                    file != null && o.line() > 0 ? o.line() : null, null, null, null);
+            String msg = o.method() + " " + o.target() + (o.httpStatus() > 0 ? " → " + o.httpStatus() : "") + ": "
+                    + String.join("; ", o.failures());
+            if (verdict == Verdict.FAIL && s.failOn() != FailOn.SLO) log.error(msg, where);
+            else log.warning(msg, where);
+        }
+        for (SloResult g : gates) {
+            if (!g.passed() && s.failOn() == FailOn.FUNCTIONAL) {
+                log.warning("SLO gate not met (fail-on: functional): " + g.line(), Annotation.titled("smoke-test: SLO"));
+            }
+        }
+
+        Samples overall = overallSamples(checks, soak);
+        ctx.setOutput("p50-ms", ms(overall.latency().percentile(50)));
+        ctx.setOutput("p95-ms", ms(overall.latency().percentile(95)));
+        ctx.setOutput("p99-ms", ms(overall.latency().percentile(99)));
+        ctx.setOutput("error-rate", overall.count() == 0 ? "0" : String.format(Locale.ROOT, "%.4f", overall.errorRate()));
+        ctx.setOutput("achieved-rps", soak == null ? "0" : String.format(Locale.ROOT, "%.1f", soak.achievedRps()));
+        ctx.setOutput("checks-passed", Long.toString(checks.passed()));
+        ctx.setOutput("checks-failed", Long.toString(checks.failed()));
+
+        Report report = new Report(s.url().toString(), verdict.output, headline(verdict, checks, waited, gates, soak),
+                checks, waited, gates, soak, soakSkipped, s.failOn().name().toLowerCase(Locale.ROOT));
+        report.toSummary(ctx.summary());
+
+        if (s.junitPath() != null) {
+            JUnitReport.write(s.junitPath(), s.checksSource() == null || s.checksSource().startsWith("<") ? null : s.checksSource(),
+                    checks.outcomes(), gates, soak, started, log::mask);
+            ctx.setOutput("report-path", s.junitInput());
+            log.info("JUnit report: " + s.junitInput());
+        } else {
+            ctx.setOutput("report-path", "");
+        }
+        if (s.reporter() != null) {
+            s.reporter().stickyComment("smoke-test:" + s.url().getHost(), log.mask(report.markdown(true)))
+                    .ifPresent(u -> log.info("PR comment: " + u));
+        }
+    }
+
+    private static Samples overallSamples(SuiteResult checks, SoakResult soak) {
+        if (soak != null) return new Samples(soak.overall().corrected(), soak.overall().count(), soak.overall().errors(), "soak");
+        LatencyHistogram h = new LatencyHistogram();
+        long n = 0;
+        long e = 0;
+        for (CheckOutcome o : checks.outcomes()) {
+            if (o.status() == CheckOutcome.Status.SKIPPED) continue;
+            h.record(o.durationMillis() * 1000);
+            n++;
+            if (o.failed()) e++;
+        }
+        return new Samples(h, n, e, "checks");
+    }
+
+    private String headline(Verdict v, SuiteResult checks, HealthWait.Result waited, List<SloResult> gates, SoakResult soak) {
+        if (waited != null && !waited.healthy()) {
+            CheckOutcome f = waited.lastFailure();
+            return "not healthy after " + human(waited.elapsed()) + " (" + waited.attempts() + " attempts); last: "
+                    + (f == null ? "no answer" : f.name() + " " + f.brief() + (f.httpStatus() > 0 ? ": " + f.message() : ""));
+        }
+        CheckOutcome failed = checks.outcomes().stream().filter(CheckOutcome::failed).findFirst().orElse(null);
+        long gatesFailed = gates.stream().filter(g -> !g.passed()).count();
+        StringBuilder b = new StringBuilder();
+        b.append(checks.passed()).append('/').append(checks.outcomes().size()).append(" checks passed");
+        if (!gates.isEmpty()) b.append(", ").append(gates.size() - gatesFailed).append('/').append(gates.size()).append(" SLO gates met");
+        if (soak != null) b.append(String.format(Locale.ROOT, ", soak %.0f req/s achieved of %.0f", soak.achievedRps(), soak.targetRps()));
+        if (v == Verdict.INCONCLUSIVE && soak != null) b.append(" — inconclusive: ").append(soak.saturationReason());
+        else if (failed != null) b.append(" — '").append(failed.name()).append("' failed: ").append(failed.message());
+        else if (gatesFailed > 0) b.append(" — ").append(gates.stream().filter(g -> !g.passed()).findFirst().orElseThrow().line());
+        return b.toString();
+    }
+
+    private void finish(Verdict verdict, SuiteResult checks, HealthWait.Result waited, List<SloResult> gates, SoakResult soak) {
+        ctx.result(verdict.output);
+        String line = headline(verdict, checks, waited, gates, soak);
+        switch (verdict) {
+            case PASS -> log.info("smoke-test passed: " + line);
+            case FAIL -> throw ActionException.failed("smoke-test failed: " + line, "fail");
+            case INCONCLUSIVE -> throw new ActionException(ExitCode.PROVIDER_ERROR,
+                    "smoke-test inconclusive: " + soak.saturationReason()
+                            + ". Lower soak-rate, raise max-in-flight, or run on a bigger runner.", "inconclusive", null, null);
+        }
+    }
+
+    static String ms(long micros) {
+        return String.format(Locale.ROOT, "%.2f", micros / 1000.0);
+    }
+
+    static String human(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 60_000 == 0 && ms >= 60_000) return ms / 60_000 + "m";
+        if (ms % 1000 == 0) return ms / 1000 + "s";
+        return ms + "ms";
+    }
+}

@@ -1,0 +1,55 @@
+package dev.gantry.smoketest.report;
+
+import dev.gantry.smoketest.engine.CheckOutcome;
+import dev.gantry.smoketest.engine.Scope;
+import dev.gantry.smoketest.engine.SuiteResult;
+import dev.gantry.smoketest.slo.Samples;
+import dev.gantry.smoketest.slo.Slo;
+import dev.gantry.smoketest.slo.SloResult;
+import dev.gantry.smoketest.soak.LatencyHistogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReportTest {
+    private static final CheckOutcome FAILED = new CheckOutcome("read", 9, CheckOutcome.Status.FAILED,
+            CheckOutcome.FailureKind.ASSERTION, "GET", "/api/items/1", 200, 12,
+            List.of("jsonpath $.name: expected it to equal \"x\", got \"![pwn](http://evil)<img src=x>\u0001\""),
+            "jsonpath $.name: expected it to equal \"x\", got \"![pwn](http://evil)<img src=x>\u0001\"");
+
+    @Test
+    void responseTextInTheHeadlineIsInertAndDetailsAreFenced() {
+        SuiteResult checks = new SuiteResult(List.of(FAILED), new Scope(Map.of(), Map.of(), Map.of()));
+        Report r = new Report("https://app.example", "fail", "'read' failed: " + FAILED.message(), checks, null, List.of(),
+                null, null, "any");
+        String md = r.markdown(false);
+        assertThat(md).startsWith("### ❌ smoke-test fail: https://app.example\n\n");
+        assertThat(md.lines().skip(2).findFirst().orElseThrow()).doesNotContain("![", "<img", "](").contains("&lt;img");
+        assertThat(md).contains("| read | `GET /api/items/1` | 200 | 12 ms | ✗ 1 assertion failed |");
+        assertThat(md).contains("<details><summary>Why checks failed</summary>\n\n```text\nread: GET /api/items/1 → 200\n");
+    }
+
+    @Test
+    void junitEscapesAndDropsControlCharacters(@TempDir Path dir) throws Exception {
+        LatencyHistogram h = new LatencyHistogram();
+        h.record(5000);
+        SloResult gate = new Samples(h, 1, 0, "checks").evaluate(Slo.parse("p(95)<1"));
+        Path f = dir.resolve("out/junit.xml");
+        JUnitReport.write(f, "smoke.yml", List.of(FAILED), List.of(gate), null, Instant.parse("2026-11-23T13:00:00Z"),
+                s -> s.replace("evil", "***"));
+        String xml = Files.readString(f);
+        assertThat(xml).startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+                .contains("<testsuites name=\"smoke-test\" tests=\"2\" failures=\"2\" errors=\"0\" skipped=\"0\"")
+                .contains("file=\"smoke.yml\" line=\"9\"")
+                .contains("&lt;img src=x&gt;").doesNotContain("\u0001").doesNotContain("evil")
+                .contains("<testcase classname=\"smoke-test.slo\" name=\"p(95)&lt;1\" time=\"0\"><failure message=\"p(95)=5.00ms (checks)\" type=\"slo\">");
+        javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(f.toFile());
+    }
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Benchmark: prisma-migrate-gate (check, lint only) vs squawk-cli from npm on the shared Prisma corpus
+# (langfuse, 434 migrations), side by side in one run: wall time and findings per rule, plus precision/recall of
+# both against the corpus's hand-checked classification. Writes its table into bench/README.md between the
+# <!-- BEGIN prisma-gate --> / <!-- END prisma-gate --> markers.
+#
+# Usage: bench/prisma-gate/run.sh [runs]     (default 7 timed runs of each, after one warm-up)
+# Needs: JDK 21+ (JAVA_HOME), node + npm (squawk-cli is installed here, into bench/work, not in CI), python3.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+RUNS=${1:-7}
+SHARED=${GANTRY_SHARED:-$ROOT/../shared}
+CORPUS=$SHARED/corpus/prisma/langfuse-langfuse
+DIR=packages/shared/prisma/migrations
+WORK=$ROOT/bench/work/prisma-gate
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+SQUAWK_VERSION=2.66.0
+
+[ -d "$CORPUS/$DIR" ] || { echo "corpus not found: $CORPUS" >&2; exit 2; }
+mkdir -p "$WORK"
+
+echo "== building the gate"
+(cd "$ROOT" && ./mvnw -B -q -pl actions/prisma-migrate-gate -am package -DskipTests >"$WORK/build.log" 2>&1) \
+  || { tail -30 "$WORK/build.log" >&2; exit 1; }
+T=$ROOT/actions/prisma-migrate-gate/target
+CP="$T/prisma-migrate-gate.jar:$T/lib/*"
+
+echo "== installing squawk-cli@$SQUAWK_VERSION from npm (into $WORK/npm)"
+if [ ! -x "$WORK/npm/node_modules/.bin/squawk" ]; then
+  npm install --prefix "$WORK/npm" --no-audit --no-fund --silent "squawk-cli@$SQUAWK_VERSION" >"$WORK/npm.log" 2>&1 \
+    || { cat "$WORK/npm.log" >&2; exit 1; }
+fi
+SQUAWK=$WORK/npm/node_modules/.bin/squawk
+"$SQUAWK" --version
+
+# squawk gets the 434 files in directory-name order (LC_ALL=C), relative to the corpus folder, as in the baseline
+mapfile -t FILES < <(cd "$CORPUS" && LC_ALL=C ls -d "$DIR"/*/ | sed 's|/$|/migration.sql|')
+echo "== ${#FILES[@]} migration files"
+
+gate() { # $1 = output file for GITHUB_OUTPUT, rest = JVM flags
+  local out=$1; shift
+  : >"$out"; : >"$WORK/summary.md"
+  GITHUB_WORKSPACE=$CORPUS GITHUB_OUTPUT=$out GITHUB_STEP_SUMMARY=$WORK/summary.md \
+    "$JAVA" "$@" -cp "$CP" dev.gantry.prismagate.Main --input "migrations-dir=$DIR" >"$WORK/gate.log" 2>&1 || true
+}
+squawk() {
+  (cd "$CORPUS" && "$SQUAWK" --reporter json "${FILES[@]}" >"$WORK/squawk.json" 2>"$WORK/squawk.err") || true
+}
+gate_empty() { # the fixed cost: JVM start + action runtime, on an empty migrations folder
+  mkdir -p "$WORK/empty/prisma/migrations"
+  : >"$WORK/out-empty.txt"
+  GITHUB_WORKSPACE=$WORK/empty GITHUB_OUTPUT=$WORK/out-empty.txt GITHUB_STEP_SUMMARY=$WORK/summary-empty.md \
+    "$JAVA" "$@" -cp "$CP" dev.gantry.prismagate.Main >/dev/null 2>&1 || true
+}
+ms() { local s; s=$(date +%s%N); "$@"; echo $(( ($(date +%s%N) - s) / 1000000 )); }
+
+echo "== AOT cache training run (JDK 25 JEP 483/514; what a container image can ship)"
+# short-lived CLI settings: C1 only, serial GC; the AOT cache is trained with the same flags it runs with
+FAST=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1)
+AOT=()
+if "$JAVA" -XX:AOTCacheOutput="$WORK/probe.aot" -version >/dev/null 2>&1; then
+  rm -f "$WORK/gate.aot"
+  gate "$WORK/out-train.txt" "${FAST[@]}" -XX:AOTCacheOutput="$WORK/gate.aot"
+  [ -f "$WORK/gate.aot" ] && AOT=("${FAST[@]}" -XX:AOTCache="$WORK/gate.aot")
+fi
+
+echo "== warm-up"
+gate "$WORK/out.txt"; squawk
+
+echo "== $RUNS timed runs of each, interleaved"
+: >"$WORK/times.tsv"
+for i in $(seq "$RUNS"); do
+  printf 'squawk\t%s\n' "$(ms squawk)" >>"$WORK/times.tsv"
+  printf 'gate\t%s\n' "$(ms gate "$WORK/out.txt")" >>"$WORK/times.tsv"
+  printf 'gate-fast\t%s\n' "$(ms gate "$WORK/out-fast.txt" "${FAST[@]}")" >>"$WORK/times.tsv"
+  [ ${#AOT[@]} -gt 0 ] && printf 'gate-aot\t%s\n' "$(ms gate "$WORK/out-aot.txt" "${AOT[@]}")" >>"$WORK/times.tsv"
+  printf 'gate-empty\t%s\n' "$(ms gate_empty "${FAST[@]}")" >>"$WORK/times.tsv"
+  [ ${#AOT[@]} -gt 0 ] && printf 'gate-empty-aot\t%s\n' "$(ms gate_empty "${AOT[@]}")" >>"$WORK/times.tsv"
+done
+
+MACHINE="$(uname -srm), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load $(cut -d' ' -f1-3 /proc/loadavg)"
+JVER=$("$JAVA" -version 2>&1 | head -1)
+python3 "$ROOT/bench/prisma-gate/report.py" --work "$WORK" --corpus "$CORPUS" --dir "$DIR" --readme "$ROOT/bench/README.md" \
+  --machine "$MACHINE" --java "$JVER" --squawk "$("$SQUAWK" --version)" --runs "$RUNS"
