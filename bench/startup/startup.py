@@ -218,7 +218,7 @@ def fmt(ms):
 
 
 def write_readme(result, path, base_size):
-    lines = ["## Start-up of the action images (`bench/startup/run.sh`)", "",
+    lines = ["### Start-up of the action images (`bench/startup/run.sh`)", "",
              f"{result['date']}, {result['machine']}, load average at the end "
              f"{' / '.join(f'{x:.2f}' for x in result['load'])}. Medians of {result['rounds']} runs per cell "
              "(round-robin, after a warm-up round), timed from spawning `docker run` (the runner's exact shape) to "
@@ -249,7 +249,7 @@ def write_readme(result, path, base_size):
     if begin in text and end in text:
         text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
     else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
+        text = text.rstrip("\n") + "\n\n## Action images: size and cold start\n\n" + block + "\n"
     with open(path, "w") as f:
         f.write(text)
 
