@@ -27,6 +27,8 @@ final class ActionImages {
     private static final Pattern PROJECT_VERSION =
             Pattern.compile("<artifactId>gantry-parent</artifactId>\\s*<version>([^<]+)</version>");
     private static final Map<String, String> BUILT = new ConcurrentHashMap<>();
+    /** A build that failed once fails every later test at once, with the same log, instead of building again. */
+    private static final Map<String, RuntimeException> FAILED = new ConcurrentHashMap<>();
 
     private ActionImages() {
     }
@@ -65,6 +67,17 @@ final class ActionImages {
     static synchronized String image(String action) {
         String done = BUILT.get(action);
         if (done != null) return done;
+        RuntimeException failed = FAILED.get(action);
+        if (failed != null) throw failed;
+        try {
+            return build(action);
+        } catch (RuntimeException e) {
+            FAILED.put(action, e);
+            throw e;
+        }
+    }
+
+    private static String build(String action) {
         Path dir = Project.actionDir(action);
         Path jar = dir.resolve("target").resolve(action + ".jar");
         if (!Files.isRegularFile(jar) || !Files.isDirectory(dir.resolve("target/lib"))) {
@@ -73,8 +86,14 @@ final class ActionImages {
         }
         String ref = reference(action);
         long start = System.nanoTime();
-        Docker.run(List.of("docker", "build", "-q", "--label", "dev.gantry.built-by=action-tests", "-t", ref,
-                dir.toString()), Map.of(), Duration.ofMinutes(5)).requireSuccess("docker build of " + action);
+        Docker.Result built = Docker.run(List.of("docker", "build", "-q", "--force-rm", "--label",
+                "dev.gantry.built-by=action-tests", "-t", ref, dir.toString()), Map.of(), Duration.ofMinutes(5));
+        // Untagged leftovers: the build stage (a JDK, 400 MB, only a cache for the next build) and the image this
+        // tag named before.
+        for (String label : List.of("dev.gantry.stage=build", "dev.gantry.built-by=action-tests")) {
+            Docker.run(List.of("docker", "image", "prune", "-f", "--filter", "label=" + label), Map.of(), Duration.ofMinutes(1));
+        }
+        built.requireSuccess("docker build of " + action);
         System.out.printf("[containers] built %s in %.1f s%n", ref, (System.nanoTime() - start) / 1e9);
         BUILT.put(action, ref);
         return ref;

@@ -6,7 +6,8 @@ import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
 import dev.gantry.actiontests.harness.Project;
 import dev.gantry.actiontests.harness.WorkflowCommands;
-import org.junit.jupiter.api.BeforeAll;
+import dev.gantry.common.testing.LoopbackServer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,8 +30,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ContainerActionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @BeforeAll
-    static void dockerDaemon() {
+    @BeforeEach
+    void dockerDaemon() {
         String reason = Docker.unavailableReason().orElse(null);
         assumeTrue(reason == null, reason);
     }
@@ -81,7 +82,11 @@ class ContainerActionTest {
     void secretsAreMaskedFirstAndNeverLeakFromTheContainer() {
         String token = "dop_v1_c0ntainerSecret5f3a9e1d7b2c4a6e8f0b1d3c5e7a9b1d";
         String githubToken = "ghs_containerGitHubToken00000000000";
-        ActionResult r = ContainerRun.of(ActionRun.of("do-deploy").with("token", token).githubToken(githubToken)).run();
+        ActionResult r;
+        try (LoopbackServer nowhere = new LoopbackServer()) {   // answers 404 to everything: no request leaves loopback
+            r = ContainerRun.of(ActionRun.of("do-deploy").with("token", token).with("api-url", nowhere.baseUrl().toString())
+                    .githubToken(githubToken).githubApi(nowhere.baseUrl())).run();
+        }
 
         assertThat(r.commands().commands()).as(r.toString()).isNotEmpty();
         assertThat(r.commands().commands().get(0).name()).as("first workflow command").isEqualTo("add-mask");
@@ -126,6 +131,21 @@ class ContainerActionTest {
         assertThat(r.log()).as(r.toString()).contains("Using AOT-linked classes: true");
         assertThat(r.log()).doesNotContain("Unable to use");
         assertThat(r.output("result")).as("the action still ran to its verdict: " + r).isNotBlank();
+    }
+
+    /**
+     * The JVM in the image reads file names and prints text as UTF-8 (the image carries the C.UTF-8 locale):
+     * with the ASCII fallback a workspace file {@code grüß.txt} would be read as {@code gr????.txt} and every
+     * {@code ✓} in the log would be a {@code ?}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("actions")
+    void jvmUsesUtf8ForFileNamesAndOutput(String action) {
+        String image = ActionImages.image(action);
+        Docker.Result r = Docker.run(List.of("docker", "run", "--rm", "--network", "none", "--entrypoint",
+                "/opt/gantry/jre/bin/java", image, "-XshowSettings:properties", "-version"), Map.of(), Duration.ofMinutes(1));
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("sun.jnu.encoding = UTF-8", "stdout.encoding = UTF-8", "stderr.encoding = UTF-8");
     }
 
     private static JsonNode inspect(String image) {

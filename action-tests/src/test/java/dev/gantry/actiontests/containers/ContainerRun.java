@@ -104,6 +104,16 @@ final class ContainerRun {
         if (r.exitCode() == 124) {
             Docker.run(List.of("docker", "rm", "-f", c.name()), Map.of(), Duration.ofSeconds(30));
         }
+        for (String missing : MISSING_FROM_IMAGE) {
+            if (r.output().contains(missing)) {
+                throw new AssertionError("the image " + image + " lacks a class or native library its code needs ("
+                        + missing + "): see the jlink modules and removed libraries in its Dockerfile\n" + r.output());
+            }
+        }
         return ActionRun.collect(r.exitCode(), r.output(), env);
     }
+
+    /** What the JVM reports when the jlink'ed runtime lacks a module or a native library. */
+    private static final List<String> MISSING_FROM_IMAGE = List.of("NoClassDefFoundError", "ClassNotFoundException",
+            "UnsatisfiedLinkError");
 }
