@@ -430,18 +430,17 @@ public final class Sandbox implements AutoCloseable {
         Call rollback = run("rollback", "backend")
                 .with("provider", "digitalocean")
                 .env("GANTRY_TIME_SCALE", "0.001")
-                .withIfDeclared(
-                "token", AppPlatformSimulator.TOKEN,
-                "api-url", digitalOcean.baseUrl().toString(),
-                "app-id", appId,
-                "target", previous,
-                "reason", "smoke test of " + version + " failed (" + smoke.result().output("checks-failed") + " check(s))",
-                "environment", ENVIRONMENT,
-                "timeout", "10m",
-                "verify-url", deployed.result().output("live-url"),
-                "verify-checks", HEALTH_CHECK,
-                "verify-timeout", "20s",
-                "incident", "true");
+                .with("token", AppPlatformSimulator.TOKEN)
+                .with("api-url", digitalOcean.baseUrl().toString())
+                .with("app-id", appId)
+                .with("target", previous)
+                .with("reason", "smoke test of " + version + " failed (" + smoke.result().output("checks-failed") + " check(s))")
+                .with("environment", ENVIRONMENT)
+                .with("timeout", "10m")
+                .with("verify-url", deployed.result().output("live-url"))
+                .with("verify-checks", HEALTH_CHECK)
+                .with("verify-timeout", "20s")
+                .with("incident", "true");
         step("Roll back " + version, rollback, Expect.pass("success"));
         step("Smoke test after the rollback", smoke(liveUrl()), Expect.pass("pass"), INCONCLUSIVE);
     }
@@ -465,18 +464,6 @@ public final class Sandbox implements AutoCloseable {
 
         Call env(String name, String value) {
             run.env(name, value);
-            return this;
-        }
-
-        /**
-         * Passes the inputs the action declares. The rollback action's contract (issue 8) is still being built; an
-         * input it does not declare yet is left out rather than failing the harness, and the step's expectation
-         * decides.
-         */
-        Call withIfDeclared(String... namesAndValues) {
-            for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
-                if (run.metadata().inputs().containsKey(namesAndValues[i])) with(namesAndValues[i], namesAndValues[i + 1]);
-            }
             return this;
         }
     }
