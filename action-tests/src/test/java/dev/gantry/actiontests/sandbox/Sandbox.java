@@ -143,6 +143,8 @@ public final class Sandbox implements AutoCloseable {
     static final String JWT_SECRET = "sandbox-jwt-secret-0b9d41f7a3";
     static final String FRONTEND_DOMAIN = "shop.example.com";
     static final String USES = "gantry-actions/gantry/actions/";
+    /** The release the story ships broken on purpose: its smoke test is designed to fail and trigger the rollback. */
+    static final Set<String> BROKEN_BY_DESIGN = Set.of("v1.2.0");
     /** The rollback's verification: the restored version must answer its health check. */
     static final String HEALTH_CHECK = """
             checks:
@@ -165,8 +167,6 @@ public final class Sandbox implements AutoCloseable {
     private final List<String> secrets = new ArrayList<>();
     private final List<Path> runDirs = new ArrayList<>();
     private final Set<String> brokenReleases;
-    /** The release the story ships broken on purpose: its smoke test is designed to fail and trigger the rollback. */
-    static final Set<String> BROKEN_BY_DESIGN = Set.of("v1.2.0");
 
     private EmbeddedPostgres postgres;
     private String databaseUrl;
@@ -405,20 +405,23 @@ public final class Sandbox implements AutoCloseable {
         String appId = deployed.result().output("app-id");
         String previous = deployed.result().output("previous-deployment-id");
 
-        Call site = run("vercel-deploy", "frontend")
-                .with("vercel-token", VercelSimulator.TOKEN)
-                .with("vercel-org-id", VercelSimulator.TEAM_ID)
-                .with("vercel-project-id", VercelSimulator.PROJECT_ID)
-                .with("api-url", vercel.baseUrl().toString())
-                .with("working-directory", "web")
-                .with("prod", "true")
-                .with("alias-domains", FRONTEND_DOMAIN)
-                .with("env", "NEXT_PUBLIC_API_URL=" + deployed.result().output("live-url"))
-                .with("github-comment", "false")
-                .with("github-deployment", "true")
-                .with("timeout", "2m");
-        if (version.equals("v1.1.0")) step("Deploy frontend " + version, site, Expect.pass("success"));
-        else out.println(paint("2", "\napps/web is unchanged in " + version + ": the frontend pipeline does not run."));
+        if (version.equals("v1.1.0")) {
+            Call site = run("vercel-deploy", "frontend")
+                    .with("vercel-token", VercelSimulator.TOKEN)
+                    .with("vercel-org-id", VercelSimulator.TEAM_ID)
+                    .with("vercel-project-id", VercelSimulator.PROJECT_ID)
+                    .with("api-url", vercel.baseUrl().toString())
+                    .with("working-directory", "web")
+                    .with("prod", "true")
+                    .with("alias-domains", FRONTEND_DOMAIN)
+                    .with("env", "NEXT_PUBLIC_API_URL=" + deployed.result().output("live-url"))
+                    .with("github-comment", "false")
+                    .with("github-deployment", "true")
+                    .with("timeout", "2m");
+            step("Deploy frontend " + version, site, Expect.pass("success"));
+        } else {
+            out.println(paint("2", "\napps/web is unchanged in " + version + ": the frontend pipeline does not run."));
+        }
 
         Step smoke = broken
                 ? step("Smoke test " + version, smoke(deployed.result().output("live-url")), Expect.fail("fail"))
@@ -724,12 +727,16 @@ public final class Sandbox implements AutoCloseable {
         for (Check c : o.checks()) {
             out.println(" " + (c.ok() ? paint("32", "✔") : paint("31", "✘")) + " " + c.what() + paint("2", "  (" + mask(c.detail()) + ")"));
         }
-        if (postgres != null) {
+        if (postgres != null && digitalOcean != null && github != null && vercel != null) {
             out.println();
-            out.println(paint("2", " World: database at " + appliedMigrations().size() + " migration(s); " + APP + " live on "
-                    + app.version() + " at " + liveUrl() + "; GitHub: " + github.deployments().size()
-                    + " deployment record(s), " + github.issues().size() + " issue(s); Vercel: " + vercel.creates()
-                    + " deployment create call(s)."));
+            try {
+                out.println(paint("2", " World: database at " + appliedMigrations().size() + " migration(s); " + APP
+                        + " live on " + app.version() + " at " + liveUrl() + "; GitHub: " + github.deployments().size()
+                        + " deployment record(s), " + github.issues().size() + " issue(s); Vercel: " + vercel.creates()
+                        + " deployment create call(s)."));
+            } catch (RuntimeException e) {
+                out.println(paint("2", " World: could not be read (" + e.getMessage() + ")"));
+            }
         }
         out.println();
         out.println(o.ok() ? paint("1;32", "RESULT: every step behaved as designed (exit 0)")
