@@ -286,7 +286,7 @@ class VercelRollbackTest {
         String[] p = seed(120, 60);
         app.health = 503;
         ActionResult r = rollback().with("verify-url", app.baseUrl().toString()).with("verify-checks", Support.CHECKS).with("verify-secrets", "API_KEY=" + Support.API_KEY)
-                .with("verify-timeout", "2s").run();
+                .with("verify-timeout", "1s").run();
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(r.output("result")).isEqualTo("failure");
@@ -296,7 +296,7 @@ class VercelRollbackTest {
                 .contains("did not become healthy"));
         assertThat(app.requests("GET", "/health")).as("the wait retried").hasSizeGreaterThan(1);
         assertThat(gh.issues()).singleElement().satisfies(i -> assertThat(i.path("body").asText())
-                .contains("but the verification failed").contains("did not become healthy within 2s"));
+                .contains("but the verification failed").contains("did not become healthy within 1s"));
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.gantry.rollback;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.common.action.ActionContext;
-import dev.gantry.common.action.ActionMetadata;
 import dev.gantry.common.action.ActionRunner;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Inputs;
@@ -12,14 +11,10 @@ import dev.gantry.smoketest.engine.CheckFileException;
 import dev.gantry.smoketest.engine.CheckSuite;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Enumeration;
 import java.util.Map;
 
 /** The rollback action: reads and checks every input, then runs {@link RollbackFlow} with the provider's side. */
@@ -31,31 +26,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int code = ActionRunner.run(ownMetadata(), Main::run, args, System.getenv(), System.out);
-        System.out.flush();
-        System.exit(code);
-    }
-
-    /**
-     * This module's action.yml. The smoke-test jar on the classpath has one at its root too, so the one to read is
-     * the one next to this class, not whichever comes first.
-     */
-    static ActionMetadata ownMetadata() {
-        try {
-            URL own = Main.class.getProtectionDomain().getCodeSource().getLocation();
-            Enumeration<URL> all = Main.class.getClassLoader().getResources("action.yml");
-            URL chosen = null;
-            while (all.hasMoreElements()) {
-                URL u = all.nextElement();
-                if (chosen == null || u.toString().contains(own.toString())) chosen = u;
-            }
-            if (chosen == null) throw new IllegalStateException("action.yml is not on the classpath");
-            try (InputStream in = chosen.openStream()) {
-                return ActionMetadata.parse(in.readAllBytes());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ActionRunner.main(Main.class, Main::run, args);
     }
 
     public static void run(ActionContext ctx) {

@@ -25,7 +25,7 @@ class RollbackPartsTest {
 
     @Test
     void readsItsOwnActionYmlEvenWithTheSmokeTestJarOnTheClasspath() {
-        ActionMetadata md = Main.ownMetadata();
+        ActionMetadata md = ActionMetadata.fromClasspath(Main.class);
         assertThat(md.inputs()).containsKeys("provider", "undo", "revert", "verify-url");
         assertThat(md.outputs()).containsKeys("rolled-back-from", "rolled-back-to", "incident-url", "result");
     }
