@@ -1,11 +1,19 @@
 package dev.gantry.verceldeploy;
 
 import dev.gantry.common.action.ActionContext;
-import dev.gantry.common.action.ActionException;
 import dev.gantry.common.action.ActionRunner;
 import dev.gantry.common.action.Inputs;
+import dev.gantry.common.github.GitHubReporter;
+import dev.gantry.common.github.GitHubReporters;
+import dev.gantry.common.http.BaseUrl;
+import dev.gantry.common.http.HttpApi;
+import dev.gantry.common.http.RetryPolicy;
+import dev.gantry.common.vercel.VercelClient;
 
-/** The vercel-deploy action. */
+import java.time.Clock;
+import java.time.Duration;
+
+/** The vercel-deploy action: API-native Vercel deploys (no CLI, no Node). */
 public final class Main {
     private Main() {
     }
@@ -16,9 +24,20 @@ public final class Main {
 
     public static void run(ActionContext ctx) {
         Inputs inputs = ctx.inputs();
-        inputs.requiredSecret("vercel-token");
-        inputs.url("api-url", "https://api.vercel.com");
-        inputs.secret("github-token");
-        throw ActionException.failed("vercel-deploy: the deploy flow is not built yet");
+        DeployConfig cfg = DeployConfig.read(inputs, ctx.github());
+        Duration retryDeadline = cfg.timeout().compareTo(Duration.ofMinutes(3)) < 0 ? cfg.timeout() : Duration.ofMinutes(3);
+        HttpApi http = HttpApi.builder(VercelClient.PROVIDER)
+                .baseUrl(BaseUrl.check("api-url", cfg.apiUrl()))
+                .token(cfg.token())
+                .log(ctx.log())
+                .requestIdHeader("x-vercel-id")
+                .retryPolicy(RetryPolicy.defaults().withDeadline(retryDeadline))
+                .requestTimeout(Duration.ofMinutes(2))
+                .build();
+        VercelClient vercel = new VercelClient(http, cfg.teamId());
+        boolean reporting = cfg.commentEnabled() || cfg.githubDeployment();
+        GitHubReporter github = GitHubReporters.create(
+                GitHubReporters.Settings.of(ctx.github(), cfg.githubToken(), reporting), ctx.log());
+        new DeployFlow(ctx, cfg, vercel, github, Clock.systemUTC()).run();
     }
 }

@@ -232,6 +232,7 @@ public class LoopbackServer implements AutoCloseable {
                     return;
                 }
             }
+            if (stream(req, ex)) return;
             Reply reply = null;
             boolean pathKnown = false;
             for (Route r : routes) {
@@ -253,6 +254,14 @@ public class LoopbackServer implements AutoCloseable {
         } catch (DropConnection d) {
             // closing the exchange before any response headers makes the JDK server close the connection
         }
+    }
+
+    /**
+     * A hook for answers that are written over time (event streams): return true after answering {@code ex}
+     * yourself. Runs after faults, before the routes. Streamed answers are not in {@link #exchanges()}.
+     */
+    protected boolean stream(RecordedRequest req, HttpExchange ex) throws IOException {
+        return false;
     }
 
     /** The answer for an unknown path; simulators override it with their provider's error shape. */

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Benchmark: our vercel-deploy vs the real Vercel CLI, one after the other, each against a fresh instance of the
+# same Vercel simulator (loopback only), on the same tree: 5,000 files, ~100 MB, 10 % duplicate contents.
+# Measures wall time (files -> READY, whole process), requests, files and bytes uploaded, and our SHA-1 rate.
+# Writes the table into bench/README.md between <!-- BEGIN vercel --> and <!-- END vercel -->.
+# Usage: bench/vercel/run.sh [files] [total-MB]      Needs: JDK 21+, python3, the CLI (.ci/setup-vercel-cli).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+N=${1:-5000}
+MB=${2:-100}
+WORK=$ROOT/bench/work/vercel
+mkdir -p "$WORK"
+for d in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64; do
+  [ -n "$d" ] && [ -x "$d/bin/javac" ] && { export JAVA_HOME=$d; break; }
+done
+JAVA=$JAVA_HOME/bin/java
+TOKEN=vercel_sim_token_5f3a9c1e7b2d4a6f
+BUILD_SECONDS=1.0
+
+echo "== build"
+./mvnw -B -q -o -pl action-tests -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >"$WORK/build.log" 2>&1 \
+  || ./mvnw -B -q -pl action-tests -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >"$WORK/build.log" 2>&1
+CP="$ROOT/action-tests/target/test-classes:$(cat "$WORK/cp.txt")"
+# the action alone: its classes (with its action.yml at the root) and the libraries, no other action's action.yml
+ACTION_CP="$ROOT/actions/vercel-deploy/target/classes:$ROOT/common/target/classes:$(tr ':' '\n' < "$WORK/cp.txt" | grep '\.jar$' | paste -sd:)"
+
+CLI=${VERCEL_CLI:-$ROOT/.ci/work/vercel-cli/node_modules/.bin/vercel}
+[ -x "$CLI" ] || .ci/setup-vercel-cli >/dev/null || true
+[ -x "$CLI" ] || { echo "the Vercel CLI is not installed (.ci/setup-vercel-cli needs npm)"; exit 1; }
+
+SITE=$WORK/site-$N-$MB
+if [ ! -f "$SITE/.complete" ]; then
+  rm -rf "$SITE"
+  echo "== fixture"; python3 bench/vercel/gen_fixture.py "$SITE" "$N" "$MB" | tee "$WORK/fixture.txt"
+  touch "$SITE/.complete"
+fi
+echo "$SITE/.complete" > /dev/null
+printf '.complete\n' > "$SITE/.vercelignore"
+
+echo "== hashing"
+"$JAVA" -cp "$CP" bench/vercel/HashBench.java "$SITE" | tee "$WORK/hash.txt"
+
+SIM_PID=
+start_sim() {
+  rm -f "$WORK/url"
+  "$JAVA" -Xmx3g -Dsun.net.httpserver.nodelay=true -cp "$CP" dev.gantry.actiontests.vercel.VercelSimulator "$WORK/url" 1 "$BUILD_SECONDS" >"$WORK/sim.log" 2>&1 &
+  SIM_PID=$!
+  echo "$SIM_PID" > "$WORK/sim.pid"
+  for _ in $(seq 1 100); do [ -s "$WORK/url" ] && break; sleep 0.1; done
+  URL=$(cat "$WORK/url")
+}
+stop_sim() {
+  [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null || true
+  SIM_PID=
+  rm -f "$WORK/sim.pid"
+}
+trap stop_sim EXIT
+stats() { python3 -c "import json,urllib.request;d=json.load(urllib.request.urlopen('$URL/_sim/stats'));print(d['requests'],d['uploads'],d['uploadedBytes'],d['creates'],d['blobs'])"; }
+now() { date +%s.%N; }
+
+run_ours() { # $1 = none|tgz, $2 = upload concurrency (default 16)
+  start_sim
+  local t0 t1 code=0
+  t0=$(now)
+  GITHUB_WORKSPACE="$SITE" RUNNER_TEMP="$WORK" "$JAVA" -cp "$ACTION_CP" dev.gantry.verceldeploy.Main \
+    --input vercel-token=$TOKEN --input vercel-org-id=team_sim --input vercel-project-id=prj_sim \
+    --input api-url="$URL" --input github-comment=false --input archive="$1" \
+    --input upload-concurrency="${2:-16}" >"$WORK/ours-$1${2:+-$2}.log" 2>&1 || code=$?
+  t1=$(now)
+  echo "ours $1${2:+/$2} $code $(echo "$t1 - $t0" | bc) $(stats)" | tee -a "$WORK/results.txt"
+  stop_sim
+}
+run_cli() { # $1 = none|tgz
+  start_sim
+  local t0 t1 code=0 args=()
+  [ "$1" = tgz ] && args=(--archive=tgz)
+  mkdir -p "$WORK/home"
+  t0=$(now)
+  (cd "$SITE" && HOME="$WORK/home" VERCEL_TELEMETRY_DISABLED=1 NO_UPDATE_NOTIFIER=1 CI=1 VERCEL_ORG_ID=team_sim \
+    VERCEL_PROJECT_ID=prj_sim timeout 600 "$CLI" deploy --api "$URL" --token "$TOKEN" --yes "${args[@]}") \
+    >"$WORK/cli-$1.out" 2>"$WORK/cli-$1.err" || code=$?
+  t1=$(now)
+  echo "cli $1 $code $(echo "$t1 - $t0" | bc) $(stats)" | tee -a "$WORK/results.txt"
+  stop_sim
+}
+
+: > "$WORK/results.txt"
+echo "== deploys (simulated build: ${BUILD_SECONDS}s + 0.2s queue + 0.5s alias)"
+start_sim
+{ node bench/vercel/upload_probe.mjs "$URL" 450 50; node bench/vercel/upload_probe.mjs "$URL" 450 16; } | tee "$WORK/probe.txt"
+stop_sim
+run_ours none
+run_cli none
+run_ours none 50
+run_ours tgz
+run_cli tgz
+
+python3 bench/vercel/report.py "$WORK" "$N" "$MB" "$("$CLI" --version 2>/dev/null | tail -n1)"

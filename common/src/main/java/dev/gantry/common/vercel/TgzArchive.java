@@ -1,0 +1,239 @@
+package dev.gantry.common.vercel;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipParameters;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.Deflater;
+
+/**
+ * The CLI's {@code --archive=tgz} (research §2.6): every file in one gzipped tarball, cut into parts of at most
+ * 100 MB named {@code .vercel/source.tgz.part<N>} (mode {@code 0666}), each hashed as it is written. Gzip runs at
+ * its fastest level: compressing is the slow part of a tgz deploy, and level 1 costs only a little size. The parts go
+ * to {@code dir} on disk, so memory stays flat whatever the tree's size.
+ */
+public final class TgzArchive {
+    public static final long PART_SIZE = 100L * 1024 * 1024;
+    public static final int PART_MODE = 0666;
+
+    /** One part: its deploy name, file on disk, size and digest. */
+    public record Part(String name, Path path, long size, String sha) {
+    }
+
+    private TgzArchive() {
+    }
+
+    public static List<Part> write(List<SourceFile> files, Path dir) {
+        return write(files, dir, PART_SIZE, Deflater.BEST_SPEED);
+    }
+
+    /** With a gzip {@code level} (0-9); for measurements. */
+    public static List<Part> writeWithLevel(List<SourceFile> files, Path dir, int level) {
+        return write(files, dir, PART_SIZE, level);
+    }
+
+    static List<Part> write(List<SourceFile> files, Path dir, long partSize) {
+        return write(files, dir, partSize, Deflater.BEST_SPEED);
+    }
+
+    static List<Part> write(List<SourceFile> files, Path dir, long partSize, int level) {
+        try (PartsOutputStream parts = new PartsOutputStream(dir, partSize)) {
+            GzipParameters gzip = new GzipParameters();
+            gzip.setCompressionLevel(level);
+            // reading and tar framing on this thread, compressing and hashing on another (as Node's zlib does)
+            try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new Handoff(new GzipCompressorOutputStream(
+                    new java.io.BufferedOutputStream(parts, 1 << 16), gzip)))) {
+                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                for (SourceFile f : files) {
+                    TarArchiveEntry e;
+                    if (f.isSymlink()) {
+                        e = new TarArchiveEntry(f.name(), TarArchiveEntry.LF_SYMLINK);
+                        e.setLinkName(f.linkTarget());
+                        e.setMode(f.mode());
+                        tar.putArchiveEntry(e);
+                    } else {
+                        e = new TarArchiveEntry(f.name());
+                        e.setSize(Files.size(f.path()));
+                        e.setMode(f.mode() & 07777);
+                        tar.putArchiveEntry(e);
+                        Files.copy(f.path(), tar);
+                    }
+                    tar.closeArchiveEntry();
+                }
+                tar.finish();
+            }
+            return parts.parts();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the tgz archive", e);
+        }
+    }
+
+    /**
+     * Hands what is written, in 256 KiB chunks through a small bounded queue, to a thread that writes it to
+     * {@code out}; {@link #close()} waits for that thread, then closes {@code out}. A failure on either side ends both.
+     */
+    static final class Handoff extends OutputStream {
+        private static final byte[] END = new byte[0];
+        private final OutputStream out;
+        private final java.util.concurrent.BlockingQueue<byte[]> queue = new java.util.concurrent.ArrayBlockingQueue<>(8);
+        private final Thread consumer;
+        private volatile IOException failure;
+        private byte[] chunk = new byte[256 * 1024];
+        private int used;
+        private boolean closed;
+
+        Handoff(OutputStream out) {
+            this.out = out;
+            this.consumer = Thread.ofPlatform().daemon().name("tgz-gzip").start(this::drain);
+        }
+
+        private void drain() {
+            try {
+                while (true) {
+                    byte[] b = queue.take();
+                    if (b == END) return;
+                    int len = (b[b.length - 4] & 0xff) << 24 | (b[b.length - 3] & 0xff) << 16 | (b[b.length - 2] & 0xff) << 8 | (b[b.length - 1] & 0xff);
+                    out.write(b, 0, len);
+                }
+            } catch (IOException e) {
+                failure = e;
+                queue.clear();
+            } catch (InterruptedException e) {
+                failure = new java.io.InterruptedIOException("interrupted");
+            }
+        }
+
+        private void hand(byte[] b) throws IOException {
+            try {
+                while (!queue.offer(b, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (failure != null) throw failure;
+                    if (!consumer.isAlive()) throw new IOException("the compressing thread stopped");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            }
+            if (failure != null) throw failure;
+        }
+
+        private void handCurrent() throws IOException {
+            if (used == 0) return;
+            // the length travels in the last four bytes of a buffer 4 bytes longer than the data
+            byte[] b = java.util.Arrays.copyOf(chunk, used + 4);
+            b[used] = (byte) (used >>> 24);
+            b[used + 1] = (byte) (used >>> 16);
+            b[used + 2] = (byte) (used >>> 8);
+            b[used + 3] = (byte) used;
+            hand(b);
+            used = 0;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (used == chunk.length) handCurrent();
+            chunk[used++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (used == chunk.length) handCurrent();
+                int n = Math.min(len, chunk.length - used);
+                System.arraycopy(b, off, chunk, used, n);
+                used += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) return;
+            closed = true;
+            try {
+                handCurrent();
+                hand(END);
+                consumer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            } finally {
+                if (failure == null) out.close();
+            }
+            if (failure != null) throw failure;
+        }
+    }
+
+    /** Splits what is written into part files, hashing each. */
+    private static final class PartsOutputStream extends OutputStream {
+        private final Path dir;
+        private final long partSize;
+        private final List<Part> parts = new ArrayList<>();
+        private OutputStream current;
+        private MessageDigest digest;
+        private Path currentPath;
+        private long written;
+        private boolean closed;
+
+        PartsOutputStream(Path dir, long partSize) throws IOException {
+            this.dir = Files.createDirectories(dir);
+            this.partSize = partSize;
+        }
+
+        private void roll() throws IOException {
+            finishPart();
+            currentPath = dir.resolve("source.tgz.part" + (parts.size() + 1));
+            current = new java.io.BufferedOutputStream(Files.newOutputStream(currentPath), 1 << 16);
+            digest = FileHasher.newDigest();
+            written = 0;
+        }
+
+        private void finishPart() throws IOException {
+            if (current == null) return;
+            current.close();
+            parts.add(new Part(".vercel/source.tgz.part" + (parts.size() + 1), currentPath, written,
+                    HexFormat.of().formatHex(digest.digest())));
+            current = null;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (current == null || written == partSize) roll();
+                int n = (int) Math.min(len, partSize - written);
+                current.write(b, off, n);
+                digest.update(b, off, n);
+                written += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) return;
+            closed = true;
+            finishPart();
+        }
+
+        List<Part> parts() {
+            return List.copyOf(parts);
+        }
+    }
+}

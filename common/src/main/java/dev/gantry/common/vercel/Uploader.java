@@ -1,0 +1,229 @@
+package dev.gantry.common.vercel;
+
+import dev.gantry.common.action.Log;
+import dev.gantry.common.http.ErrorBodies;
+import dev.gantry.common.http.ProviderException;
+import dev.gantry.common.http.RateLimits;
+import dev.gantry.common.http.RetryPolicy;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code POST /v2/files}: each blob once, with {@code x-now-digest}, {@code x-vercel-digest} and
+ * {@code x-now-size}, at most {@code concurrency} at a time (the CLI starts them all at once; research §2.4).
+ * Network errors, 5xx and 429 are retried with backoff and jitter (and {@code Retry-After}); any other non-200
+ * answer fails the whole upload at once and stops the uploads not yet started.
+ */
+public final class Uploader {
+    /** Something to upload: a digest, a size and where the bytes are (a file, or bytes such as a link text). */
+    public record Upload(String sha, long size, Path file, byte[] bytes, String label) {
+        public static Upload of(FileHasher.Blob blob) {
+            SourceFile f = blob.first();
+            return f.isSymlink()
+                    ? new Upload(blob.sha(), blob.size(), null, f.linkTarget().getBytes(StandardCharsets.UTF_8), f.name())
+                    : new Upload(blob.sha(), blob.size(), f.path(), null, f.name());
+        }
+
+        HttpRequest.BodyPublisher body() throws FileNotFoundException {
+            return file != null ? HttpRequest.BodyPublishers.ofFile(file) : HttpRequest.BodyPublishers.ofByteArray(bytes);
+        }
+    }
+
+    /** What an upload run did. */
+    public record Result(int files, long bytes, int retries) {
+    }
+
+    private final HttpClient http;
+    private final URI baseUrl;
+    private final String token;
+    private final String teamId;
+    private final String userAgent;
+    private final RetryPolicy policy;
+    private final int concurrency;
+    private final Duration requestTimeout;
+    private final Log log;
+
+    public Uploader(HttpClient http, URI baseUrl, String token, String teamId, String userAgent, RetryPolicy policy,
+                    int concurrency, Duration requestTimeout, Log log) {
+        this.http = http;
+        this.baseUrl = baseUrl;
+        this.token = token;
+        this.teamId = teamId;
+        this.userAgent = userAgent;
+        this.policy = policy;
+        this.concurrency = Math.max(1, concurrency);
+        this.requestTimeout = requestTimeout;
+        this.log = log;
+    }
+
+    public Result upload(List<Upload> uploads) {
+        if (uploads.isEmpty()) return new Result(0, 0, 0);
+        long totalBytes = uploads.stream().mapToLong(Upload::size).sum();
+        AtomicBoolean abort = new AtomicBoolean();
+        AtomicInteger done = new AtomicInteger();
+        AtomicLong doneBytes = new AtomicLong();
+        AtomicInteger retries = new AtomicInteger();
+        Semaphore permits = new Semaphore(concurrency);
+        List<Future<?>> futures = new ArrayList<>();
+        ProviderException failure = null;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Upload u : uploads) {
+                futures.add(pool.submit(() -> {
+                    permits.acquire();
+                    try {
+                        if (abort.get()) return null;
+                        uploadOne(u, retries, abort);
+                        done.incrementAndGet();
+                        doneBytes.addAndGet(u.size());
+                    } catch (RuntimeException e) {
+                        abort.set(true);
+                        throw e;
+                    } finally {
+                        permits.release();
+                    }
+                    return null;
+                }));
+            }
+            Instant lastLine = Instant.now();
+            for (Future<?> f : futures) {
+                while (true) {
+                    try {
+                        f.get(500, TimeUnit.MILLISECONDS);
+                        break;
+                    } catch (TimeoutException t) {
+                        if (Duration.between(lastLine, Instant.now()).toSeconds() >= 2) {
+                            lastLine = Instant.now();
+                            progress(done.get(), uploads.size(), doneBytes.get(), totalBytes);
+                        }
+                    } catch (ExecutionException e) {
+                        if (failure == null) {
+                            failure = e.getCause() instanceof ProviderException pe ? pe
+                                    : new ProviderException("Vercel", 0, null, "upload failed: " + e.getCause(),
+                                    null, "POST /v2/files", e.getCause());
+                        }
+                        break;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        abort.set(true);
+                        throw new IllegalStateException("interrupted while uploading", e);
+                    }
+                }
+            }
+        }
+        if (failure != null) throw failure;
+        progress(done.get(), uploads.size(), doneBytes.get(), totalBytes);
+        return new Result(done.get(), doneBytes.get(), retries.get());
+    }
+
+    private void progress(int done, int total, long bytes, long totalBytes) {
+        if (log != null) {
+            log.info(String.format("uploaded %d of %d files (%s of %s)", done, total, human(bytes), human(totalBytes)));
+        }
+    }
+
+    private void uploadOne(Upload u, AtomicInteger retries, AtomicBoolean abort) {
+        String query = teamId == null || teamId.isEmpty() ? "" : "?teamId=" + URLEncoder.encode(teamId, StandardCharsets.UTF_8);
+        URI uri = URI.create(baseUrl + "/v2/files" + query);
+        Instant start = policy.clock().instant();
+        for (int attempt = 1; ; attempt++) {
+            if (abort.get()) throw new ProviderException("Vercel", 0, null, "upload stopped: another upload failed",
+                    null, "POST /v2/files", null);
+            int status;
+            String body;
+            HttpResponse<String> resp = null;
+            IOException ioFailure = null;
+            try {
+                HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
+                        .timeout(timeoutFor(u.size()))
+                        .header("Content-Type", "application/octet-stream")
+                        .header("x-now-digest", u.sha())
+                        .header("x-vercel-digest", u.sha())
+                        .header("x-now-size", Long.toString(u.size()))
+                        .header("User-Agent", userAgent)
+                        .POST(u.body());
+                if (token != null && !token.isEmpty()) rb.header("Authorization", "Bearer " + token);
+                resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
+                status = resp.statusCode();
+                body = resp.body();
+            } catch (FileNotFoundException e) {
+                throw new ProviderException("Vercel", 0, null, "file vanished before upload: " + u.label(), null,
+                        "POST /v2/files", e);
+            } catch (IOException e) {
+                ioFailure = e;
+                status = 0;
+                body = null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            if (status == 200) return;
+            String requestId = resp == null ? null : resp.headers().firstValue("x-vercel-id").orElse(null);
+            ErrorBodies err = ErrorBodies.parse(body);
+            boolean retryable = status == 0 || status == 429 || status >= 500;
+            if (!retryable || attempt >= policy.maxAttempts()) {
+                String msg = status == 0 ? "upload of " + u.label() + " failed: " + ioFailure
+                        : (err.message() == null ? "upload of " + u.label() + " rejected" : err.message() + " (" + u.label() + ")");
+                throw new ProviderException("Vercel", status, err.code(), msg, requestId, "POST /v2/files", ioFailure);
+            }
+            Instant now = policy.clock().instant();
+            Duration delay = policy.backoff(attempt);
+            if (resp != null) {
+                Optional<Instant> at = RateLimits.retryAt(status, new java.util.HashMap<String, java.util.Collection<String>>(resp.headers().map()), now);
+                if (at.isPresent() && Duration.between(now, at.get()).compareTo(delay) > 0) {
+                    delay = Duration.between(now, at.get());
+                }
+            }
+            if (now.plus(delay).isAfter(start.plus(policy.deadline()))) {
+                throw new ProviderException("Vercel", status, err.code(), "upload of " + u.label()
+                        + " still failing at the retry deadline", requestId, "POST /v2/files", ioFailure);
+            }
+            retries.incrementAndGet();
+            if (log != null) {
+                log.info("upload of " + u.label() + ": " + (status == 0 ? "network error" : "HTTP " + status)
+                        + "; retrying in " + delay.toMillis() + "ms (attempt " + (attempt + 1) + " of " + policy.maxAttempts() + ")");
+            }
+            try {
+                policy.sleeper().sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
+    /** The request timeout, stretched for big bodies: at least 256 KiB/s must be possible. */
+    Duration timeoutFor(long size) {
+        Duration bySize = Duration.ofSeconds(30 + size / (256 * 1024));
+        return bySize.compareTo(requestTimeout) > 0 ? bySize : requestTimeout;
+    }
+
+    public static String human(long bytes) {
+        if (bytes < 1024) return bytes + " B";
+        if (bytes < 1024 * 1024) return String.format("%.1f KiB", bytes / 1024.0);
+        if (bytes < 1024L * 1024 * 1024) return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+        return String.format("%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+    }
+}
