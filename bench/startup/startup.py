@@ -207,6 +207,24 @@ def one_run(action, image, aot, server, timeout):
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
+def image_breakdown(image):
+    """Bytes per part of the image: the jlink'ed runtime, the AOT cache, the jars, and the rest (the base)."""
+    import tarfile
+    cid = subprocess.run(["docker", "create", image], capture_output=True, text=True, check=True).stdout.strip()
+    parts = {"runtime": 0, "aot": 0, "jars": 0, "base": 0}
+    try:
+        with subprocess.Popen(["docker", "export", cid], stdout=subprocess.PIPE) as p:
+            with tarfile.open(fileobj=p.stdout, mode="r|") as tar:
+                for m in tar:
+                    n = m.name.lstrip("./")
+                    key = ("runtime" if n.startswith("opt/gantry/jre/") else "aot" if n == "opt/gantry/app.aot"
+                           else "jars" if n.startswith("opt/gantry/") else "base")
+                    parts[key] += m.size
+    finally:
+        subprocess.run(["docker", "rm", cid], stdout=subprocess.DEVNULL, check=False)
+    return parts
+
+
 def image_size(image):
     out = subprocess.run(["docker", "image", "inspect", "-f", "{{.Size}}", image], capture_output=True, text=True,
                          check=True).stdout.strip()
@@ -226,7 +244,7 @@ def write_readme(result, path, base_size):
              "same image started without `-XX:AOTCache`; \"container alone\" is the same `docker run` with the dynamic "
              "loader as entrypoint (start to exit of a process that does nothing), the part no JVM setting can "
              "reduce. Targets: image ≤ 90 MB, first request ≤ 400 ms.", "",
-             "| action | image size | first request, AOT | first request, no AOT | AOT saves | container alone | requests seen (AOT / no AOT) |",
+             "| action | image size (runtime + AOT cache + jars + base) | first request, AOT | first request, no AOT | AOT saves | container alone | requests seen (AOT / no AOT) |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for act, e in result["actions"].items():
         a, n = e["aot"], e["no_aot"]
@@ -237,7 +255,8 @@ def write_readme(result, path, base_size):
             fn_text = f"no request; exits in {fmt(n['exit_median_ms'])}"
         else:
             fa_text, fn_text = fmt(fa), fmt(fn)
-        lines.append(f"| `{act}` | {e['size_bytes'] / 1e6:.1f} MB | {fa_text} | {fn_text} | {saves} | "
+        parts = " + ".join(f"{e['parts'][k] / 1e6:.1f}" for k in ("runtime", "aot", "jars", "base"))
+        lines.append(f"| `{act}` | {e['size_bytes'] / 1e6:.1f} MB ({parts}) | {fa_text} | {fn_text} | {saves} | "
                      f"{fmt(e['noop']['exit_median_ms'])} | {a['requests']}/{a['runs']} / {n['requests']}/{n['runs']} |")
     lines += ["", f"Image sizes are uncompressed, as `docker image inspect` reports them, on the local stand-in base "
               f"({base_size / 1e6:.1f} MB: Debian 12 glibc, CA bundle, time zones); the published images sit on "
@@ -279,7 +298,7 @@ def main():
               "machine": f"{platform.node()}: {os.cpu_count()} cores, {platform.platform()}",
               "load": os.getloadavg(), "rounds": a.rounds, "actions": {}}
     for act in actions:
-        entry = {"image": images[act], "size_bytes": image_size(images[act])}
+        entry = {"image": images[act], "size_bytes": image_size(images[act]), "parts": image_breakdown(images[act])}
         for aot in (True, False, "noop"):
             runs = samples[(act, aot)]
             firsts = [x["first_request_ms"] for x in runs if x["first_request_ms"] is not None]

@@ -54,6 +54,7 @@ class ContainerActionTest {
                 new BadInput("vercel-deploy", r -> r, "vercel-token", "Input required and not supplied: vercel-token"),
                 // a hyphenated input (INPUT_API-URL) has to survive the exec-form ENTRYPOINT to be rejected
                 new BadInput("vercel-deploy", r -> r.with("vercel-token", "vc_token_0123456789")
+                        .with("vercel-org-id", "team_x").with("vercel-project-id", "prj_x")
                         .with("api-url", "ftp://api.vercel.com"), "api-url", "api-url"),
                 new BadInput("smoke-test", r -> r, "url", "Input required and not supplied: url"),
                 new BadInput("rollback", r -> r.with("provider", "heroku"), "provider", "provider"),

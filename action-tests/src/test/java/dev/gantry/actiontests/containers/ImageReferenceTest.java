@@ -19,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * version) publishes the images its own action.yml files pull.
  */
 class ImageReferenceTest {
+    /** GHCR under the project's repository: {@code ghcr.io/<owner>/<repo>/<action>}. */
+    static final String REGISTRY = "ghcr.io/gantry-actions/gantry";
 
     static Stream<String> actions() {
         return Project.actionNames().stream();
@@ -29,7 +31,7 @@ class ImageReferenceTest {
     void runsImageIsThePublishedImageOfThisVersion(String action) {
         assertThat(ActionImages.declaredImage(action))
                 .as("runs.image of actions/%s/action.yml", action)
-                .isEqualTo("docker://" + registry() + "/" + action + ":" + ActionImages.projectVersion());
+                .isEqualTo("docker://" + REGISTRY + "/" + action + ":" + ActionImages.projectVersion());
     }
 
     @Test
@@ -40,20 +42,12 @@ class ImageReferenceTest {
         }
     }
 
+    /** The release workflow pushes to the registry the action.yml files pull from. */
     @Test
-    void registryIsGhcrUnderTheProjectRepository() {
-        assertThat(registry()).isEqualTo("ghcr.io/gantry-actions/gantry");
-    }
-
-    /** {@code gantry.image.registry} in the parent pom. */
-    static String registry() {
-        try {
-            Matcher m = Pattern.compile("<gantry\\.image\\.registry>([^<]+)</gantry\\.image\\.registry>")
-                    .matcher(Files.readString(Project.root().resolve("pom.xml")));
-            assertThat(m.find()).as("gantry.image.registry in pom.xml").isTrue();
-            return m.group(1).strip();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    void theReleaseWorkflowPushesWhereTheActionsPull() throws IOException {
+        Matcher m = Pattern.compile("(?m)^\\s+REGISTRY:\\s*(\\S+)\\s*$")
+                .matcher(Files.readString(Project.root().resolve(".github/workflows/release.yml")));
+        assertThat(m.find()).as("env REGISTRY in release.yml").isTrue();
+        assertThat(m.group(1)).isEqualTo(REGISTRY);
     }
 }
