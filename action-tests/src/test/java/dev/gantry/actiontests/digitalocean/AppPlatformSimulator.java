@@ -64,6 +64,8 @@ public final class AppPlatformSimulator extends LoopbackServer {
     private boolean updatesStartNoDeployment;
     private int rollbackRevisionLimit = 10;
     private String acceptedToken = TOKEN;
+    private volatile java.util.function.Function<String, String> ingressFor;
+    private volatile java.util.function.BiConsumer<String, JsonNode> onLive;
 
     public AppPlatformSimulator() {
         api("GET", "/v2/apps", (r, m) -> listApps(r));
@@ -223,6 +225,21 @@ public final class AppPlatformSimulator extends LoopbackServer {
             for (int i = a.deployments.size() - 1; i >= 0; i--) out.add(deploymentJson(a.deployments.get(i)));
         }
         return out;
+    }
+
+    /**
+     * Serves {@code ingress.apply(appName)} as the live URL of apps that get one from now on, instead of
+     * {@code https://<name>-<suffix>.ondigitalocean.app} (the sandbox points it at its sample app on loopback).
+     */
+    public AppPlatformSimulator ingress(java.util.function.Function<String, String> ingress) {
+        this.ingressFor = ingress;
+        return this;
+    }
+
+    /** Called (app name, deployment spec) whenever a deployment goes live, as App Platform routes traffic to it. */
+    public AppPlatformSimulator onLive(java.util.function.BiConsumer<String, JsonNode> listener) {
+        this.onLive = listener;
+        return this;
     }
 
     // ---- apps -------------------------------------------------------------------------------------------------
@@ -825,8 +842,12 @@ public final class AppPlatformSimulator extends LoopbackServer {
                 if (a.active != null && a.active != d) a.active.force("SUPERSEDED", d.activeAt());
                 a.active = d;
                 if (a.http() && a.defaultIngress == null) {
-                    a.defaultIngress = "https://" + a.spec.path("name").asText() + "-" + a.suffix + ".ondigitalocean.app";
+                    var custom = ingressFor;
+                    a.defaultIngress = custom != null ? custom.apply(a.spec.path("name").asText())
+                            : "https://" + a.spec.path("name").asText() + "-" + a.suffix + ".ondigitalocean.app";
                 }
+                var listener = onLive;
+                if (listener != null) listener.accept(a.spec.path("name").asText(), d.spec.deepCopy());
             }
         }
     }
@@ -854,7 +875,7 @@ public final class AppPlatformSimulator extends LoopbackServer {
             if (a.active != null) {
                 o.put("live_url", a.defaultIngress);
                 o.put("live_url_base", a.defaultIngress);
-                o.put("live_domain", a.defaultIngress.substring("https://".length()));
+                o.put("live_domain", java.net.URI.create(a.defaultIngress).getAuthority());
             }
         }
         if (a.active != null) o.set("active_deployment", deploymentJson(a.active));
