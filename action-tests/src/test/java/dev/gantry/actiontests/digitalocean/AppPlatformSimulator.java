@@ -427,7 +427,7 @@ public final class AppPlatformSimulator extends LoopbackServer {
         ObjectNode previousSpec = a.spec;
         a.spec = target.spec.deepCopy();
         a.updatedAt = clock.instant();
-        SimDeployment d = newDeployment(a, "rollback to " + target.id, "MANUAL_ROLLBACK", "ROLLBACK_APP", false);
+        SimDeployment d = newDeployment(a, "rollback to " + target.id, "MANUAL_ROLLBACK", "ROLLBACK_APP", true);
         d.clonedFrom = target.id;
         d.build = false;
         d.rebuildLeaves();
@@ -455,7 +455,7 @@ public final class AppPlatformSimulator extends LoopbackServer {
         a.pinned = null;
         a.preRollbackSpec = null;
         a.updatedAt = clock.instant();
-        SimDeployment d = newDeployment(a, "revert rollback", "MANUAL", "REVERT_APP_ROLLBACK", false);
+        SimDeployment d = newDeployment(a, "revert rollback", "MANUAL", "REVERT_APP_ROLLBACK", true);
         return Reply.json(200, Map.of("deployment", deploymentJson(d)));
     }
 

@@ -1,6 +1,7 @@
 package dev.gantry.common.vercel;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.List;
 import java.util.Map;
@@ -9,12 +10,23 @@ import java.util.Set;
 /**
  * A deployment as {@code GET /v13/deployments/{idOrUrl}} and the create call return it. {@code url} has no
  * scheme. {@code aliasAssigned} is a boolean in v13 and a timestamp in older shapes, hence {@code Object}.
+ * {@code isRollbackCandidate}: it served production, so a rollback can go back to it (research §2.10).
  */
 public record Deployment(@JsonAlias("uid") String id, String url, String name, String projectId,
                          String readyState, String readySubstate, String target, List<String> alias,
                          Object aliasAssigned, ErrorInfo aliasError, String errorCode, String errorMessage,
                          String inspectorUrl, Long createdAt, Long buildingAt, Long ready,
-                         Map<String, String> meta, Map<String, Check> checks) {
+                         Map<String, String> meta, Map<String, Check> checks,
+                         @JsonProperty("isRollbackCandidate") Boolean rollbackCandidate) {
+
+    /** A deployment without the rollback-candidate flag (older shapes, tests). */
+    public Deployment(String id, String url, String name, String projectId, String readyState, String readySubstate,
+                      String target, List<String> alias, Object aliasAssigned, ErrorInfo aliasError, String errorCode,
+                      String errorMessage, String inspectorUrl, Long createdAt, Long buildingAt, Long ready,
+                      Map<String, String> meta, Map<String, Check> checks) {
+        this(id, url, name, projectId, readyState, readySubstate, target, alias, aliasAssigned, aliasError, errorCode,
+                errorMessage, inspectorUrl, createdAt, buildingAt, ready, meta, checks, null);
+    }
 
     /** The states after which a deployment never changes by itself (research §2.8; BLOCKED included). */
     public static final Set<String> FAILED_STATES = Set.of("ERROR", "CANCELED", "BLOCKED", "DELETED");

@@ -1,0 +1,308 @@
+package dev.gantry.actiontests.rollback;
+
+import dev.gantry.actiontests.github.GitHubSimulator;
+import dev.gantry.actiontests.harness.ActionResult;
+import dev.gantry.actiontests.harness.ActionRun;
+import dev.gantry.actiontests.harness.OpenApiContract;
+import dev.gantry.actiontests.harness.Project;
+import dev.gantry.actiontests.vercel.SimClock;
+import dev.gantry.actiontests.vercel.VercelSimulator;
+import dev.gantry.common.testing.LoopbackServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * rollback on Vercel, end to end: the action runs as the runner runs it against the Vercel simulator (production
+ * history seeded, rollback and promote as asynchronous jobs on its clock), the GitHub simulator and a small app to
+ * verify.
+ */
+class VercelRollbackTest {
+    static final String PRODUCTION_ALIAS = VercelSimulator.PROJECT_NAME + ".vercel.app";
+
+    VercelSimulator sim;
+    GitHubSimulator gh;
+    Support.App app;
+
+    @BeforeEach
+    void start() {
+        sim = new VercelSimulator(new SimClock(20));
+        gh = new GitHubSimulator();
+        app = new Support.App();
+    }
+
+    /**
+     * Known gaps between Vercel's published OpenAPI description and the real API (research §2.10): the rollback
+     * endpoint is not in it, {@code rollbackInfo} is not declared, and injected 429/5xx are documented elsewhere.
+     */
+    static final List<Pattern> DOCUMENTED_GAPS = List.of(
+            Pattern.compile("GET /v9/projects/[^:]+: query parameter 'rollbackInfo' is not declared"),
+            Pattern.compile("POST /v1/projects/[^/]+/rollback/[^:]+: no such operation.*"),
+            Pattern.compile("POST /v1/projects/[^/]+/rollback/[^ ]+ → \\d+: no such operation.*"),
+            Pattern.compile(".* → (429|5\\d\\d): status not declared.*"),
+            Pattern.compile("GET /v13/deployments/[^ ]+ → 200: \\$: must be valid to one and only one schema, but 2 are valid with indexes '0, 1'"));
+
+    @AfterEach
+    void contractAndStop() {
+        try {
+            Path spec = Project.sharedFile("specs/vercel/vercel.openapi.json");
+            if (Files.exists(spec)) {
+                // what the action sent and got (the test's own setup calls are not the client's)
+                List<LoopbackServer.Exchange> ours = sim.exchanges().stream()
+                        .filter(e -> !e.request().path().equals("/v13/deployments")).toList();
+                List<String> problems = OpenApiContract.require("vercel/vercel.openapi.json").checkExchanges(ours).stream()
+                        .filter(p -> DOCUMENTED_GAPS.stream().noneMatch(g -> g.matcher(p).matches())).toList();
+                assertThat(problems).as("requests and answers vs vercel.openapi.json").isEmpty();
+            }
+        } finally {
+            sim.close();
+            gh.close();
+            app.close();
+        }
+    }
+
+    ActionRun rollback() {
+        return ActionRun.of("rollback")
+                .with("provider", "vercel")
+                .with("vercel-token", VercelSimulator.TOKEN)
+                .with("vercel-org-id", VercelSimulator.TEAM_ID)
+                .with("vercel-project-id", VercelSimulator.PROJECT_ID)
+                .with("api-url", sim.baseUrl().toString())
+                .with("reason", "checkout returns 500")
+                .with("timeout", "30s")
+                .gitHub(gh)
+                .env("GANTRY_TIME_SCALE", "0.01");
+    }
+
+    /** Production deployments made {@code minutesAgo} each, oldest first; the last one seeded serves production. */
+    String[] seed(int... minutesAgo) {
+        long now = sim.clock().millis();
+        String[] ids = new String[minutesAgo.length];
+        for (int i = 0; i < minutesAgo.length; i++) {
+            ids[i] = sim.seedProductionDeployment(VercelSimulator.PROJECT_ID, now - minutesAgo[i] * 60_000L);
+        }
+        return ids;
+    }
+
+    /** A production deployment whose build fails, made through the API. */
+    String failedDeployment() {
+        sim.failNextBuild("BUILD_FAILED", "Command \"npm run build\" exited with 1");
+        String id = Support.call("POST", URI.create(sim.baseUrl() + "/v13/deployments?teamId=" + VercelSimulator.TEAM_ID),
+                VercelSimulator.TOKEN, "{\"name\": \"" + VercelSimulator.PROJECT_NAME + "\", \"project\": \""
+                        + VercelSimulator.PROJECT_ID + "\", \"target\": \"production\", \"files\": [{\"file\": "
+                        + "\"index.html\", \"data\": \"<h1>hi</h1>\"}]}").path("id").asText();
+        sim.clock().advance(Duration.ofMinutes(2));
+        assertThat(sim.state(id)).isEqualTo("ERROR");
+        return id;
+    }
+
+    @Test
+    void rollsBackToThePreviousProductionDeploymentAndVerifiesIt() {
+        String[] p = seed(180, 120, 60);
+        long badRecord = Support.recordDeployment(gh, "production", "vercel", p[2]);
+        long goodRecord = Support.recordDeployment(gh, "production", "vercel", p[1]);
+        ActionResult r = rollback().with("verify-url", app.baseUrl().toString()).with("verify-checks", Support.CHECKS).with("verify-secrets", "API_KEY=" + Support.API_KEY).run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.output("result")).isEqualTo("success");
+        assertThat(r.output("rolled-back-from")).isEqualTo(p[2]);
+        assertThat(r.output("rolled-back-to")).isEqualTo(p[1]);
+        assertThat(r.output("verification")).isEqualTo("pass");
+        assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(p[1]);
+        assertThat(sim.aliasTarget(PRODUCTION_ALIAS)).isEqualTo(p[1]);
+        // the documented path, with the reason as the description
+        LoopbackServer.RecordedRequest req = sim.requests("POST", "/v1/projects/.*/rollback/.*").get(0);
+        assertThat(req.path()).isEqualTo("/v1/projects/" + VercelSimulator.PROJECT_ID + "/rollback/" + p[1]);
+        assertThat(req.param("description")).isEqualTo("checkout returns 500");
+        assertThat(req.param("teamId")).isEqualTo(VercelSimulator.TEAM_ID);
+        // the job was polled through rollbackInfo until it succeeded
+        assertThat(sim.requests("GET", "/v9/projects/.*")).anySatisfy(q -> assertThat(q.param("rollbackInfo")).isEqualTo("true"));
+        assertThat(app.requests("GET", "/api/version")).hasSize(1);
+        // GitHub: the bad record failed, the restored one success; an incident with the facts
+        assertThat(gh.statusStates(badRecord)).contains("failure");
+        assertThat(gh.statusStates(goodRecord)).endsWith("success");
+        assertThat(gh.issues()).singleElement().satisfies(i -> {
+            assertThat(i.path("title").asText()).isEqualTo("Incident: production rolled back on Vercel");
+            assertThat(i.path("body").asText()).contains(p[2]).contains(p[1]).contains("checkout returns 500")
+                    .contains("passed: 2 of 2").contains("/actions/runs/1234567890").contains("Duration");
+        });
+        assertThat(r.output("incident-url")).isEqualTo(gh.issues().get(0).path("html_url").asText());
+        assertThat(r.summary()).startsWith("**✅ Rolled back production: `" + p[2] + "` → `" + p[1] + "`; verification passed.**")
+                .contains("target found automatically").contains("Verification checks");
+        assertThat(r.leaks(VercelSimulator.TOKEN)).isFalse();
+        // the check's secret reached the app, and nothing a person reads
+        assertThat(app.requests("GET", "/api/version").get(0).header("authorization")).isEqualTo("Bearer " + Support.API_KEY);
+        assertThat(r.leaks(Support.API_KEY)).isFalse();
+        assertThat(gh.issues().get(0).path("body").asText()).doesNotContain(Support.API_KEY);
+    }
+
+    @Test
+    void pagesThroughNewerDeploymentsToFindAnOlderCandidate() {
+        // production was rolled back to an old deployment before: 120 newer ones are not candidates for this one
+        long now = sim.clock().millis();
+        String oldest = sim.seedProductionDeployment(VercelSimulator.PROJECT_ID, now - 300 * 60_000L);
+        for (int i = 0; i < 120; i++) sim.seedProductionDeployment(VercelSimulator.PROJECT_ID, now - (240 - i) * 60_000L);
+        String current = sim.seedProductionDeployment(VercelSimulator.PROJECT_ID, now - 270 * 60_000L);
+        ActionResult r = rollback().with("incident", "false").run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.output("rolled-back-from")).isEqualTo(current);
+        assertThat(r.output("rolled-back-to")).isEqualTo(oldest);
+        List<LoopbackServer.RecordedRequest> lists = sim.requests("GET", "/v6/deployments");
+        assertThat(lists).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(lists.get(0).param("until")).isNull();
+        assertThat(lists.get(1).param("until")).isNotNull();
+        assertThat(lists).allSatisfy(q -> {
+            assertThat(q.param("target")).isEqualTo("production");
+            assertThat(q.param("state")).isEqualTo("READY");
+        });
+    }
+
+    @Test
+    void anExplicitTargetIsRestored() {
+        String[] p = seed(180, 120, 60);
+        // as a workflow_dispatch with environment, target and reason inputs passes them on
+        ActionResult r = rollback().event("workflow_dispatch", "{\"inputs\": {\"environment\": \"production\", "
+                        + "\"target\": \"" + p[0] + "\", \"reason\": \"bad release\"}}")
+                .with("environment", "production").with("target", p[0]).with("reason", "bad release").run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.output("rolled-back-to")).isEqualTo(p[0]);
+        assertThat(r.summary()).contains("| Triggered by | octocat (workflow_dispatch, workflow release) |")
+                .contains("| Reason | bad release |");
+        assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(p[0]);
+        assertThat(sim.requests("GET", "/v6/deployments")).as("no search for an explicit target").isEmpty();
+        assertThat(r.summary()).contains("target given");
+    }
+
+    @Test
+    void aDryRunFindsTheTargetAndChangesNothing() {
+        String[] p = seed(120, 60);
+        ActionResult r = rollback().with("dry-run", "true").run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.output("result")).isEqualTo("dry-run");
+        assertThat(r.output("rolled-back-to")).isEqualTo(p[0]);
+        assertThat(sim.requests("POST", ".*")).isEmpty();
+        assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(p[1]);
+        assertThat(r.summary()).startsWith("**🔎 Dry run: would roll back production from `" + p[1] + "` to `" + p[0] + "`");
+        assertThat(gh.issues()).isEmpty();
+    }
+
+    @Test
+    void aTargetInErrorIsRefusedWithAClearMessageAndNothingChanges() {
+        String[] p = seed(120, 60);
+        String failed = failedDeployment();
+        ActionResult r = rollback().with("target", failed).run();
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("Input 'target'")
+                .contains(failed + " is ERROR").contains("BUILD_FAILED").contains("Nothing was changed"));
+        assertThat(sim.requests("POST", "/v1/projects/.*")).isEmpty();
+        assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(p[1]);
+        assertThat(gh.issues()).isEmpty();
+    }
+
+    @Test
+    void aFailedRollbackJobFailsTheActionAndOpensAnIncident() {
+        String[] p = seed(120, 60);
+        sim.failNextJob();
+        ActionResult r = rollback().run();
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.output("result")).isEqualTo("failure");
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data())
+                .contains("rollback job to " + p[0] + " failed").contains("production still points at " + p[1]));
+        assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(p[1]);
+        assertThat(r.leaks(VercelSimulator.TOKEN)).isFalse();
+        assertThat(r.leaks(GitHubSimulator.DEFAULT_TOKEN)).isFalse();
+        assertThat(gh.issues()).singleElement().satisfies(i -> {
+            assertThat(i.path("title").asText()).isEqualTo("Incident: rollback of production failed");
+            assertThat(i.path("body").asText()).contains("failed").contains(p[0]);
+        });
+    }
+
+    @Test
+    void aRollbackJobThatOutlivesTheTimeoutFailsAndSaysSo() {
+        seed(120, 60);
+        sim.jobTime(Duration.ofHours(2));
+        ActionResult r = rollback().with("timeout", "500ms").with("incident", "on-failure").run();
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.output("result")).isEqualTo("timeout");
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("timed out")
+                .contains("timeout of 500ms").contains("pending"));
+        assertThat(gh.issues()).hasSize(1);
+    }
+
+    @Test
+    void withOnlyOneProductionDeploymentThereIsNoCandidate() {
+        seed(60);
+        ActionResult r = rollback().run();
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.output("result")).isEqualTo("no-candidate");
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data())
+                .contains("No earlier production deployment of project sim-project can be rolled back to"));
+        assertThat(sim.requests("POST", ".*")).isEmpty();
+    }
+
+    @Test
+    void undoPromotesTheReplacedDeploymentAgainAndAddsToTheOpenIncident() {
+        String[] p = seed(120, 60);
+        ActionResult first = rollback().run();
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(p[0]);
+
+        ActionResult r = rollback().with("undo", "true").with("reason", "the 500s came from a dependency").run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.output("rolled-back-from")).isEqualTo(p[0]);
+        assertThat(r.output("rolled-back-to")).isEqualTo(p[1]);
+        assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(p[1]);
+        assertThat(sim.requests("POST", "/v10/projects/.*/promote/.*")).singleElement()
+                .satisfies(q -> assertThat(q.path()).endsWith("/promote/" + p[1]));
+        // the incident of this environment got a comment, not a second issue
+        assertThat(gh.issues()).hasSize(1);
+        assertThat(gh.comments(gh.issues().get(0).path("number").asInt())).singleElement()
+                .satisfies(c -> assertThat(c.path("body").asText()).contains("Undid the rollback")
+                        .contains("the 500s came from a dependency"));
+    }
+
+    @Test
+    void aFailedVerificationFailsTheActionAndSaysSoInTheIncident() {
+        String[] p = seed(120, 60);
+        app.health = 503;
+        ActionResult r = rollback().with("verify-url", app.baseUrl().toString()).with("verify-checks", Support.CHECKS).with("verify-secrets", "API_KEY=" + Support.API_KEY)
+                .with("verify-timeout", "1s").run();
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.output("result")).isEqualTo("failure");
+        assertThat(r.output("verification")).isEqualTo("fail");
+        assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).as("the rollback itself happened").isEqualTo(p[0]);
+        assertThat(r.errors()).anySatisfy(e -> assertThat(e.data()).contains("is done, but its verification failed")
+                .contains("did not become healthy"));
+        assertThat(app.requests("GET", "/health")).as("the wait retried").hasSizeGreaterThan(1);
+        assertThat(gh.issues()).singleElement().satisfies(i -> assertThat(i.path("body").asText())
+                .contains("but the verification failed").contains("did not become healthy within 1s"));
+    }
+
+    @Test
+    void providerInputsAreCheckedBeforeAnyCall() {
+        ActionResult r = rollback().with("revert", "true").run();
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("Input 'revert'")
+                .contains("undo: true"));
+        assertThat(sim.requests()).isEmpty();
+    }
+}

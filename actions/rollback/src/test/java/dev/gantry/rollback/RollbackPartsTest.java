@@ -1,0 +1,108 @@
+package dev.gantry.rollback;
+
+import dev.gantry.common.action.ActionMetadata;
+import dev.gantry.common.action.InputException;
+import dev.gantry.common.vercel.Project;
+import dev.gantry.rollback.RollbackProvider.Execution;
+import dev.gantry.rollback.RollbackProvider.Operation;
+import dev.gantry.rollback.RollbackProvider.Plan;
+import dev.gantry.rollback.RollbackProvider.Status;
+import dev.gantry.smoketest.engine.CheckSuite;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The rollback's small parts: its own action.yml, the checks input, job matching, durations and the report's verdict. */
+class RollbackPartsTest {
+
+    @Test
+    void readsItsOwnActionYmlEvenWithTheSmokeTestJarOnTheClasspath() {
+        ActionMetadata md = ActionMetadata.fromClasspath(Main.class);
+        assertThat(md.inputs()).containsKeys("provider", "undo", "revert", "verify-url");
+        assertThat(md.outputs()).containsKeys("rolled-back-from", "rolled-back-to", "incident-url", "result");
+    }
+
+    @Test
+    void verifyChecksAreInlineYamlAFileOrTheDefault(@TempDir Path ws) throws Exception {
+        assertThat(Main.suite("", ws).checks()).extracting(c -> c.name()).containsExactly("root");
+        CheckSuite inline = Main.suite("checks:\n  - name: health\n    request: { path: /health }\n", ws);
+        assertThat(inline.checks()).extracting(c -> c.name()).containsExactly("health");
+        Files.writeString(ws.resolve("checks.yml"), "- name: home\n  request: { path: / }\n");
+        assertThat(Main.suite("checks.yml", ws).checks()).extracting(c -> c.name()).containsExactly("home");
+        assertThatThrownBy(() -> Main.suite("missing.yml", ws)).isInstanceOf(InputException.class)
+                .hasMessageContaining("verify-checks").hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> Main.suite("checks:\n  - name: x\n", ws)).isInstanceOf(InputException.class)
+                .hasMessageContaining("verify-checks").hasMessageContaining("needs a 'request'");
+    }
+
+    @Test
+    void aJobIsOursOnlyWhenItIsNotTheOneThatWasThereBefore() {
+        Project.AliasRequest before = new Project.AliasRequest("rollback", "succeeded", 1_000L, "dpl_a", "dpl_b");
+        Project.AliasRequest same = new Project.AliasRequest("rollback", "succeeded", 1_000L, "dpl_a", "dpl_b");
+        Project.AliasRequest fresh = new Project.AliasRequest("rollback", "pending", 5_000L, "dpl_a", "dpl_c");
+        assertThat(VercelRollback.isOurs(same, "rollback", "dpl_a", before)).as("a rollback to the same target before").isFalse();
+        assertThat(VercelRollback.isOurs(fresh, "rollback", "dpl_a", before)).isTrue();
+        assertThat(VercelRollback.isOurs(fresh, "promote", "dpl_a", before)).as("another kind of job").isFalse();
+        assertThat(VercelRollback.isOurs(fresh, "rollback", "dpl_x", null)).as("another target").isFalse();
+        assertThat(VercelRollback.isOurs(null, "rollback", "dpl_a", null)).isFalse();
+    }
+
+    @Test
+    void providerTextStaysOnOneLogLine() {
+        assertThat(RollbackFlow.line("bad\n::add-mask::x\r\n::set-output name=a::b")).doesNotContain("\n")
+                .doesNotContain("\r").isEqualTo("bad ⏎ ::add-mask::x ⏎ ::set-output name=a::b");
+        assertThat(RollbackFlow.line(null)).isEmpty();
+    }
+
+    @Test
+    void durationsReadLikeAPersonWouldWriteThem() {
+        assertThat(RollbackFlow.human(Duration.ofMillis(350))).isEqualTo("350ms");
+        assertThat(RollbackFlow.human(Duration.ofSeconds(45))).isEqualTo("45s");
+        assertThat(RollbackFlow.human(Duration.ofSeconds(125))).isEqualTo("2m 5s");
+        assertThat(RollbackFlow.human(Duration.ofMinutes(10))).isEqualTo("10m");
+        assertThat(RollbackFlow.human(Duration.ofSeconds(3_725))).isEqualTo("1h 2m 5s");
+    }
+
+    private static Report report(Execution ex, Verification.Result v) {
+        Report r = new Report();
+        r.provider = "Vercel";
+        r.environment = "production";
+        r.reason = "500s | on checkout";
+        r.started = Instant.parse("2026-11-23T12:00:00Z");
+        r.finished = Instant.parse("2026-11-23T12:01:05Z");
+        r.plan = new Plan(Operation.ROLLBACK, "project shop (prj_1)", "dpl_bad", "dpl_bad (READY)", "dpl_good",
+                "dpl_good (READY)", true, List.of(), List.of());
+        r.execution = ex;
+        r.verification = v;
+        return r;
+    }
+
+    @Test
+    void theVerdictSaysWhatHappenedFirst() {
+        Execution ok = new Execution(Status.SUCCEEDED, null, null, "the rollback job succeeded", Duration.ofSeconds(4),
+                List.of(), List.of());
+        Report done = report(ok, new Verification.Result(true, "passed: 2 of 2 check(s)", List.of(), Duration.ofSeconds(1)));
+        assertThat(done.failed()).isFalse();
+        assertThat(done.verdict()).isEqualTo("✅ Rolled back production: `dpl_bad` → `dpl_good`; verification passed.");
+        assertThat(done.incidentTitle()).isEqualTo("Incident: production rolled back on Vercel");
+        assertThat(done.incidentMarkdown()).contains("| Duration | 1m 5s |").contains("500s \\| on checkout");
+
+        Report unverified = report(ok, new Verification.Result(false, "failed: 1 of 2", List.of(), Duration.ofSeconds(1)));
+        assertThat(unverified.failed()).isTrue();
+        assertThat(unverified.verdict()).startsWith("❌ Rolled back production").endsWith("but the verification failed.");
+        assertThat(unverified.incidentTitle()).isEqualTo("Incident: rollback of production failed");
+
+        Execution late = new Execution(Status.TIMED_OUT, null, null, "the job did not finish <in time>", Duration.ofSeconds(4),
+                List.of(), List.of());
+        assertThat(report(late, null).verdict()).isEqualTo("⏱️ The rollback of production timed out: the job did not "
+                + "finish &lt;in time&gt;");
+    }
+}
