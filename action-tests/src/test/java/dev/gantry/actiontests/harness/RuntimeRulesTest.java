@@ -138,7 +138,11 @@ class RuntimeRulesTest {
         assertThat(ctx().inputs().bool("flag")).isFalse();
         assertThat(ctx().inputs().string("token")).isEmpty();
         env.put("GITHUB_ACTIONS", "true");
-        assertThat(ctx().inputs().string("api-url")).isEmpty();
+        env.put("INPUT_API-URL", "");
+        assertThat(ctx().inputs().string("api-url")).as("an input the runner passed as empty stays empty").isEmpty();
+        env.remove("INPUT_API-URL");
+        assertThat(ctx().inputs().string("api-url")).as("a digest pin: no action.yml was read")
+                .isEqualTo("https://api.example.com");
     }
 
     @Test

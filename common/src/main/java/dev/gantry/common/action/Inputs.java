@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * Inputs exactly as the runner passes them and {@code @actions/core} reads them: {@code INPUT_} + the name in
- * upper case with spaces as {@code _} (hyphens kept), trimmed. Outside the runner, the literal defaults of
- * {@code action.yml} are applied, as the runner would. Reading an input that action.yml does not declare is a
+ * upper case with spaces as {@code _} (hyphens kept), trimmed. Where no runner applied {@code action.yml} (a local
+ * run, or an image pinned by digest, which the runner starts without reading it), its literal defaults are applied. Reading an input that action.yml does not declare is a
  * programming error and fails at once.
  */
 public final class Inputs {
@@ -48,7 +48,9 @@ public final class Inputs {
             throw new IllegalStateException("input '" + name + "' is read but not declared in action.yml");
         }
         String v = env.get(variableName(name));
-        if ((v == null || v.isEmpty()) && applyDefaults && spec.hasLiteralDefault()) {
+        // The runner passes every declared input (defaults applied, the rest as ""), so an absent variable means
+        // no action.yml was read: a digest pin (uses: docker://…) or a local run. Apply the packaged default then.
+        if ((v == null || (v.isEmpty() && applyDefaults)) && spec.hasLiteralDefault()) {
             v = spec.defaultValue();
         }
         return v == null ? "" : v.trim();
