@@ -1,5 +1,7 @@
 package dev.gantry.dodeploy;
 
+import dev.gantry.common.action.TimeScale;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionException;

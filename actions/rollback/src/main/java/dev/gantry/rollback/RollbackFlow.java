@@ -1,5 +1,7 @@
 package dev.gantry.rollback;
 
+import dev.gantry.common.action.TimeScale;
+
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionException;
 import dev.gantry.common.action.ExitCode;

@@ -1,5 +1,7 @@
 package dev.gantry.rollback;
 
+import dev.gantry.common.action.TimeScale;
+
 import dev.gantry.common.action.Log;
 import dev.gantry.common.digitalocean.Deployment;
 import dev.gantry.common.digitalocean.Deployment.Phase;

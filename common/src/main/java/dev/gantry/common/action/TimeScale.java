@@ -1,6 +1,5 @@
-package dev.gantry.rollback;
+package dev.gantry.common.action;
 
-import dev.gantry.common.action.InputException;
 import dev.gantry.common.http.Sleeper;
 
 import java.time.Duration;
@@ -8,12 +7,12 @@ import java.time.Duration;
 /**
  * How long the action really pauses between polls and retries. {@code GANTRY_TIME_SCALE} (a factor in (0, 1],
  * default 1) shortens every pause for the local sandbox and the end-to-end tests, whose simulators move their own
- * clocks; deadlines (the {@code timeout} inputs) are never scaled. The same variable as do-deploy's.
+ * clocks; deadlines (the {@code timeout} inputs) are never scaled. Shared by every action that polls a provider.
  */
-record TimeScale(double factor) {
-    static final String VARIABLE = "GANTRY_TIME_SCALE";
+public record TimeScale(double factor) {
+    public static final String VARIABLE = "GANTRY_TIME_SCALE";
 
-    static TimeScale from(String value) {
+    public static TimeScale from(String value) {
         if (value == null || value.isBlank()) return new TimeScale(1);
         try {
             double f = Double.parseDouble(value.trim());
@@ -24,7 +23,7 @@ record TimeScale(double factor) {
         throw new InputException(null, VARIABLE + " must be a number in (0, 1], got '" + value + "'");
     }
 
-    Sleeper sleeper() {
+    public Sleeper sleeper() {
         if (factor == 1) return Sleeper.SYSTEM;
         return d -> Sleeper.SYSTEM.sleep(Duration.ofNanos((long) (d.toNanos() * factor)));
     }
