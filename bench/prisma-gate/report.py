@@ -139,7 +139,7 @@ table = "\n".join(out) + "\n"
 readme = Path(args.readme)
 text = readme.read_text() if readme.exists() else "# Benchmarks\n"
 begin, end = "<!-- BEGIN prisma-gate -->", "<!-- END prisma-gate -->"
-section = f"{begin}\n## prisma-migrate-gate vs squawk on the Prisma corpus (`bench/prisma-gate/run.sh`)\n\n{table}{end}"
+section = f"{begin}\n### prisma-migrate-gate vs squawk on the Prisma corpus (`bench/prisma-gate/run.sh`)\n\n{table}{end}"
 if begin in text and end in text:
     text = text[:text.index(begin)] + section + text[text.index(end) + len(end):]
 else:
