@@ -42,9 +42,9 @@ wall = {(r[0], r[1]): float(r[3]) for r in rows}
 lines = []
 lines.append(f"Run {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on {os.cpu_count()} cores "
              f"({cpu()}), {version([os.path.join(os.environ.get('JAVA_HOME', ''), 'bin', 'java'), '-version'])}, "
-             f"node {version(['node', '--version'])}, Vercel CLI {cli_version}. **The machine is shared with several other "
-             f"builds and tests running at the same time: timings are noisy (a few tens of percent between runs); "
-             f"request and byte counts are exact.**")
+             f"node {version(['node', '--version'])}, Vercel CLI {cli_version}, load average at the end "
+             f"{' / '.join(f'{x:.2f}' for x in os.getloadavg())} (this benchmark's own load included). Timings vary by "
+             f"a few tens of percent between runs on a busy machine; request and byte counts are exact.")
 lines.append("")
 lines.append(f"Tree: {fixture or n + ' files, ' + mb + ' MB'} (`bench/vercel/gen_fixture.py`). Simulator: "
              f"`VercelSimulator` at real speed, a fresh instance per run, 0.2 s queue + 1 s build + 0.5 s alias. "
