@@ -43,12 +43,7 @@ public record Deployment(String id, String cause, CauseDetails causeDetails, Str
 
         @JsonCreator
         public static Phase of(String s) {
-            if (s == null) return UNKNOWN;
-            try {
-                return valueOf(s.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                return UNKNOWN;
-            }
+            return lenient(Phase.class, s, UNKNOWN);
         }
 
         @JsonValue
@@ -144,12 +139,7 @@ public record Deployment(String id, String cause, CauseDetails causeDetails, Str
 
         @JsonCreator
         public static StepStatus of(String s) {
-            if (s == null) return UNKNOWN;
-            try {
-                return valueOf(s.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                return UNKNOWN;
-            }
+            return lenient(StepStatus.class, s, UNKNOWN);
         }
 
         @JsonValue
@@ -160,5 +150,15 @@ public record Deployment(String id, String cause, CauseDetails causeDetails, Str
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Reason(String code, String message) {
+    }
+
+    /** A wire value as an enum constant, case-insensitively; {@code fallback} for null or a value we do not know. */
+    private static <E extends Enum<E>> E lenient(Class<E> type, String s, E fallback) {
+        if (s == null) return fallback;
+        try {
+            return Enum.valueOf(type, s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return fallback;
+        }
     }
 }

@@ -1,22 +1,18 @@
 package dev.gantry.common.digitalocean;
 
+import dev.gantry.common.testing.FakeTime;
+
 import dev.gantry.common.action.Log;
 import dev.gantry.common.http.HttpApi;
 import dev.gantry.common.http.ProviderException;
 import dev.gantry.common.http.RetryPolicy;
-import dev.gantry.common.http.Sleeper;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -24,34 +20,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 class DeploymentWatcherTest {
-    /** A clock that moves only when the watcher sleeps. */
-    static final class Time extends Clock implements Sleeper {
-        Instant now = Instant.parse("2026-11-23T12:00:00Z");
-        final List<Duration> sleeps = new ArrayList<>();
-
-        @Override
-        public void sleep(Duration d) {
-            sleeps.add(d);
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId z) {
-            return this;
-        }
-    }
-
-    final Time time = new Time();
+    final FakeTime time = new FakeTime();
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final Log log = new Log(new PrintStream(out, true, StandardCharsets.UTF_8), false);
     final AppsApi api = mock(AppsApi.class);
@@ -99,7 +68,7 @@ class DeploymentWatcherTest {
         assertThat(slow.timeout()).isNotNull();
         assertThat(slow.phase()).isEqualTo(Deployment.Phase.BUILDING);
         assertThat(slow.failureReason()).contains("Timed out after 2m").contains("BUILDING 1/6");
-        assertThat(Duration.between(Instant.parse("2026-11-23T12:00:00Z"), time.now)).isLessThan(Duration.ofMinutes(4));
+        assertThat(Duration.between(Instant.parse("2026-11-23T12:00:00Z"), time.instant())).isLessThan(Duration.ofMinutes(4));
     }
 
     @Test

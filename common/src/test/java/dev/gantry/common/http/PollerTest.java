@@ -1,5 +1,7 @@
 package dev.gantry.common.http;
 
+import dev.gantry.common.testing.FakeTime;
+
 import dev.gantry.common.action.ExitCode;
 import dev.gantry.common.action.Log;
 import org.junit.jupiter.api.Test;

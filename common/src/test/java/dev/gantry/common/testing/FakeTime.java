@@ -1,4 +1,6 @@
-package dev.gantry.common.http;
+package dev.gantry.common.testing;
+
+import dev.gantry.common.http.Sleeper;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A clock that only moves when something sleeps on it; records every sleep. */
-final class FakeTime extends Clock implements Sleeper {
+public final class FakeTime extends Clock implements Sleeper {
     private Instant now = Instant.parse("2026-11-23T12:00:00Z");
-    final List<Duration> sleeps = new ArrayList<>();
+    public final List<Duration> sleeps = new ArrayList<>();
 
     @Override
     public synchronized void sleep(Duration d) {
