@@ -49,6 +49,30 @@ class ActionMetadataTest {
         assertThat(errors).as(action + "/action.yml").isEmpty();
     }
 
+    /**
+     * The runtime reads action.yml with its own small reader (no YAML library at start-up); it must see exactly
+     * what a full YAML parser sees: every input's description, required flag and default, every output.
+     */
+    @ParameterizedTest
+    @MethodSource("actions")
+    void theRuntimeReaderSeesWhatAFullYamlParserSees(String action) throws IOException {
+        Path file = Project.actionDir(action).resolve("action.yml");
+        JsonNode full = yaml(file);
+        ActionMetadata md = ActionMetadata.parse(Files.readAllBytes(file));
+        assertThat(md.name()).isEqualTo(full.path("name").asText());
+        assertThat(md.inputs().keySet()).containsExactlyInAnyOrderElementsOf(() -> full.path("inputs").fieldNames());
+        full.path("inputs").fields().forEachRemaining(e -> {
+            ActionMetadata.InputSpec spec = md.inputs().get(e.getKey());
+            JsonNode in = e.getValue();
+            assertThat(spec.description()).as(e.getKey()).isEqualTo(in.path("description").asText(""));
+            assertThat(spec.required()).as(e.getKey()).isEqualTo(in.path("required").asBoolean(false));
+            assertThat(spec.defaultValue()).as(e.getKey()).isEqualTo(in.has("default") ? in.get("default").asText() : null);
+        });
+        assertThat(md.outputs().keySet()).containsExactlyInAnyOrderElementsOf(() -> full.path("outputs").fieldNames());
+        full.path("outputs").fields().forEachRemaining(e ->
+                assertThat(md.outputs().get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue().path("description").asText("")));
+    }
+
     @org.junit.jupiter.api.Test
     void theSchemaCheckCatchesABrokenActionYml() throws IOException {
         Path schemaFile = Project.sharedFile("specs/schemastore/github-action.json");

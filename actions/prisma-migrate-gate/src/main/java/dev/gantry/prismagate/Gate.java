@@ -41,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The gate: read the migrations folder, lint it, compare it with the database, report the plan, and (mode
@@ -85,12 +86,15 @@ public final class Gate {
         }
         folder.warnings().forEach(log::warning);
         long t0 = System.nanoTime();
-        MigrationLinter linter = new MigrationLinter();
+        List<LocalMigration> migrations = folder.migrations();
+        // the checksums are needed only later (plan, history): a spare core computes them while this one lints
+        CompletableFuture.runAsync(() -> migrations.forEach(LocalMigration::checksum));
+        List<MigrationLinter.Result> results = new MigrationLinter().lintAll(
+                migrations.stream().map(LocalMigration::script).toList());
         int statements = 0;
-        for (LocalMigration m : folder.migrations()) {
-            MigrationLinter.Result r = linter.lint(m.script());
-            lint.put(m.name(), r);
-            statements += r.statements();
+        for (int i = 0; i < migrations.size(); i++) {
+            lint.put(migrations.get(i).name(), results.get(i));
+            statements += results.get(i).statements();
         }
         log.info("Read and linted " + folder.migrations().size() + " migrations (" + statements + " statements) from "
                 + rel(dir) + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");

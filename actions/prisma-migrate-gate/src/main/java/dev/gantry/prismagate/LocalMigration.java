@@ -4,8 +4,53 @@ import java.nio.file.Path;
 
 /**
  * One migration folder as Prisma reads it: the name, the path of {@code migration.sql}, its text decoded as
- * UTF-8 (bad bytes replaced, as Node does), Prisma's checksum of that text, and whether the bytes were valid
- * UTF-8.
+ * UTF-8 (bad bytes replaced, as Node does), whether the bytes were valid UTF-8, and Prisma's checksum of the text.
+ *
+ * <p>The checksum is computed on first use (any thread; two threads racing compute the same value), so that the
+ * gate can hash on a spare core while it lints, instead of before.
  */
-public record LocalMigration(String name, Path file, String script, String checksum, boolean validUtf8) {
+public final class LocalMigration {
+    private final String name;
+    private final Path file;
+    private final String script;
+    private final boolean validUtf8;
+    private volatile String checksum;
+
+    public LocalMigration(String name, Path file, String script, boolean validUtf8) {
+        this.name = name;
+        this.file = file;
+        this.script = script;
+        this.validUtf8 = validUtf8;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public String script() {
+        return script;
+    }
+
+    public boolean validUtf8() {
+        return validUtf8;
+    }
+
+    /** Lowercase hex SHA-256 of the script's UTF-8 text, as Prisma records it. */
+    public String checksum() {
+        String c = checksum;
+        if (c == null) {
+            c = Checksums.of(script);
+            checksum = c;
+        }
+        return c;
+    }
+
+    @Override
+    public String toString() {
+        return "LocalMigration[" + name + "]";
+    }
 }

@@ -61,18 +61,13 @@ public final class MigrationsFolder {
             subdirs = s.filter(Files::isDirectory).sorted((a, b) -> a.getFileName().toString()
                     .compareTo(b.getFileName().toString())).toList();
         }
-        List<LocalMigration> out = new ArrayList<>();
-        for (Path d : subdirs) {
-            String name = d.getFileName().toString();
-            Path sql = d.resolve("migration.sql");
-            if (!Files.isRegularFile(sql)) {
-                throw new MigrationsException("Migration " + name + " has no migration.sql (Prisma would stop with"
-                        + " P3015): add the file or remove the folder");
-            }
-            byte[] bytes = Files.readAllBytes(sql);
-            boolean valid = isUtf8(bytes);
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            out.add(new LocalMigration(name, sql, text, Checksums.of(text), valid));
+        // reading and decoding one file needs nothing from the others: on every core, in name order
+        List<Object> read = subdirs.parallelStream().map(MigrationsFolder::readMigration).toList();
+        List<LocalMigration> out = new ArrayList<>(read.size());
+        for (Object r : read) { // the first failure in name order, whatever thread met it
+            if (r instanceof MigrationsException e) throw e;
+            if (r instanceof IOException e) throw e;
+            out.add((LocalMigration) r);
         }
         for (int i = 1; i < out.size(); i++) {
             String a = out.get(i - 1).name();
@@ -83,6 +78,26 @@ public final class MigrationsFolder {
             }
         }
         return new MigrationsFolder(dir, List.copyOf(out), List.copyOf(warnings));
+    }
+
+    /** The migration in folder {@code d}, or the {@link MigrationsException} or {@link IOException} met reading it. */
+    private static Object readMigration(Path d) {
+        String name = d.getFileName().toString();
+        Path sql = d.resolve("migration.sql");
+        if (!Files.isRegularFile(sql)) {
+            return new MigrationsException("Migration " + name + " has no migration.sql (Prisma would stop with"
+                    + " P3015): add the file or remove the folder");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(sql);
+        } catch (IOException e) {
+            return e;
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        // bad bytes decode to U+FFFD; only a text that has one can have come from invalid UTF-8
+        boolean valid = text.indexOf('\uFFFD') < 0 || isUtf8(bytes);
+        return new LocalMigration(name, sql, text, valid);
     }
 
     /** Prisma's reading: the first line starting with {@code provider}, minus {@code provider = } and quotes. */

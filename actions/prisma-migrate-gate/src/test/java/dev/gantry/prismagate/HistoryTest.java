@@ -13,7 +13,7 @@ class HistoryTest {
     private static final OffsetDateTime T = OffsetDateTime.parse("2026-11-23T11:06:29.054Z");
 
     private static LocalMigration local(String name, String sql) {
-        return new LocalMigration(name, Path.of(name, "migration.sql"), sql, Checksums.of(sql), true);
+        return new LocalMigration(name, Path.of(name, "migration.sql"), sql, true);
     }
 
     private static MigrationRow applied(String name, String sql) {

@@ -35,6 +35,22 @@ class PlanTest {
     }
 
     @Test
+    void everyStringSurvivesTheRoundTrip() throws Exception {
+        String nasty = "q\" b\\ nl\n cr\r tab\t nul\u0000 esc\u001b del\u007f é ✓ 😀 \u2028 </script>";
+        Plan plan = new Plan(nasty, nasty, nasty, 0, false, nasty, List.of(new Plan.Item(nasty, nasty, nasty, nasty,
+                List.of(Plan.Issue.of(new Finding(Rule.DROP_TABLE, 1, 1, nasty), Severity.NOTICE, nasty)), nasty)));
+        JsonNode j = new ObjectMapper().readTree(plan.toJson());
+        assertThat(j.path("environment").asText()).isEqualTo(nasty);
+        assertThat(j.path("verdict").asText()).isEqualTo(nasty);
+        JsonNode m = j.path("migrations").get(0);
+        for (String field : List.of("name", "state", "migrationClass", "checksum", "problem")) {
+            assertThat(m.path(field).asText()).as(field).isEqualTo(nasty);
+        }
+        assertThat(m.path("findings").get(0).path("file").asText()).isEqualTo(nasty);
+        assertThat(m.path("findings").get(0).path("message").asText()).isEqualTo(nasty);
+    }
+
+    @Test
     void classes() {
         assertThat(Plan.MigrationClass.of(List.of()).label()).isEqualTo("expand");
         Plan.Issue risky = Plan.Issue.of(new Finding(Rule.SET_NOT_NULL, 1, 1, "x"), Severity.WARNING, "f");

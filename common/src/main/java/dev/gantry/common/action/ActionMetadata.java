@@ -1,19 +1,15 @@
 package dev.gantry.common.action;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -55,22 +51,32 @@ public record ActionMetadata(String name, Map<String, InputSpec> inputs, Map<Str
         }
     }
 
-    public static ActionMetadata parse(byte[] yaml) throws IOException {
-        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+    /** @throws IllegalArgumentException for YAML outside what {@link ActionYaml} reads */
+    public static ActionMetadata parse(byte[] yaml) {
+        Map<String, Object> root = ActionYaml.parse(new String(yaml, StandardCharsets.UTF_8));
         Map<String, InputSpec> inputs = new LinkedHashMap<>();
-        JsonNode in = root.path("inputs");
-        for (Iterator<Map.Entry<String, JsonNode>> it = in.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode spec = e.getValue();
-            inputs.put(e.getKey(), new InputSpec(e.getKey(), spec.path("description").asText(""),
-                    spec.path("required").asBoolean(false),
-                    spec.has("default") ? spec.get("default").asText() : null));
-        }
+        mapping(root, "inputs").forEach((name, v) -> {
+            Map<String, Object> spec = v instanceof Map<?, ?> ? mapping(root, "inputs", name) : Map.of();
+            Object def = spec.get("default");
+            inputs.put(name, new InputSpec(name, text(spec.get("description")),
+                    text(spec.get("required")).equalsIgnoreCase("true"), def == null ? null : text(def)));
+        });
         Map<String, String> outputs = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("outputs").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            outputs.put(e.getKey(), e.getValue().path("description").asText(""));
+        mapping(root, "outputs").forEach((name, v) -> outputs.put(name,
+                v instanceof Map<?, ?> ? text(mapping(root, "outputs", name).get("description")) : ""));
+        return new ActionMetadata(text(root.get("name")), Map.copyOf(inputs), Map.copyOf(outputs));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mapping(Map<String, Object> root, String... path) {
+        Object node = root;
+        for (String key : path) {
+            node = node instanceof Map<?, ?> m ? m.get(key) : null;
         }
-        return new ActionMetadata(root.path("name").asText(""), Map.copyOf(inputs), Map.copyOf(outputs));
+        return node instanceof Map<?, ?> ? (Map<String, Object>) node : Map.of();
+    }
+
+    private static String text(Object scalar) {
+        return scalar instanceof String s ? s : "";
     }
 }
