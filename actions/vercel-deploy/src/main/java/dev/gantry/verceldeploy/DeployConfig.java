@@ -1,10 +1,10 @@
 package dev.gantry.verceldeploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.common.action.GitHubContext;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Inputs;
+import dev.gantry.common.http.HttpApi;
 
 import java.io.IOException;
 import java.net.URI;
@@ -46,7 +46,7 @@ record DeployConfig(String token, String teamId, String projectId, Path director
         Path link = dir.resolve(".vercel/project.json");
         if (Files.isRegularFile(link)) {
             try {
-                JsonNode n = new ObjectMapper().readTree(link.toFile());
+                JsonNode n = HttpApi.JSON.readTree(link.toFile());
                 linkedProject = n.path("projectId").asText(null);
                 linkedOrg = n.path("orgId").asText(null);
             } catch (IOException e) {

@@ -1,13 +1,13 @@
 package dev.gantry.verceldeploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionException;
 import dev.gantry.common.action.ExitCode;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Log;
 import dev.gantry.common.github.GitHubReporter;
+import dev.gantry.common.http.HttpApi;
 import dev.gantry.common.http.ProviderException;
 import dev.gantry.common.vercel.CreateDeployment;
 import dev.gantry.common.vercel.Deployment;
@@ -215,7 +215,7 @@ final class DeployFlow {
         Path builds = cfg.directory().resolve(FileTree.OUTPUT_DIR).resolve("builds.json");
         if (!Files.isRegularFile(builds) || cfg.customEnvironment() != null) return;
         try {
-            JsonNode n = new ObjectMapper().readTree(builds.toFile());
+            JsonNode n = HttpApi.JSON.readTree(builds.toFile());
             String built = n.path("target").asText("");
             String want = cfg.production() ? "production" : "preview";
             if (!built.isEmpty() && !built.equals(want)) {

@@ -1,8 +1,8 @@
 package dev.gantry.common.action;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.gantry.common.http.HttpApi;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -100,7 +100,7 @@ public final class GitHubContext {
             event = MissingNode.getInstance();
             if (p != null && !p.isBlank() && Files.isRegularFile(Path.of(p))) {
                 try {
-                    event = new ObjectMapper().readTree(Files.readAllBytes(Path.of(p)));
+                    event = HttpApi.JSON.readTree(Files.readAllBytes(Path.of(p)));
                 } catch (IOException e) {
                     event = MissingNode.getInstance();
                 }

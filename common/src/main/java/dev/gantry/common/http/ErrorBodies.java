@@ -1,7 +1,6 @@
 package dev.gantry.common.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Reads a provider's error body into a code and a message. Shapes: DigitalOcean {@code {id, message,
@@ -9,12 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Anything else is quoted as text (trimmed).
  */
 public record ErrorBodies(String code, String message, String requestId) {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static ErrorBodies parse(String body) {
         if (body == null || body.isBlank()) return new ErrorBodies(null, null, null);
         try {
-            JsonNode n = JSON.readTree(body);
+            JsonNode n = HttpApi.JSON.readTree(body);
             if (n != null && n.isObject()) {
                 JsonNode err = n.path("error");
                 if (err.isObject()) {

@@ -1,8 +1,8 @@
 package dev.gantry.smoketest.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.gantry.common.http.HttpApi;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -11,7 +11,6 @@ import java.util.Map;
 
 /** What a check's request got back. Header names are lower case. */
 public final class Response {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int status;
     private final Map<String, List<String>> headers;
@@ -61,7 +60,7 @@ public final class Response {
     public JsonNode json() {
         if (json == null) {
             try {
-                json = body.length == 0 ? MissingNode.getInstance() : JSON.readTree(body);
+                json = body.length == 0 ? MissingNode.getInstance() : HttpApi.JSON.readTree(body);
                 if (json == null) json = MissingNode.getInstance();
                 if (body.length == 0) jsonError = "the body is empty";
             } catch (Exception e) {
