@@ -1,26 +1,27 @@
 package dev.gantry.common.vercel;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipParameters;
-
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The CLI's {@code --archive=tgz} (research §2.6): every file in one gzipped tarball, cut into parts of at most
  * 100 MB named {@code .vercel/source.tgz.part<N>} (mode {@code 0666}), each hashed as it is written. Gzip runs at
  * its fastest level: compressing is the slow part of a tgz deploy, and level 1 costs only a little size. The parts go
- * to {@code dir} on disk, so memory stays flat whatever the tree's size.
+ * to {@code dir} on disk, so memory stays flat whatever the tree's size. The tar format is {@link TarWriter}'s (pax
+ * headers only where ustar does not fit), every entry stamped with the time the archive was started.
  */
 public final class TgzArchive {
     public static final long PART_SIZE = 100L * 1024 * 1024;
@@ -47,35 +48,39 @@ public final class TgzArchive {
     }
 
     static List<Part> write(List<SourceFile> files, Path dir, long partSize, int level) {
+        return write(files, dir, partSize, level, Instant.now().getEpochSecond());
+    }
+
+    static List<Part> write(List<SourceFile> files, Path dir, long partSize, int level, long mtime) {
+        if (level < Deflater.NO_COMPRESSION || level > Deflater.BEST_COMPRESSION) {
+            throw new IllegalArgumentException("gzip level " + level + " is not 0-9");
+        }
         try (PartsOutputStream parts = new PartsOutputStream(dir, partSize)) {
-            GzipParameters gzip = new GzipParameters();
-            gzip.setCompressionLevel(level);
             // reading and tar framing on this thread, compressing and hashing on another (as Node's zlib does)
-            try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new Handoff(new GzipCompressorOutputStream(
-                    new java.io.BufferedOutputStream(parts, 1 << 16), gzip)))) {
-                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            try (TarWriter tar = new TarWriter(new Handoff(new LevelGzip(new BufferedOutputStream(parts, 1 << 16), level)), mtime)) {
                 for (SourceFile f : files) {
-                    TarArchiveEntry e;
                     if (f.isSymlink()) {
-                        e = new TarArchiveEntry(f.name(), TarArchiveEntry.LF_SYMLINK);
-                        e.setLinkName(f.linkTarget());
-                        e.setMode(f.mode());
-                        tar.putArchiveEntry(e);
+                        tar.symlink(f.name(), f.mode(), f.linkTarget());
                     } else {
-                        e = new TarArchiveEntry(f.name());
-                        e.setSize(Files.size(f.path()));
-                        e.setMode(f.mode() & 07777);
-                        tar.putArchiveEntry(e);
-                        Files.copy(f.path(), tar);
+                        // size and bytes from the same open file
+                        try (FileChannel ch = FileChannel.open(f.path())) {
+                            tar.file(f.name(), f.mode() & 07777, ch.size(), Channels.newInputStream(ch));
+                        }
                     }
-                    tar.closeArchiveEntry();
                 }
                 tar.finish();
             }
             return parts.parts();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the tgz archive", e);
+        }
+    }
+
+    /** java.util.zip's gzip (header, deflate, CRC-32 and length trailer) at a chosen level. */
+    static final class LevelGzip extends GZIPOutputStream {
+        LevelGzip(OutputStream out, int level) throws IOException {
+            super(out, 1 << 16);
+            def.setLevel(level); // nothing is compressed yet: the header is all that is written so far
         }
     }
 

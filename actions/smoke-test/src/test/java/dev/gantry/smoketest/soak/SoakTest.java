@@ -72,6 +72,31 @@ class SoakTest {
     }
 
     @Test
+    void processCpuCountsTheOtherThreadsOfTheProcess() throws Exception {
+        long before = Soak.processCpuNanos();
+        assertThat(before).as("the JVM has used CPU to get here").isPositive();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> spinners = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            spinners.add(Thread.ofPlatform().daemon().start(() -> {
+                long x = 0;
+                while (!stop.get()) x += System.nanoTime() % 7;
+                if (x == 42) System.out.print("");
+            }));
+        }
+        long grown = 0;
+        try {
+            // this thread only sleeps: what the figure gains is the spinners' CPU (bounded wait, on a busy machine too)
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (System.nanoTime() < deadline && (grown = Soak.processCpuNanos() - before) < 100_000_000L) Thread.sleep(20);
+        } finally {
+            stop.set(true);
+            for (Thread t : spinners) t.join(5000);
+        }
+        assertThat(grown).isGreaterThanOrEqualTo(100_000_000L);
+    }
+
+    @Test
     void sendsTheScheduleOverKeepAliveConnectionsAndCountsEveryRequest() throws Exception {
         URI u = start();
         SoakResult r = Soak.run(plan(300, 1000, 8, Duration.ofSeconds(5), u), log, 500_000_000L);
