@@ -23,9 +23,9 @@ had_pid=0; [ -f .ci/work/dockerd.pid ] && had_pid=1
 .ci/setup-docker
 if [ $had_pid = 0 ] && [ -f .ci/work/dockerd.pid ]; then started_daemon=1; fi
 
-actions=$(ls -d actions/*/ | xargs -n1 basename)
+actions=$(ls actions/*/action.yml | xargs -n1 dirname | xargs -n1 basename)   # not actions/image/
 for a in $actions; do
-  if [ ! -f "actions/$a/target/$a.jar" ] || [ ! -d "actions/$a/target/lib" ]; then
+  if [ ! -f "actions/$a/target/$a.jar" ] || [ ! -d "actions/$a/target/lib" ] || [ ! -d "actions/$a/target/image" ]; then
     echo "building the jars (./mvnw package)"
     ./mvnw -B -q package -DskipTests
     break

@@ -80,9 +80,11 @@ final class ActionImages {
     private static String build(String action) {
         Path dir = Project.actionDir(action);
         Path jar = dir.resolve("target").resolve(action + ".jar");
-        if (!Files.isRegularFile(jar) || !Files.isDirectory(dir.resolve("target/lib"))) {
-            throw new IllegalStateException("the image of " + action + " is built from " + jar + " and target/lib/, "
-                    + "which `./mvnw package` produces; run the build through the reactor (./mvnw -pl action-tests -am verify)");
+        if (!Files.isRegularFile(jar) || !Files.isDirectory(dir.resolve("target/lib"))
+                || !Files.isDirectory(dir.resolve("target/image"))) {
+            throw new IllegalStateException("the image of " + action + " is built from " + jar + ", target/lib/ and "
+                    + "target/image/, which `./mvnw package` produces; run the build through the reactor "
+                    + "(./mvnw -pl action-tests -am verify)");
         }
         String ref = reference(action);
         long start = System.nanoTime();

@@ -13,7 +13,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -149,12 +155,67 @@ class ContainerActionTest {
         assertThat(r.output()).contains("sun.jnu.encoding = UTF-8", "stdout.encoding = UTF-8", "stderr.encoding = UTF-8");
     }
 
+    /**
+     * The runtime lacks what actions/image/runtime.sh removes because the action never loads it: the AWT, 2D,
+     * font, image and sound native libraries of java.desktop, lib/jrt-fs.jar (for tools on other JDKs) and
+     * lib/classlist (for -Xshare:dump). Read with {@code docker cp} (the image has no shell); jvm.cfg and
+     * libjava.so, which the JVM does read, show the way of looking works.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("actions")
+    void runtimeCarriesNoFileTheActionNeverReads(String action) {
+        String image = ActionImages.image(action);
+        String container = Docker.run(List.of("docker", "create", image), Map.of(), Duration.ofSeconds(30))
+                .requireSuccess("docker create " + image).output().strip();
+        try {
+            for (String kept : List.of("jvm.cfg", "libjava.so")) {
+                assertThat(present(container, "/opt/gantry/jre/lib/" + kept)).as("lib/%s is in the image", kept).isTrue();
+            }
+            List<String> removed = new ArrayList<>(List.of("jrt-fs.jar", "classlist"));
+            for (String l : List.of("awt", "awt_headless", "awt_xawt", "fontmanager", "freetype", "javajpeg", "jawt",
+                    "jsound", "lcms", "mlib_image", "splashscreen")) {
+                removed.add("lib" + l + ".so");
+            }
+            for (String gone : removed) {
+                assertThat(present(container, "/opt/gantry/jre/lib/" + gone)).as("lib/%s is not in the image", gone).isFalse();
+            }
+        } finally {
+            Docker.run(List.of("docker", "rm", container), Map.of(), Duration.ofSeconds(30));
+        }
+    }
+
+    /** Whether {@code path} exists in the (created, not started) container: {@code docker cp} of it to a scratch folder. */
+    private static boolean present(String container, String path) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("gantry-cp-");
+            Docker.Result r = Docker.run(List.of("docker", "cp", container + ":" + path, dir.toString()), Map.of(),
+                    Duration.ofSeconds(60));
+            if (r.exitCode() == 0) return true;
+            assertThat(r.output()).as("docker cp %s: fails only because the file is not there", path)
+                    .containsAnyOf("No such container:path", "Could not find the file");
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (dir != null) deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp folder; the OS cleans up
+        }
+    }
+
     private static JsonNode inspect(String image) {
         Docker.Result r = Docker.run(List.of("docker", "image", "inspect", image), Map.of(), Duration.ofSeconds(30))
                 .requireSuccess("docker image inspect " + image);
         try {
             return JSON.readTree(r.output()).get(0);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

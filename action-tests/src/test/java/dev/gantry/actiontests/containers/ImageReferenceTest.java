@@ -50,4 +50,12 @@ class ImageReferenceTest {
         assertThat(m.find()).as("env REGISTRY in release.yml").isTrue();
         assertThat(m.group(1)).isEqualTo(REGISTRY);
     }
+
+    /** The release builds the image of every folder with an action.yml, and none of actions/image (shared scripts). */
+    @Test
+    void theReleaseWorkflowBuildsTheImageOfEveryActionFolderOnly() throws IOException {
+        String release = Files.readString(Project.root().resolve(".github/workflows/release.yml"));
+        assertThat(release).containsPattern("(?m)^\\s+for (\\w+) in actions/\\*/action\\.yml; do")
+                .doesNotContainPattern("actions/\\*/[;\\s]");
+    }
 }
