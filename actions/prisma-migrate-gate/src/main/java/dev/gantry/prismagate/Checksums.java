@@ -11,9 +11,13 @@ public final class Checksums {
     }
 
     public static String of(String script) {
+        return ofUtf8(script.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The checksum of a script given as its UTF-8 bytes. */
+    public static String ofUtf8(byte[] utf8) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(script.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(utf8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -70,6 +70,8 @@ public final class Gate {
     private final Map<String, String> applied = new LinkedHashMap<>();
     private String notManaged;
     private boolean deployRunning;
+    /** The workspace, absolute and normalised (paths in annotations and the plan are relative to it). */
+    private Path workspace;
 
     public Gate(ActionContext ctx, Settings settings) {
         this.ctx = ctx;
@@ -179,7 +181,8 @@ public final class Gate {
     }
 
     String rel(Path p) {
-        Path ws = s.workspace().toAbsolutePath().normalize();
+        Path ws = workspace;
+        if (ws == null) workspace = ws = s.workspace().toAbsolutePath().normalize();
         Path a = p.toAbsolutePath().normalize();
         return (a.startsWith(ws) ? ws.relativize(a) : a).toString().replace('\\', '/');
     }

@@ -14,13 +14,21 @@ public final class LocalMigration {
     private final Path file;
     private final String script;
     private final boolean validUtf8;
+    /** The file's bytes while they are the UTF-8 encoding of {@code script} (valid UTF-8) and not yet hashed. */
+    private byte[] utf8;
     private volatile String checksum;
 
     public LocalMigration(String name, Path file, String script, boolean validUtf8) {
+        this(name, file, script, validUtf8, null);
+    }
+
+    /** With the file's bytes, when they are valid UTF-8: hashed as they are instead of encoding the text again. */
+    public LocalMigration(String name, Path file, String script, boolean validUtf8, byte[] utf8) {
         this.name = name;
         this.file = file;
         this.script = script;
         this.validUtf8 = validUtf8;
+        this.utf8 = validUtf8 ? utf8 : null;
     }
 
     public String name() {
@@ -43,8 +51,10 @@ public final class LocalMigration {
     public String checksum() {
         String c = checksum;
         if (c == null) {
-            c = Checksums.of(script);
+            byte[] b = utf8;
+            c = b != null ? Checksums.ofUtf8(b) : Checksums.of(script);
             checksum = c;
+            utf8 = null;
         }
         return c;
     }

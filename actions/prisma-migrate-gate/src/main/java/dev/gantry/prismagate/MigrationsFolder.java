@@ -8,9 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Reads a Prisma migrations folder the way Prisma does: every sub-directory is a migration, in name order, with
@@ -56,18 +56,17 @@ public final class MigrationsFolder {
         } else {
             warnings.add("No migration_lock.toml in " + dir + ": the provider cannot be checked");
         }
-        List<Path> subdirs;
-        try (Stream<Path> s = Files.list(dir)) {
-            subdirs = s.filter(Files::isDirectory).sorted((a, b) -> a.getFileName().toString()
-                    .compareTo(b.getFileName().toString())).toList();
-        }
+        // names only (no Path objects, no stat per entry): a plain file among them is told apart when reading
+        String[] names = dir.toFile().list();
+        if (names == null) throw new IOException("cannot list the migrations folder " + dir);
+        Arrays.sort(names);
         // reading and decoding one file needs nothing from the others: on every core, in name order
-        List<Object> read = subdirs.parallelStream().map(MigrationsFolder::readMigration).toList();
+        List<Object> read = Arrays.stream(names).parallel().map(n -> readMigration(dir.resolve(n))).toList();
         List<LocalMigration> out = new ArrayList<>(read.size());
         for (Object r : read) { // the first failure in name order, whatever thread met it
             if (r instanceof MigrationsException e) throw e;
             if (r instanceof IOException e) throw e;
-            out.add((LocalMigration) r);
+            if (r instanceof LocalMigration m) out.add(m);
         }
         for (int i = 1; i < out.size(); i++) {
             String a = out.get(i - 1).name();
@@ -80,32 +79,44 @@ public final class MigrationsFolder {
         return new MigrationsFolder(dir, List.copyOf(out), List.copyOf(warnings));
     }
 
-    /** The migration in folder {@code d}, or the {@link MigrationsException} or {@link IOException} met reading it. */
+    /**
+     * The migration in folder {@code d}; {@code null} when {@code d} is not a folder (a file beside the
+     * migrations); else the {@link MigrationsException} or {@link IOException} met reading it.
+     */
     private static Object readMigration(Path d) {
         String name = d.getFileName().toString();
         Path sql = d.resolve("migration.sql");
-        if (!Files.isRegularFile(sql)) {
-            return new MigrationsException("Migration " + name + " has no migration.sql (Prisma would stop with"
-                    + " P3015): add the file or remove the folder");
-        }
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(sql);
+            bytes = Files.readAllBytes(sql); // the common case costs one open, no stat
         } catch (IOException e) {
+            if (!Files.isDirectory(d)) return null;
+            if (!Files.isRegularFile(sql)) {
+                return new MigrationsException("Migration " + name + " has no migration.sql (Prisma would stop with"
+                        + " P3015): add the file or remove the folder");
+            }
             return e;
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
         // bad bytes decode to U+FFFD; only a text that has one can have come from invalid UTF-8
         boolean valid = text.indexOf('\uFFFD') < 0 || isUtf8(bytes);
-        return new LocalMigration(name, sql, text, valid);
+        return new LocalMigration(name, sql, text, valid, bytes);
     }
 
     /** Prisma's reading: the first line starting with {@code provider}, minus {@code provider = } and quotes. */
     static String lockProvider(String toml) {
-        for (String line : toml.split("\r?\n")) {
+        for (int start = 0; start <= toml.length(); ) { // lines end at \n, a \r before it is dropped (Rust's lines())
+            int nl = toml.indexOf('\n', start);
+            int end = nl < 0 ? toml.length() : nl;
+            String line = toml.substring(start, nl > start && toml.charAt(nl - 1) == '\r' ? nl - 1 : end);
+            start = end + 1;
             if (line.startsWith("provider")) {
                 String v = line.startsWith("provider = ") ? line.substring("provider = ".length()) : line;
-                return v.replaceAll("^\"+|\"+$", "");
+                int from = 0;
+                int to = v.length();
+                while (from < to && v.charAt(from) == '"') from++;
+                while (to > from && v.charAt(to - 1) == '"') to--;
+                return v.substring(from, to);
             }
         }
         return "<PROVIDER NOT FOUND>";

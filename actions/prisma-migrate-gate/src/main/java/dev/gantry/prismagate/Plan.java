@@ -70,7 +70,10 @@ public record Plan(String environment, String database, String mode, int pending
             return;
         }
         b.append('"');
-        for (int k = 0; k < s.length(); k++) {
+        int plain = 0;
+        while (plain < s.length() && s.charAt(plain) >= 0x20 && s.charAt(plain) != '"' && s.charAt(plain) != '\\') plain++;
+        b.append(s, 0, plain);
+        for (int k = plain; k < s.length(); k++) {
             char c = s.charAt(k);
             switch (c) {
                 case '"' -> b.append("\\\"");

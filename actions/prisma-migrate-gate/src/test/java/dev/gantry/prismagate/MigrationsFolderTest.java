@@ -49,6 +49,26 @@ class MigrationsFolderTest {
     }
 
     @Test
+    void theFirstBrokenMigrationInNameOrderIsReportedWhateverThreadMetIt() throws Exception {
+        for (int i = 10; i < 60; i++) migration("202401010000" + i + "_ok", "SELECT " + i + ";");
+        Files.createDirectories(dir.resolve("20240101000030_a_empty"));
+        Files.createDirectories(dir.resolve("20240101000050_b_sql_is_a_folder/migration.sql"));
+        for (int run = 0; run < 5; run++) {
+            assertThatThrownBy(() -> MigrationsFolder.read(dir)).hasMessageContaining("20240101000030_a_empty has no migration.sql");
+        }
+        Files.delete(dir.resolve("20240101000030_a_empty"));
+        assertThatThrownBy(() -> MigrationsFolder.read(dir)).hasMessageContaining("20240101000050_b_sql_is_a_folder has no migration.sql");
+    }
+
+    @Test
+    void checksumsFromTheBytesEqualChecksumsOfTheText() throws Exception {
+        migration("20240101000000_a", "-- café ✓ 😀\r\nSELECT 'x';\n");
+        LocalMigration m = MigrationsFolder.read(dir).migrations().get(0);
+        assertThat(m.checksum()).isEqualTo(Checksums.of("-- café ✓ 😀\r\nSELECT 'x';\n"))
+                .isEqualTo(new LocalMigration("x", m.file(), m.script(), true).checksum());
+    }
+
+    @Test
     void invalidUtf8IsFlagged() throws Exception {
         Files.createDirectories(dir.resolve("20240105000000_latin1"));
         Files.write(dir.resolve("20240105000000_latin1/migration.sql"), new byte[]{'-', '-', ' ', 'c', 'a', 'f', (byte) 0xe9, '\n'});
@@ -61,5 +81,9 @@ class MigrationsFolderTest {
     void lockProviderParsing() {
         assertThat(MigrationsFolder.lockProvider("provider = \"postgresql\"")).isEqualTo("postgresql");
         assertThat(MigrationsFolder.lockProvider("# x\r\nprovider = \"cockroachdb\"\r\n")).isEqualTo("cockroachdb");
+        assertThat(MigrationsFolder.lockProvider("provider = \"\"\"sqlite\"\"")).isEqualTo("sqlite");
+        assertThat(MigrationsFolder.lockProvider("provider=\"x\"\nprovider = \"y\"")).isEqualTo("provider=\"x");
+        assertThat(MigrationsFolder.lockProvider("provider = \"a\"\r")).isEqualTo("a\"\r"); // a lone \r ends no line
+        assertThat(MigrationsFolder.lockProvider("")).isEqualTo("<PROVIDER NOT FOUND>");
     }
 }

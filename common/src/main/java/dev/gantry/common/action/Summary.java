@@ -117,8 +117,11 @@ public final class Summary {
         String text = log.mask(buffer.toString());
         buffer.setLength(0);
         if (text.isEmpty()) return;
-        text = fit(text, limitBytes - writtenBytes);
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > limitBytes - writtenBytes) {
+            text = fit(text, limitBytes - writtenBytes);
+            bytes = text.getBytes(StandardCharsets.UTF_8);
+        }
         String file = env.get("GITHUB_STEP_SUMMARY");
         if (file == null || file.isBlank()) {
             log.info("---- step summary ----\n" + text + "---- end of step summary ----");

@@ -6,7 +6,6 @@ import dev.gantry.prismagate.sql.Token;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -80,7 +79,7 @@ public final class MigrationLinter {
 
         Run(List<Statement> statements) {
             this.statements = statements;
-            enums.forEach((k, v) -> enumsAtStart.put(k, List.copyOf(v)));
+            enumsAtStart.putAll(enums); // value lists are never changed in place, only replaced
             for (Statement s : statements) {
                 for (Token c : s.leadingComments()) {
                     Matcher m = IGNORE.matcher(c.text());
@@ -104,7 +103,9 @@ public final class MigrationLinter {
                 }
             }
             finishEnums();
-            nonTx.removeIf(st -> !statements.contains(st)); // inside a DO block: the server refuses those anyway
+            // one found inside a DO block is not a top-level statement (the server refuses it there anyway);
+            // compared by identity: two equal statements at different places are different statements
+            nonTx.removeIf(st -> statements.stream().noneMatch(top -> top == st));
             for (Object[] r : typeRenames) {
                 if (!droppedTypes.contains((String) r[1])) {
                     current = (Statement) r[2];
@@ -588,17 +589,19 @@ public final class MigrationLinter {
 
         /** An enum that existed before this migration and now lacks values: Prisma's drop-and-recreate pattern. */
         private void finishEnums() {
-            for (Map.Entry<String, List<String>> e : new LinkedHashMap<>(enumsAtStart).entrySet()) {
-                List<String> now = enums.get(e.getKey());
-                Integer definedAt = enumDefinedAt.get(e.getKey());
-                if (now == null || definedAt == null) continue;
-                List<String> removed = new ArrayList<>(e.getValue());
+            // only an enum (re)created in this migration can have lost values by it
+            for (Map.Entry<String, Integer> d : new ArrayList<>(enumDefinedAt.entrySet())) {
+                List<String> before = enumsAtStart.get(d.getKey());
+                List<String> now = enums.get(d.getKey());
+                Integer definedAt = d.getValue();
+                if (before == null || now == null) continue;
+                List<String> removed = new ArrayList<>(before);
                 removed.removeAll(now);
                 if (removed.isEmpty()) continue;
                 Statement def = statements.stream().filter(s -> s.startLine() == definedAt).findFirst().orElse(current);
                 current = def;
                 statementIgnores = Set.of();
-                add(Rule.ENUM_VALUE_REMOVED, "enum " + e.getKey() + " is recreated without " + removed);
+                add(Rule.ENUM_VALUE_REMOVED, "enum " + d.getKey() + " is recreated without " + removed);
             }
         }
 

@@ -39,7 +39,9 @@ public record Statement(List<Token> tokens, List<Token> leadingComments, String 
                 default -> {
                 }
             }
-            if (t.is("ATOMIC") && !current.isEmpty() && current.get(current.size() - 1).is("BEGIN")
+            if (t.type() != Token.Type.WORD) {
+                // only words open or close a BEGIN ATOMIC body
+            } else if (t.is("ATOMIC") && !current.isEmpty() && current.get(current.size() - 1).is("BEGIN")
                     && startsRoutine(current)) {
                 atomicDepth = 1;
             } else if (atomicDepth > 0 && (t.is("CASE") || (t.is("BEGIN") && !next(all, i).is("ATOMIC")))) {
@@ -71,7 +73,10 @@ public record Statement(List<Token> tokens, List<Token> leadingComments, String 
     private static Statement of(String sql, List<Token> tokens, List<Token> comments) {
         Token first = tokens.get(0);
         Token last = tokens.get(tokens.size() - 1);
-        int endLine = last.line() + (int) sql.substring(last.start(), last.end()).chars().filter(c -> c == '\n').count();
+        int endLine = last.line();
+        for (int k = last.start(); k < last.end(); k++) {
+            if (sql.charAt(k) == '\n') endLine++;
+        }
         return new Statement(List.copyOf(tokens), List.copyOf(comments), sql.substring(first.start(), last.end()),
                 first.line(), endLine);
     }
