@@ -58,7 +58,8 @@ ms() { local s; s=$(date +%s%N); "$@"; echo $(( ($(date +%s%N) - s) / 1000000 ))
 echo "== AOT cache training run (JDK 25 JEP 483/514; what a container image can ship)"
 # short-lived CLI settings, the image's jvm.args: C1 only, serial GC, no perf-data file; the AOT cache is trained
 # with the same flags it runs with. Two caches: one trained on this corpus, and one trained the way the published
-# image is (Dockerfile: a workspace with a single migration), which is what a user's run gets.
+# image is (the Dockerfile's training run: actions/prisma-migrate-gate/aot-training, mode check, a database URL
+# nothing answers), which is what a user's run gets.
 FAST=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData)
 AOT=()
 AOT_IMAGE=()
@@ -66,14 +67,11 @@ if "$JAVA" -XX:AOTCacheOutput="$WORK/probe.aot" -version >/dev/null 2>&1; then
   rm -f "$WORK/gate.aot" "$WORK/gate-image.aot"
   gate "$WORK/out-train.txt" "${FAST[@]}" -XX:AOTCacheOutput="$WORK/gate.aot"
   [ -f "$WORK/gate.aot" ] && AOT=("${FAST[@]}" -XX:AOTCache="$WORK/gate.aot")
-  one=$WORK/one-migration/prisma/migrations
-  mkdir -p "$one/20250101000000_init"
-  printf 'CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\n' \
-    >"$one/20250101000000_init/migration.sql"
-  printf 'provider = "postgresql"\n' >"$one/migration_lock.toml"
   : >"$WORK/out-train-image.txt"
-  GITHUB_WORKSPACE=$WORK/one-migration GITHUB_OUTPUT=$WORK/out-train-image.txt GITHUB_STEP_SUMMARY=$WORK/summary-train.md \
-    "$JAVA" "${FAST[@]}" -XX:AOTCacheOutput="$WORK/gate-image.aot" -cp "$CP" dev.gantry.prismagate.Main >/dev/null 2>&1 || true
+  GITHUB_WORKSPACE=$ROOT/actions/prisma-migrate-gate/aot-training GITHUB_OUTPUT=$WORK/out-train-image.txt \
+    GITHUB_STEP_SUMMARY=$WORK/summary-train.md "$JAVA" "${FAST[@]}" -XX:AOTCacheOutput="$WORK/gate-image.aot" \
+    -cp "$CP" dev.gantry.prismagate.Main --input database-url=postgresql://aot:aot@127.0.0.1:5432/aot \
+    --input mode=check --input github-token=aot-training >/dev/null 2>&1 || true
   [ -f "$WORK/gate-image.aot" ] && AOT_IMAGE=("${FAST[@]}" -XX:AOTCache="$WORK/gate-image.aot")
 fi
 

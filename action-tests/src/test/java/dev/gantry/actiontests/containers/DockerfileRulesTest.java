@@ -117,10 +117,14 @@ class DockerfileRulesTest {
         assertThat(build).as("the build stage is labelled, so the tests and the benchmark can prune it")
                 .contains("LABEL dev.gantry.stage=build");
         List<String> copies = ins.stream().filter(i -> i.startsWith("COPY ") && !i.startsWith("COPY --from=")).toList();
-        assertThat(copies).as("only the jar, its runtime dependencies and the shared scripts, from the action's own folder")
-                .containsExactlyInAnyOrder("COPY target/lib/ /opt/gantry/lib/",
-                        "COPY target/" + action + ".jar /opt/gantry/" + action + ".jar",
-                        "COPY target/image/ " + SCRIPTS);
+        List<String> expected = new ArrayList<>(List.of("COPY target/lib/ /opt/gantry/lib/",
+                "COPY target/" + action + ".jar /opt/gantry/" + action + ".jar", "COPY target/image/ " + SCRIPTS));
+        if (Files.isDirectory(Project.actionDir(action).resolve("aot-training"))) {
+            // an action's own training workspace (checked-in files the training run works on)
+            expected.add("COPY aot-training/ /tmp/aot/workspace/");
+        }
+        assertThat(copies).as("only the jar, its runtime dependencies, the shared scripts and the action's own"
+                + " training workspace, from the action's own folder").containsExactlyInAnyOrderElementsOf(expected);
         assertThat(build).containsAll(copies);
         List<String> runs = build.stream().filter(i -> i.startsWith("RUN ")).map(DockerfileRulesTest::squeeze).toList();
         assertThat(runs).as("two RUNs: the runtime, then the training run").hasSize(2);

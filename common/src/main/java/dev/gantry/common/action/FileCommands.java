@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -23,7 +24,20 @@ public final class FileCommands {
     private final Map<String, String> outputs = new LinkedHashMap<>();
 
     public FileCommands(Map<String, String> env, Log log) {
-        this(env, log, () -> "ghadelimiter_" + UUID.randomUUID());
+        this(env, log, FileCommands::randomDelimiter);
+    }
+
+    /**
+     * {@code ghadelimiter_} and a random version-4 UUID, as @actions/core draws them. From ThreadLocalRandom, not
+     * SecureRandom: what keeps a value from ending early is that {@link #keyValueMessage} never uses a delimiter
+     * that occurs in it, not that the delimiter is unguessable; and the first SecureRandom costs about 20 ms of a
+     * cold start (provider set-up and seeding) for nothing else.
+     */
+    static String randomDelimiter() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return "ghadelimiter_" + new UUID(hi, lo);
     }
 
     FileCommands(Map<String, String> env, Log log, Supplier<String> delimiters) {
