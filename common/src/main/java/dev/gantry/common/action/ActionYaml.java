@@ -51,12 +51,7 @@ final class ActionYaml {
         String first = content(lines[i]);
         if (first.startsWith("- ") || first.equals("-")) return sequence(indent);
         Map<String, Object> map = new LinkedHashMap<>();
-        while (true) {
-            skipBlank();
-            if (i >= lines.length) break;
-            int ind = indentOf(lines[i]);
-            if (ind < indent) break;
-            if (ind > indent) throw error("unexpected indentation");
+        while (entryAt(indent)) {
             String line = content(lines[i]);
             if (line.startsWith("- ")) throw error("a sequence entry where a mapping key was expected");
             int colon = keyEnd(line);
@@ -70,14 +65,18 @@ final class ActionYaml {
         return map;
     }
 
+    /** Whether another entry of the block at {@code indent} follows (blank lines skipped); deeper is an error. */
+    private boolean entryAt(int indent) {
+        skipBlank();
+        if (i >= lines.length) return false;
+        int ind = indentOf(lines[i]);
+        if (ind > indent) throw error("unexpected indentation");
+        return ind == indent;
+    }
+
     private List<Object> sequence(int indent) {
         List<Object> list = new ArrayList<>();
-        while (true) {
-            skipBlank();
-            if (i >= lines.length) break;
-            int ind = indentOf(lines[i]);
-            if (ind < indent) break;
-            if (ind > indent) throw error("unexpected indentation");
+        while (entryAt(indent)) {
             String line = content(lines[i]);
             if (!(line.startsWith("- ") || line.equals("-"))) break;
             String rest = stripComment(line.substring(1)).strip();
