@@ -55,10 +55,21 @@ public final class AppPlatform {
     public static AppPlatform connect(URI baseUrl, String token, Log log, RetryPolicy policy) {
         HttpApi http = HttpApi.builder("DigitalOcean").baseUrl(baseUrl).token(token).log(log)
                 .requestIdHeader("x-request-id").retryPolicy(policy).build();
-        HttpApi single = HttpApi.builder("DigitalOcean").baseUrl(baseUrl).token(token).log(log)
-                .requestIdHeader("x-request-id").retryPolicy(policy.withMaxAttempts(1)).build();
-        HttpClient raw = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL).version(HttpClient.Version.HTTP_1_1).build();
+        // the same connections (one TLS handshake with the API), another retry policy
+        HttpApi single = http.withRetryPolicy(policy.withMaxAttempts(1));
+        // presigned log URLs: another host, redirects followed; built only if a log is ever fetched
+        Supplier<HttpClient> raw = new Supplier<>() {
+            private HttpClient client;
+
+            @Override
+            public synchronized HttpClient get() {
+                if (client == null) {
+                    client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                            .followRedirects(HttpClient.Redirect.NORMAL).version(HttpClient.Version.HTTP_1_1).build();
+                }
+                return client;
+            }
+        };
         AppsApi api = http.client(AppsApi.class);
         return new AppPlatform(api, single.client(AppsApi.class), new DeploymentLogs(api, raw), policy, log);
     }

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Build and deploy logs of a deployment. The API answers with presigned {@code historic_urls}; each is fetched
@@ -21,9 +22,10 @@ public final class DeploymentLogs {
     public static final int MAX_BYTES = 1024 * 1024;
 
     private final AppsApi api;
-    private final HttpClient http;
+    private final Supplier<HttpClient> http;
 
-    public DeploymentLogs(AppsApi api, HttpClient http) {
+    /** {@code http} is asked for its client only when a log is fetched (after a failure, mostly: rarely at all). */
+    public DeploymentLogs(AppsApi api, Supplier<HttpClient> http) {
         this.api = api;
         this.http = http;
     }
@@ -87,7 +89,7 @@ public final class DeploymentLogs {
         }
         // no Authorization header: presigned URLs carry their own signature, and the token must not leave the API
         HttpRequest req = HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(30)).GET().build();
-        HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> resp = http.get().send(req, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = resp.body()) {
             if (resp.statusCode() / 100 != 2) {
                 throw new IOException("HTTP " + resp.statusCode() + " from " + u.getHost());

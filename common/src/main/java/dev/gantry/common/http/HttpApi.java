@@ -65,6 +65,25 @@ public final class HttpApi {
                 .build();
     }
 
+    /** The same API over the same connections (one client, one connection pool), with another retry policy. */
+    public HttpApi withRetryPolicy(RetryPolicy policy) {
+        return new HttpApi(this, policy);
+    }
+
+    private HttpApi(HttpApi other, RetryPolicy policy) {
+        this.provider = other.provider;
+        this.baseUrl = other.baseUrl;
+        this.token = other.token;
+        this.userAgent = other.userAgent;
+        this.connectTimeout = other.connectTimeout;
+        this.requestTimeout = other.requestTimeout;
+        this.retryPolicy = Objects.requireNonNull(policy, "policy");
+        this.log = other.log;
+        this.requestIdHeaders = other.requestIdHeaders;
+        this.headers = other.headers;
+        this.httpClient = other.httpClient;
+    }
+
     public static Builder builder(String provider) {
         return new Builder(provider);
     }

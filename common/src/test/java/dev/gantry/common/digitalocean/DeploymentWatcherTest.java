@@ -24,7 +24,7 @@ class DeploymentWatcherTest {
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final Log log = new Log(new PrintStream(out, true, StandardCharsets.UTF_8), false);
     final AppsApi api = mock(AppsApi.class);
-    final AppPlatform platform = new AppPlatform(api, api, new DeploymentLogs(api, null),
+    final AppPlatform platform = new AppPlatform(api, api, new DeploymentLogs(api, () -> null),
             RetryPolicy.defaults().withClock(time, time), log);
 
     static AppsApi.DeploymentEnvelope dep(String phase, int done) throws Exception {
