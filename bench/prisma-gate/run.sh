@@ -42,7 +42,7 @@ gate() { # $1 = output file for GITHUB_OUTPUT, rest = JVM flags
   local out=$1; shift
   : >"$out"; : >"$WORK/summary.md"
   GITHUB_WORKSPACE=$CORPUS GITHUB_OUTPUT=$out GITHUB_STEP_SUMMARY=$WORK/summary.md \
-    "$JAVA" "$@" -cp "$CP" dev.gantry.prismagate.Main --input "migrations-dir=$DIR" >"$WORK/gate.log" 2>&1 || true
+    "${GATE_JAVA:-$JAVA}" "$@" -cp "$CP" dev.gantry.prismagate.Main --input "migrations-dir=$DIR" >"$WORK/gate.log" 2>&1 || true
 }
 squawk() {
   (cd "$CORPUS" && "$SQUAWK" --reporter json "${FILES[@]}" >"$WORK/squawk.json" 2>"$WORK/squawk.err") || true
@@ -67,9 +67,20 @@ if "$JAVA" -XX:AOTCacheOutput="$WORK/probe.aot" -version >/dev/null 2>&1; then
   rm -f "$WORK/gate.aot" "$WORK/gate-image.aot"
   gate "$WORK/out-train.txt" "${FAST[@]}" -XX:AOTCacheOutput="$WORK/gate.aot"
   [ -f "$WORK/gate.aot" ] && AOT=("${FAST[@]}" -XX:AOTCache="$WORK/gate.aot")
+  # the image's runtime, as actions/image/runtime.sh makes it: the modules jdeps finds, plus jdk.crypto.ec
+  IMAGE_JAVA=$JAVA
+  if [ -x "${JAVA_HOME:-}/bin/jlink" ]; then
+    jars=$T/prisma-migrate-gate.jar; for j in "$T"/lib/*.jar; do jars="$jars:$j"; done
+    deps=$("$JAVA_HOME/bin/jdeps" --ignore-missing-deps -q --multi-release 25 --print-module-deps --class-path "$jars" \
+      "$T/prisma-migrate-gate.jar")
+    rm -rf "$WORK/jre"
+    "$JAVA_HOME/bin/jlink" --add-modules "$deps,jdk.crypto.ec" --strip-debug --no-header-files --no-man-pages \
+      --compress=zip-6 --output "$WORK/jre"
+    IMAGE_JAVA=$WORK/jre/bin/java
+  fi
   : >"$WORK/out-train-image.txt"
   GITHUB_WORKSPACE=$ROOT/actions/prisma-migrate-gate/aot-training GITHUB_OUTPUT=$WORK/out-train-image.txt \
-    GITHUB_STEP_SUMMARY=$WORK/summary-train.md "$JAVA" "${FAST[@]}" -XX:AOTCacheOutput="$WORK/gate-image.aot" \
+    GITHUB_STEP_SUMMARY=$WORK/summary-train.md "$IMAGE_JAVA" "${FAST[@]}" -XX:AOTCacheOutput="$WORK/gate-image.aot" \
     -cp "$CP" dev.gantry.prismagate.Main --input database-url=postgresql://aot:aot@127.0.0.1:5432/aot \
     --input mode=check --input github-token=aot-training >/dev/null 2>&1 || true
   [ -f "$WORK/gate-image.aot" ] && AOT_IMAGE=("${FAST[@]}" -XX:AOTCache="$WORK/gate-image.aot")
@@ -85,7 +96,8 @@ for i in $(seq "$RUNS"); do
   printf 'gate\t%s\n' "$(ms gate "$WORK/out.txt")" >>"$WORK/times.tsv"
   printf 'gate-fast\t%s\n' "$(ms gate "$WORK/out-fast.txt" "${FAST[@]}")" >>"$WORK/times.tsv"
   [ ${#AOT[@]} -gt 0 ] && printf 'gate-aot\t%s\n' "$(ms gate "$WORK/out-aot.txt" "${AOT[@]}")" >>"$WORK/times.tsv"
-  [ ${#AOT_IMAGE[@]} -gt 0 ] && printf 'gate-aot-image\t%s\n' "$(ms gate "$WORK/out-aot-image.txt" "${AOT_IMAGE[@]}")" >>"$WORK/times.tsv"
+  [ ${#AOT_IMAGE[@]} -gt 0 ] && printf 'gate-aot-image\t%s\n' \
+    "$(GATE_JAVA=$IMAGE_JAVA ms gate "$WORK/out-aot-image.txt" "${AOT_IMAGE[@]}")" >>"$WORK/times.tsv"
   printf 'gate-empty\t%s\n' "$(ms gate_empty "${FAST[@]}")" >>"$WORK/times.tsv"
   [ ${#AOT[@]} -gt 0 ] && printf 'gate-empty-aot\t%s\n' "$(ms gate_empty "${AOT[@]}")" >>"$WORK/times.tsv"
 done
