@@ -9,6 +9,7 @@ import dev.gantry.common.action.Inputs;
 import dev.gantry.common.digitalocean.AppSpec;
 import dev.gantry.common.digitalocean.DeploymentWatcher.LogPolicy;
 import dev.gantry.common.http.BaseUrl;
+import dev.gantry.common.http.WarmUp;
 
 import java.net.URI;
 import java.time.Duration;
@@ -23,6 +24,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        WarmUp.start(); // TLS and Jackson set-up on a spare core while the inputs are read
         ActionRunner.main(Main.class, Main::run, args);
     }
 

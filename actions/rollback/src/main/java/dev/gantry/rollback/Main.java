@@ -9,6 +9,7 @@ import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Inputs;
 import dev.gantry.common.http.BaseUrl;
 import dev.gantry.common.http.HttpApi;
+import dev.gantry.common.http.WarmUp;
 import dev.gantry.smoketest.engine.CheckFileException;
 import dev.gantry.smoketest.engine.CheckSuite;
 
@@ -28,6 +29,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        WarmUp.start(); // TLS and Jackson set-up on a spare core while the inputs are read
         ActionRunner.main(Main.class, Main::run, args);
     }
 

@@ -5,6 +5,7 @@ import dev.gantry.common.action.ActionRunner;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Inputs;
 import dev.gantry.common.github.GitHubReporters;
+import dev.gantry.common.http.WarmUp;
 import dev.gantry.smoketest.slo.Slo;
 
 import java.net.URI;
@@ -29,6 +30,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        WarmUp.start(); // TLS and Jackson set-up on a spare core while the inputs are read
         ActionRunner.main(Main.class, Main::run, args);
     }
 

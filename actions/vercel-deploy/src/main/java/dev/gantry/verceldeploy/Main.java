@@ -8,6 +8,7 @@ import dev.gantry.common.github.GitHubReporters;
 import dev.gantry.common.http.BaseUrl;
 import dev.gantry.common.http.HttpApi;
 import dev.gantry.common.http.RetryPolicy;
+import dev.gantry.common.http.WarmUp;
 import dev.gantry.common.vercel.VercelClient;
 
 import java.time.Clock;
@@ -19,6 +20,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        WarmUp.start(); // TLS and Jackson set-up on a spare core while the inputs are read
         ActionRunner.main(Main.class, Main::run, args);
     }
 
