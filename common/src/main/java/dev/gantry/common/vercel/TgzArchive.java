@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * The CLI's {@code --archive=tgz} (research §2.6): every file in one gzipped tarball, cut into parts of at most
@@ -56,8 +55,9 @@ public final class TgzArchive {
             throw new IllegalArgumentException("gzip level " + level + " is not 0-9");
         }
         try (PartsOutputStream parts = new PartsOutputStream(dir, partSize)) {
-            // reading and tar framing on this thread, compressing and hashing on another (as Node's zlib does)
-            try (TarWriter tar = new TarWriter(new Handoff(new LevelGzip(new BufferedOutputStream(parts, 1 << 16), level)), mtime)) {
+            // reading, tar framing and hashing on this thread, deflating on every core (one gzip stream, as pigz)
+            try (TarWriter tar = new TarWriter(new ParallelGzip(new BufferedOutputStream(parts, 1 << 16), level,
+                    Runtime.getRuntime().availableProcessors()), mtime)) {
                 for (SourceFile f : files) {
                     if (f.isSymlink()) {
                         tar.symlink(f.name(), f.mode(), f.linkTarget());
@@ -73,110 +73,6 @@ public final class TgzArchive {
             return parts.parts();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the tgz archive", e);
-        }
-    }
-
-    /** java.util.zip's gzip (header, deflate, CRC-32 and length trailer) at a chosen level. */
-    static final class LevelGzip extends GZIPOutputStream {
-        LevelGzip(OutputStream out, int level) throws IOException {
-            super(out, 1 << 16);
-            def.setLevel(level); // nothing is compressed yet: the header is all that is written so far
-        }
-    }
-
-    /**
-     * Hands what is written, in 256 KiB chunks through a small bounded queue, to a thread that writes it to
-     * {@code out}; {@link #close()} waits for that thread, then closes {@code out}. A failure on either side ends both.
-     */
-    static final class Handoff extends OutputStream {
-        private static final byte[] END = new byte[0];
-        private final OutputStream out;
-        private final java.util.concurrent.BlockingQueue<byte[]> queue = new java.util.concurrent.ArrayBlockingQueue<>(8);
-        private final Thread consumer;
-        private volatile IOException failure;
-        private byte[] chunk = new byte[256 * 1024];
-        private int used;
-        private boolean closed;
-
-        Handoff(OutputStream out) {
-            this.out = out;
-            this.consumer = Thread.ofPlatform().daemon().name("tgz-gzip").start(this::drain);
-        }
-
-        private void drain() {
-            try {
-                while (true) {
-                    byte[] b = queue.take();
-                    if (b == END) return;
-                    int len = (b[b.length - 4] & 0xff) << 24 | (b[b.length - 3] & 0xff) << 16 | (b[b.length - 2] & 0xff) << 8 | (b[b.length - 1] & 0xff);
-                    out.write(b, 0, len);
-                }
-            } catch (IOException e) {
-                failure = e;
-                queue.clear();
-            } catch (InterruptedException e) {
-                failure = new java.io.InterruptedIOException("interrupted");
-            }
-        }
-
-        private void hand(byte[] b) throws IOException {
-            try {
-                while (!queue.offer(b, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    if (failure != null) throw failure;
-                    if (!consumer.isAlive()) throw new IOException("the compressing thread stopped");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted");
-            }
-            if (failure != null) throw failure;
-        }
-
-        private void handCurrent() throws IOException {
-            if (used == 0) return;
-            // the length travels in the last four bytes of a buffer 4 bytes longer than the data
-            byte[] b = java.util.Arrays.copyOf(chunk, used + 4);
-            b[used] = (byte) (used >>> 24);
-            b[used + 1] = (byte) (used >>> 16);
-            b[used + 2] = (byte) (used >>> 8);
-            b[used + 3] = (byte) used;
-            hand(b);
-            used = 0;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            if (used == chunk.length) handCurrent();
-            chunk[used++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            while (len > 0) {
-                if (used == chunk.length) handCurrent();
-                int n = Math.min(len, chunk.length - used);
-                System.arraycopy(b, off, chunk, used, n);
-                used += n;
-                off += n;
-                len -= n;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (closed) return;
-            closed = true;
-            try {
-                handCurrent();
-                hand(END);
-                consumer.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted");
-            } finally {
-                if (failure == null) out.close();
-            }
-            if (failure != null) throw failure;
         }
     }
 
