@@ -27,6 +27,12 @@ CP="$ROOT/action-tests/target/test-classes:$(cat "$WORK/cp.txt")"
 # the action alone: its classes (with its action.yml at the root) and the libraries, no other action's action.yml
 ACTION_CP="$ROOT/actions/vercel-deploy/target/classes:$ROOT/common/target/classes:$(tr ':' '\n' < "$WORK/cp.txt" | grep '\.jar$' | paste -sd:)"
 
+# the action as its image holds it: the packaged jar and target/lib (the AOT cache needs jars, not class folders)
+./mvnw -B -q -o -pl actions/vercel-deploy -am package -DskipTests >>"$WORK/build.log" 2>&1 \
+  || ./mvnw -B -q -pl actions/vercel-deploy -am package -DskipTests >>"$WORK/build.log" 2>&1
+IMAGE_CP=$ROOT/actions/vercel-deploy/target/vercel-deploy.jar
+for j in "$ROOT"/actions/vercel-deploy/target/lib/*.jar; do IMAGE_CP="$IMAGE_CP:$j"; done
+
 CLI=${VERCEL_CLI:-$ROOT/.ci/work/vercel-cli/node_modules/.bin/vercel}
 [ -x "$CLI" ] || .ci/setup-vercel-cli >/dev/null || true
 [ -x "$CLI" ] || { echo "the Vercel CLI is not installed (.ci/setup-vercel-cli needs npm)"; exit 1; }
@@ -61,16 +67,39 @@ trap stop_sim EXIT
 stats() { python3 -c "import json,urllib.request;d=json.load(urllib.request.urlopen('$URL/_sim/stats'));print(d['requests'],d['uploads'],d['uploadedBytes'],d['creates'],d['blobs'])"; }
 now() { date +%s.%N; }
 
-run_ours() { # $1 = none|tgz, $2 = upload concurrency (default 16)
+# The image's JVM: its options (jvm.args) and an AOT cache trained the way its Dockerfile trains it (a one-page site,
+# the API on a loopback server that answers 404, as jwebserver does in the build), for the rows "as the image runs it".
+IMAGE_JVM=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData)
+IMAGE_AOT=()
+if "$JAVA" -XX:AOTCacheOutput="$WORK/probe.aot" -version >/dev/null 2>&1; then
+  echo "== AOT cache, trained as the Dockerfile trains it"
+  mkdir -p "$WORK/aot/www" "$WORK/aot/site"
+  printf '<!doctype html><title>aot</title><p>training\n' > "$WORK/aot/site/index.html"
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$(dirname "$JAVA")/jwebserver" -b 127.0.0.1 -p "$port" -d "$WORK/aot/www" -o none >"$WORK/aot/jwebserver.log" 2>&1 &
+  jws=$!
+  sleep 1
+  rm -f "$WORK/vercel.aot"
+  (cd "$WORK/aot/site" && GITHUB_WORKSPACE="$WORK/aot/site" RUNNER_TEMP="$WORK/aot" GITHUB_API_URL="http://127.0.0.1:$port" \
+    "$JAVA" "${IMAGE_JVM[@]}" -XX:AOTCacheOutput="$WORK/vercel.aot" -cp "$IMAGE_CP" dev.gantry.verceldeploy.Main \
+    --input vercel-token=aot-training --input api-url="http://127.0.0.1:$port" --input vercel-org-id=team_aottraining \
+    --input vercel-project-id=prj_aottraining --input timeout=30s --input github-token=aot-training) \
+    >"$WORK/aot/training.log" 2>&1 || true
+  kill "$jws" 2>/dev/null || true
+  [ -f "$WORK/vercel.aot" ] && IMAGE_AOT=("${IMAGE_JVM[@]}" -XX:AOTCache="$WORK/vercel.aot")
+fi
+
+run_ours() { # $1 = none|tgz, $2 = upload concurrency (default 16), $3 = "image": the image's JVM options and AOT cache
   start_sim
-  local t0 t1 code=0
+  local t0 t1 code=0 jvm=() cp=$ACTION_CP tag=$1${2:+/$2}
+  if [ "${3:-}" = image ]; then jvm=("${IMAGE_AOT[@]}"); cp=$IMAGE_CP; tag=$1@image; fi
   t0=$(now)
-  GITHUB_WORKSPACE="$SITE" RUNNER_TEMP="$WORK" "$JAVA" -cp "$ACTION_CP" dev.gantry.verceldeploy.Main \
+  GITHUB_WORKSPACE="$SITE" RUNNER_TEMP="$WORK" "$JAVA" "${jvm[@]}" -cp "$cp" dev.gantry.verceldeploy.Main \
     --input vercel-token=$TOKEN --input vercel-org-id=team_sim --input vercel-project-id=prj_sim \
     --input api-url="$URL" --input github-comment=false --input archive="$1" \
-    --input upload-concurrency="${2:-16}" >"$WORK/ours-$1${2:+-$2}.log" 2>&1 || code=$?
+    --input upload-concurrency="${2:-16}" >"$WORK/ours-${tag//\//-}.log" 2>&1 || code=$?
   t1=$(now)
-  echo "ours $1${2:+/$2} $code $(echo "$t1 - $t0" | bc) $(stats)" | tee -a "$WORK/results.txt"
+  echo "ours $tag $code $(echo "$t1 - $t0" | bc) $(stats)" | tee -a "$WORK/results.txt"
   stop_sim
 }
 run_cli() { # $1 = none|tgz
@@ -97,5 +126,9 @@ run_cli none
 run_ours none 50
 run_ours tgz
 run_cli tgz
+if [ ${#IMAGE_AOT[@]} -gt 0 ]; then
+  run_ours none "" image
+  run_ours tgz "" image
+fi
 
 python3 bench/vercel/report.py "$WORK" "$N" "$MB" "$("$CLI" --version 2>/dev/null | tail -n1)"
