@@ -19,10 +19,11 @@ public final class WarmUp {
         Thread.ofPlatform().daemon().name("gantry-warm-up").start(() -> {
             try {
                 SSLContext.getDefault();
-            } catch (NoSuchAlgorithmException e) {
-                // not ours to report here: the HTTP client fails with it where it matters
+                HttpApi.JSON.getTypeFactory();
+            } catch (NoSuchAlgorithmException | RuntimeException | LinkageError e) {
+                // not reported here (no stack trace on the log): the code that needs either meets the same failure
+                // and reports it as the action's error
             }
-            HttpApi.JSON.getTypeFactory();
         });
     }
 }
