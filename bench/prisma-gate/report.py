@@ -112,7 +112,7 @@ out.append(f"| gate, image flags | same, with the image's `jvm.args`: `-XX:Tiere
 if times.get("gate-aot"):
     out.append(f"| gate, image flags + AOT cache trained on the corpus | same, plus `-XX:AOTCache` (JDK 25) from a training run on these 434 migrations | {stat('gate-aot')} |")
 if times.get("gate-aot-image"):
-    out.append(f"| gate as the image runs it | the image's jlink'ed runtime (the modules jdeps finds, as `actions/image/runtime.sh` makes it), its `jvm.args`, and the AOT cache from the Dockerfile's training run (`aot-training/`: three migrations); no container around it | {stat('gate-aot-image')} |")
+    out.append(f"| gate as the image runs it | the image's jlink'ed runtime (the modules jdeps finds, as `common/image/runtime.sh` makes it), its `jvm.args`, and the AOT cache from the Dockerfile's training run (`aot-training/`: three migrations); no container around it | {stat('gate-aot-image')} |")
 out.append(f"| gate, empty folder, image flags | no migrations: the fixed cost of JVM start and the action runtime | {stat('gate-empty')} |")
 if times.get("gate-empty-aot"):
     out.append(f"| gate, empty folder, image flags + AOT cache | the same with the AOT cache | {stat('gate-empty-aot')} |")

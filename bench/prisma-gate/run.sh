@@ -67,7 +67,7 @@ if "$JAVA" -XX:AOTCacheOutput="$WORK/probe.aot" -version >/dev/null 2>&1; then
   rm -f "$WORK/gate.aot" "$WORK/gate-image.aot"
   gate "$WORK/out-train.txt" "${FAST[@]}" -XX:AOTCacheOutput="$WORK/gate.aot"
   [ -f "$WORK/gate.aot" ] && AOT=("${FAST[@]}" -XX:AOTCache="$WORK/gate.aot")
-  # the image's runtime, as actions/image/runtime.sh makes it: the modules jdeps finds, plus jdk.crypto.ec
+  # the image's runtime, as common/image/runtime.sh makes it: the modules jdeps finds, plus jdk.crypto.ec
   IMAGE_JAVA=$JAVA
   if [ -x "${JAVA_HOME:-}/bin/jlink" ]; then
     jars=$T/prisma-migrate-gate.jar; for j in "$T"/lib/*.jar; do jars="$jars:$j"; done

@@ -23,7 +23,7 @@ had_pid=0; [ -f .ci/work/dockerd.pid ] && had_pid=1
 .ci/setup-docker
 if [ $had_pid = 0 ] && [ -f .ci/work/dockerd.pid ]; then started_daemon=1; fi
 
-actions=$(ls actions/*/action.yml | xargs -n1 dirname | xargs -n1 basename)   # not actions/image/
+actions=$(ls actions/*/action.yml | xargs -n1 dirname | xargs -n1 basename)
 for a in $actions; do
   if [ ! -f "actions/$a/target/$a.jar" ] || [ ! -d "actions/$a/target/lib" ] || [ ! -d "actions/$a/target/image" ]; then
     echo "building the jars (./mvnw package)"

@@ -156,7 +156,7 @@ class ContainerActionTest {
     }
 
     /**
-     * The runtime lacks what actions/image/runtime.sh removes because the action never loads it: the AWT, 2D,
+     * The runtime lacks what common/image/runtime.sh removes because the action never loads it: the AWT, 2D,
      * font, image and sound native libraries of java.desktop, lib/jrt-fs.jar (for tools on other JDKs) and
      * lib/classlist (for -Xshare:dump). Read with {@code docker cp} (the image has no shell); jvm.cfg and
      * libjava.so, which the JVM does read, show the way of looking works.

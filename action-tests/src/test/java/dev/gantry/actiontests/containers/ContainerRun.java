@@ -107,7 +107,7 @@ final class ContainerRun {
         for (String missing : MISSING_FROM_IMAGE) {
             if (r.output().contains(missing)) {
                 throw new AssertionError("the image " + image + " lacks a class or native library its code needs ("
-                        + missing + "): see the jlink modules and removed files in actions/image/runtime.sh\n" + r.output());
+                        + missing + "): see the jlink modules and removed files in common/image/runtime.sh\n" + r.output());
             }
         }
         return ActionRun.collect(r.exitCode(), r.output(), env);

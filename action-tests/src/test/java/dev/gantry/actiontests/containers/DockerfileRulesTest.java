@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * jar, its runtime dependencies and the shared build scripts from the action's own folder, and the base images
  * the project chose, each of which {@code .ci/setup-docker} can stand in for where no registry is reachable.
  *
- * <p>The steps all images share live once in {@code actions/image/} ({@code runtime.sh}: jlink'ed runtime and
+ * <p>The steps all images share live once in {@code common/image/} ({@code runtime.sh}: jlink'ed runtime and
  * {@code jvm.args}; {@code train.sh}: the AOT training run), copied into each action's {@code target/image/} by
  * {@code package}: every Dockerfile must run every one of them, and none may carry its own copy of their steps.
  */
@@ -49,10 +49,10 @@ class DockerfileRulesTest {
     }
 
     static Path imageDir() {
-        return Project.root().resolve("actions/image");
+        return Project.root().resolve("common/image");
     }
 
-    /** The shared build-stage scripts ({@code actions/image/*.sh}). */
+    /** The shared build-stage scripts ({@code common/image/*.sh}). */
     static List<String> sharedScripts() throws IOException {
         try (Stream<Path> s = Files.list(imageDir())) {
             return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sh")).sorted().toList();
@@ -105,7 +105,7 @@ class DockerfileRulesTest {
         assertThat(ins).as("no WORKDIR (the runner passes --workdir)").noneMatch(i -> i.toUpperCase().startsWith("WORKDIR "));
         assertThat(ins).as("no CMD (it would become arguments)").noneMatch(i -> i.toUpperCase().startsWith("CMD "));
         assertThat(text).as("points to where the shared steps and the choice of bases are explained")
-                .contains("actions/image/README.md");
+                .contains("common/image/README.md");
 
         List<List<String>> stages = stages(ins);
         assertThat(stages).as("stages").extracting(s -> s.get(0)).containsExactlyElementsOf(STAGES);
@@ -176,7 +176,7 @@ class DockerfileRulesTest {
     void everyDockerfileRunsEverySharedScript(String action) throws IOException {
         List<String> runs = instructions(Project.actionDir(action).resolve("Dockerfile")).stream()
                 .filter(i -> i.startsWith("RUN ")).toList();
-        assertThat(sharedScripts()).as("actions/image/*.sh").isNotEmpty();
+        assertThat(sharedScripts()).as("common/image/*.sh").isNotEmpty();
         for (String script : sharedScripts()) {
             assertThat(runs).as("a RUN of %s", script)
                     .anyMatch(r -> Pattern.compile("(^RUN |;\\s*)sh " + Pattern.quote(SCRIPTS + script) + " ").matcher(r).find());
@@ -185,7 +185,7 @@ class DockerfileRulesTest {
 
     /**
      * {@code package} copied the shared scripts unchanged into the build context ({@code target/image/}), so the
-     * image is built from the scripts in {@code actions/image/}, not from stale ones. Skipped outside a reactor
+     * image is built from the scripts in {@code common/image/}, not from stale ones. Skipped outside a reactor
      * build (no {@code target/} yet).
      */
     @ParameterizedTest(name = "{0}")
@@ -257,18 +257,14 @@ class DockerfileRulesTest {
         assertThat(froms).isGreaterThanOrEqualTo(2);
     }
 
-    /** A folder under actions/ is an action (it has action.yml, and the tests know it) or the shared image scripts. */
+    /** A folder under actions/ is an action: it has action.yml, and the tests know it. */
     @Test
-    void actionsHoldsOnlyActionsAndTheSharedImageFolder() throws IOException {
+    void actionsHoldsOnlyActions() throws IOException {
         try (Stream<Path> dirs = Files.list(Project.root().resolve("actions"))) {
             for (Path d : dirs.filter(Files::isDirectory).toList()) {
                 String name = d.getFileName().toString();
-                if (name.equals("image")) {
-                    assertThat(d.resolve("action.yml")).as("actions/image is no action").doesNotExist();
-                    assertThat(d.resolve("Dockerfile")).as("actions/image is no image").doesNotExist();
-                } else {
-                    assertThat(Project.actionNames()).as("actions/%s", name).contains(name);
-                }
+                assertThat(d.resolve("action.yml")).as("actions/%s/action.yml", name).exists();
+                assertThat(Project.actionNames()).as("actions/%s", name).contains(name);
             }
         }
     }

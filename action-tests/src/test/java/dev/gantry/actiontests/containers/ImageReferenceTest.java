@@ -51,7 +51,7 @@ class ImageReferenceTest {
         assertThat(m.group(1)).isEqualTo(REGISTRY);
     }
 
-    /** The release builds the image of every folder with an action.yml, and none of actions/image (shared scripts). */
+    /** The release builds the image of every folder with an action.yml. */
     @Test
     void theReleaseWorkflowBuildsTheImageOfEveryActionFolderOnly() throws IOException {
         String release = Files.readString(Project.root().resolve(".github/workflows/release.yml"));
