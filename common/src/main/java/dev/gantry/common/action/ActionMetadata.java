@@ -55,24 +55,20 @@ public record ActionMetadata(String name, Map<String, InputSpec> inputs, Map<Str
     public static ActionMetadata parse(byte[] yaml) {
         Map<String, Object> root = ActionYaml.parse(new String(yaml, StandardCharsets.UTF_8));
         Map<String, InputSpec> inputs = new LinkedHashMap<>();
-        mapping(root, "inputs").forEach((name, v) -> {
-            Map<String, Object> spec = v instanceof Map<?, ?> ? mapping(root, "inputs", name) : Map.of();
+        mapping(root.get("inputs")).forEach((name, v) -> {
+            Map<String, Object> spec = mapping(v);
             Object def = spec.get("default");
             inputs.put(name, new InputSpec(name, text(spec.get("description")),
                     text(spec.get("required")).equalsIgnoreCase("true"), def == null ? null : text(def)));
         });
         Map<String, String> outputs = new LinkedHashMap<>();
-        mapping(root, "outputs").forEach((name, v) -> outputs.put(name,
-                v instanceof Map<?, ?> ? text(mapping(root, "outputs", name).get("description")) : ""));
+        mapping(root.get("outputs")).forEach((name, v) -> outputs.put(name, text(mapping(v).get("description"))));
         return new ActionMetadata(text(root.get("name")), Map.copyOf(inputs), Map.copyOf(outputs));
     }
 
+    /** A mapping node of {@link ActionYaml#parse}'s tree; anything else (absent, a scalar) reads as empty. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> mapping(Map<String, Object> root, String... path) {
-        Object node = root;
-        for (String key : path) {
-            node = node instanceof Map<?, ?> m ? m.get(key) : null;
-        }
+    private static Map<String, Object> mapping(Object node) {
         return node instanceof Map<?, ?> ? (Map<String, Object>) node : Map.of();
     }
 

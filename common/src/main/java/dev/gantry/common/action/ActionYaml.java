@@ -261,7 +261,7 @@ final class ActionYaml {
         return k.charAt(0) == '\'' || k.charAt(0) == '"' ? scalar(k) : k;
     }
 
-    /** The line without its indentation and without a trailing comment outside quotes. */
+    /** The line without its indentation (comments are dropped later, by {@link #stripComment}, once it is split). */
     private static String content(String line) {
         return line.strip();
     }

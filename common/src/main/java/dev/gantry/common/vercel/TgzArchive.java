@@ -51,9 +51,6 @@ public final class TgzArchive {
     }
 
     static List<Part> write(List<SourceFile> files, Path dir, long partSize, int level, long mtime) {
-        if (level < Deflater.NO_COMPRESSION || level > Deflater.BEST_COMPRESSION) {
-            throw new IllegalArgumentException("gzip level " + level + " is not 0-9");
-        }
         try (PartsOutputStream parts = new PartsOutputStream(dir, partSize)) {
             // reading, tar framing and hashing on this thread, deflating on every core (one gzip stream, as pigz)
             try (TarWriter tar = new TarWriter(new ParallelGzip(new BufferedOutputStream(parts, 1 << 16), level,
