@@ -3,9 +3,12 @@ package dev.gantry.actiontests.digitalocean;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.actiontests.harness.OpenApiContract;
+import dev.gantry.actiontests.harness.Project;
 import dev.gantry.common.testing.LoopbackServer;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +39,9 @@ import java.util.regex.Pattern;
  * {@link #supersedeNextAfter}, {@link #phaseDurations} (slow builds), {@link #updatesStartNoDeployment}.
  */
 public final class AppPlatformSimulator extends LoopbackServer {
+    /** The App Platform OpenAPI description under ../shared/specs/. */
+    public static final String SPEC = "digitalocean/apps.openapi.json";
+
     public static final String TOKEN = "dop_v1_simulatortoken0123456789abcdef0123456789abcdef0123456789abcd";
     private static final String ID = "[0-9a-f-]{36}";
     private static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9-]{0,30}[a-z0-9]$");
@@ -1224,4 +1230,19 @@ public final class AppPlatformSimulator extends LoopbackServer {
         }
     }
 
+
+    /** What this simulator exchanged on the App Platform API proper ({@code /v2/...}; not its own routes). */
+    public List<LoopbackServer.Exchange> apiExchanges() {
+        return exchanges().stream().filter(e -> e.request().path().startsWith("/v2/")).toList();
+    }
+
+    /**
+     * {@link #apiExchanges()} checked against {@code ../shared/specs/digitalocean/apps.openapi.json}; none when the
+     * spec is absent. It never skips, so an {@code @AfterEach} can call it without turning a passed test into a
+     * skipped one.
+     */
+    public List<String> contractProblems() {
+        if (!Files.exists(Project.sharedFile("specs/" + SPEC))) return List.of();
+        return OpenApiContract.require(SPEC).checkExchanges(apiExchanges());
+    }
 }
