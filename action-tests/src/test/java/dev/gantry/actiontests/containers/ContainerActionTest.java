@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
 import dev.gantry.actiontests.harness.Project;
-import dev.gantry.actiontests.harness.WorkflowCommands;
+import dev.gantry.common.testing.WorkflowCommands;
 import dev.gantry.common.testing.LoopbackServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

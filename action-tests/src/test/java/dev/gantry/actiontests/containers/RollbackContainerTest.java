@@ -63,7 +63,7 @@ class RollbackContainerTest {
                 .with("api-url", digitalOcean.baseUrl().toString())
                 .with("reason", "p95 latency over 2s — rolled back")
                 .gitHub(gitHub)
-                .env("GANTRY_TIME_SCALE", "0.001")).run();
+                ).run();
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.output("result")).isEqualTo("success");

@@ -12,7 +12,8 @@ import dev.gantry.common.digitalocean.Deployment;
 import dev.gantry.common.digitalocean.Deployment.Phase;
 import dev.gantry.common.digitalocean.DeploymentWatcher;
 import dev.gantry.common.http.ProviderException;
-import dev.gantry.common.http.RetryPolicy;
+import dev.gantry.common.http.Deadline;
+import dev.gantry.common.http.Time;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,9 +45,8 @@ class AppPlatformSimulatorTest {
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final Log log = new Log(new PrintStream(out, true, StandardCharsets.UTF_8), false);
     final AppPlatform platform = AppPlatform.connect(sim.baseUrl(), AppPlatformSimulator.TOKEN, log,
-            RetryPolicy.defaults().withClock(Clock.systemUTC(), d -> { }));
-    final DeploymentWatcher watcher = DeploymentWatcher.builder(platform, log).timeout(Duration.ofSeconds(20))
-            .clock(Clock.systemUTC(), d -> { }).build();
+            Deadline.none(new Time(Clock.systemUTC(), d -> { })));
+    final DeploymentWatcher watcher = DeploymentWatcher.builder(platform, log).timeout(Duration.ofSeconds(20)).build();
 
     @AfterEach
     void contractAndStop() {
@@ -225,7 +225,7 @@ class AppPlatformSimulatorTest {
 
     @Test
     void aWrongTokenIs401AndAnInputError() {
-        AppPlatform wrong = AppPlatform.connect(sim.baseUrl(), "dop_v1_wrong", log, RetryPolicy.defaults());
+        AppPlatform wrong = AppPlatform.connect(sim.baseUrl(), "dop_v1_wrong", log, Deadline.none(Time.SYSTEM));
         assertThatThrownBy(() -> wrong.findByName("x")).isInstanceOfSatisfying(ProviderException.class, e -> {
             assertThat(e.status()).isEqualTo(401);
             assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT);

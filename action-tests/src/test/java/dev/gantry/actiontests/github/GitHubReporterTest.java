@@ -232,7 +232,7 @@ class GitHubReporterTest {
         ReporterRun again = ReporterRun.onPullRequest(sim, 7);
         assertThat(again.reporter.stickyComment("vercel-deploy:preview", "Preview ready")).isEmpty();
         assertThat(again.warnings()).singleElement().asString().contains("rate limit").contains("gave up")
-                .contains("past the retry deadline");
+                .contains("past the retry budget");
         assertThat(again.sleeps).as("never waits for the reset").isEmpty();
         // 429 on a create: never resent blindly
         ReporterRun deploy = ReporterRun.onPush(sim);

@@ -1,6 +1,6 @@
 package dev.gantry.actiontests.github;
 
-import dev.gantry.actiontests.harness.WorkflowCommands;
+import dev.gantry.common.testing.WorkflowCommands;
 import dev.gantry.common.action.Log;
 import dev.gantry.common.github.GitHubReporter;
 import dev.gantry.common.github.GitHubReporters;
@@ -35,8 +35,8 @@ final class ReporterRun {
 
     ReporterRun(GitHubReporters.Settings settings, boolean debug) {
         this.log = new Log(new PrintStream(out, true, StandardCharsets.UTF_8), debug);
-        RetryPolicy retry = GitHubReporters.DEFAULT_RETRY.withClock(java.time.Clock.systemUTC(), sleeps::add);
-        this.reporter = GitHubReporters.create(settings, log, retry);
+        this.reporter = GitHubReporters.create(settings, log,
+                dev.gantry.common.http.Deadline.none(new dev.gantry.common.http.Time(java.time.Clock.systemUTC(), sleeps::add)));
     }
 
     static ReporterRun onPullRequest(GitHubSimulator sim, int number) {

@@ -1,5 +1,6 @@
 package dev.gantry.actiontests.harness;
 
+import dev.gantry.common.testing.WorkflowCommands;
 import java.util.List;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package dev.gantry.actiontests.harness;
 
+import dev.gantry.common.testing.WorkflowCommands;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionMetadata;
@@ -41,6 +42,7 @@ public final class ActionRun {
     private Path workspace;
     private String event = "{}";
     private String githubToken = "ghs_simulatedGitHubToken0000000000000";
+    private dev.gantry.common.http.Time time = dev.gantry.common.http.Time.SYSTEM;
 
     private ActionRun(String action) {
         this.action = action;
@@ -135,6 +137,20 @@ public final class ActionRun {
         return this;
     }
 
+    /**
+     * The clock and sleep the action runs on (the only seam besides the API base URL). {@link #virtualTime()}
+     * gives one whose pauses take no real time: polls and retry backoffs are instant, deadlines still hold.
+     */
+    public ActionRun time(dev.gantry.common.http.Time t) {
+        this.time = t;
+        return this;
+    }
+
+    /** Runs on a virtual clock that moves only when the action pauses (see {@link #time}). */
+    public ActionRun virtualTime() {
+        return time(new dev.gantry.common.testing.FakeTime().time());
+    }
+
     public ActionRun debug() {
         env.put("RUNNER_DEBUG", "1");
         return this;
@@ -217,7 +233,7 @@ public final class ActionRun {
         int code;
         try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
             ActionRunner.Action flow = entryPoint();
-            code = ActionRunner.run(metadata, flow, new String[0], e, out);
+            code = ActionRunner.run(metadata, flow, new String[0], e, out, time);
         }
         return collect(code, buf.toString(StandardCharsets.UTF_8), e);
     }

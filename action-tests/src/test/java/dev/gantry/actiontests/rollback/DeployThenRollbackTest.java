@@ -40,7 +40,7 @@ class DeployThenRollbackTest {
 
     ActionResult deploy() throws IOException {
         ActionRun run = ActionRun.of("do-deploy").with("token", AppPlatformSimulator.TOKEN)
-                .with("api-url", sim.baseUrl().toString()).gitHub(gh).env("GANTRY_TIME_SCALE", "0.001");
+                .with("api-url", sim.baseUrl().toString()).gitHub(gh).time(sim.time());
         Path spec = run.workspace().resolve(".do/app.yaml");
         Files.createDirectories(spec.getParent());
         Files.writeString(spec, DigitalOceanRollbackTest.SPEC);
@@ -50,7 +50,7 @@ class DeployThenRollbackTest {
     ActionRun rollback() {
         return ActionRun.of("rollback").with("provider", "digitalocean").with("token", AppPlatformSimulator.TOKEN)
                 .with("app-name", "shop-api").with("api-url", sim.baseUrl().toString()).gitHub(gh)
-                .env("GANTRY_TIME_SCALE", "0.001");
+                .time(sim.time());
     }
 
     long recordOf(String deploymentId) {
@@ -107,7 +107,7 @@ class DeployThenRollbackTest {
                     .with("vercel-token", VercelSimulator.TOKEN).with("vercel-org-id", VercelSimulator.TEAM_ID)
                     .with("vercel-project-id", VercelSimulator.PROJECT_ID).with("api-url", vercel.baseUrl().toString())
                     .with("target", good).with("reason", "smoke test failed").gitHub(gh)
-                    .env("GANTRY_TIME_SCALE", "0.01").run();
+                    .time(vercel.time()).run();
 
             assertThat(back.exitCode()).as(back.toString()).isZero();
             assertThat(vercel.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(good);

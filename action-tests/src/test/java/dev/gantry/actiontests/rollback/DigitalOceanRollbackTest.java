@@ -62,7 +62,7 @@ class DigitalOceanRollbackTest {
                 .with("api-url", sim.baseUrl().toString())
                 .with("reason", "p95 latency over 2s after the deploy")
                 .gitHub(gh)
-                .env("GANTRY_TIME_SCALE", "0.001");
+                .time(sim.time());
     }
 
     /** A new deployment of the app's spec through the API, then time passes until it has ended. */

@@ -80,7 +80,7 @@ class VercelRollbackTest {
                 .with("reason", "checkout returns 500")
                 .with("timeout", "30s")
                 .gitHub(gh)
-                .env("GANTRY_TIME_SCALE", "0.01");
+                .time(sim.time());
     }
 
     /** Production deployments made {@code minutesAgo} each, oldest first; the last one seeded serves production. */

@@ -2,7 +2,7 @@ package dev.gantry.actiontests.smoketest;
 
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
-import dev.gantry.actiontests.harness.WorkflowCommands;
+import dev.gantry.common.testing.WorkflowCommands;
 import dev.gantry.common.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

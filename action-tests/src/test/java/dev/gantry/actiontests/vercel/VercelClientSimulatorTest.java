@@ -85,7 +85,7 @@ class VercelClientSimulatorTest {
     @Test
     void rollbackIsAnAsynchronousJobThatMovesProduction() {
         List<String> ids = history();
-        VercelClient.JobRequest job = client.requestRollback(VercelSimulator.PROJECT_ID, ids.get(3), "bad deploy");
+        VercelClient.JobRequest job = client.requestRollback(VercelSimulator.PROJECT_ID, ids.get(3), "bad deploy", prior());
         assertThat(job.queued()).isFalse();
         // right after the request the job is pending and production has not moved yet
         Project p = client.api().getProject(VercelSimulator.PROJECT_ID, VercelSimulator.TEAM_ID, true);
@@ -93,7 +93,7 @@ class VercelClientSimulatorTest {
         assertThat(p.lastAliasRequest().fromDeploymentId()).isEqualTo(ids.get(4));
         assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(ids.get(4));
 
-        Project.AliasRequest done = client.waitForJob(job, Duration.ofSeconds(30));
+        Project.AliasRequest done = awaitJob(job, Duration.ofSeconds(30));
         assertThat(done.jobStatus()).isEqualTo("succeeded");
         assertThat(done.type()).isEqualTo("rollback");
         assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(ids.get(3));
@@ -106,9 +106,9 @@ class VercelClientSimulatorTest {
     void promoteQueuedBehindARollingReleaseIs202AndStillFinishes() {
         List<String> ids = history();
         sim.queueNextPromote();
-        VercelClient.JobRequest job = client.requestPromote(VercelSimulator.PROJECT_ID, ids.get(2));
+        VercelClient.JobRequest job = client.requestPromote(VercelSimulator.PROJECT_ID, ids.get(2), prior());
         assertThat(job.queued()).isTrue();
-        assertThat(client.waitForJob(job, Duration.ofSeconds(30)).jobStatus()).isEqualTo("succeeded");
+        assertThat(awaitJob(job, Duration.ofSeconds(30)).jobStatus()).isEqualTo("succeeded");
         assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(ids.get(2));
         assertThat(VercelContract.problems(sim.exchanges())).isEmpty();
     }
@@ -117,8 +117,8 @@ class VercelClientSimulatorTest {
     void aFailedJobIsReturnedAndProductionStays() {
         List<String> ids = history();
         sim.failNextJob();
-        VercelClient.JobRequest job = client.requestRollback(VercelSimulator.PROJECT_ID, ids.get(1), null);
-        assertThat(client.waitForJob(job, Duration.ofSeconds(30)).jobStatus()).isEqualTo("failed");
+        VercelClient.JobRequest job = client.requestRollback(VercelSimulator.PROJECT_ID, ids.get(1), null, prior());
+        assertThat(awaitJob(job, Duration.ofSeconds(30)).jobStatus()).isEqualTo("failed");
         assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(ids.get(4));
     }
 
@@ -126,8 +126,8 @@ class VercelClientSimulatorTest {
     void aJobThatDoesNotFinishTimesOut() {
         List<String> ids = history();
         sim.jobTime(Duration.ofHours(10));
-        VercelClient.JobRequest job = client.requestRollback(VercelSimulator.PROJECT_ID, ids.get(3), null);
-        assertThatThrownBy(() -> client.waitForJob(job, Duration.ofMillis(600)))
+        VercelClient.JobRequest job = client.requestRollback(VercelSimulator.PROJECT_ID, ids.get(3), null, prior());
+        assertThatThrownBy(() -> awaitJob(job, Duration.ofMillis(600)))
                 .isInstanceOf(ActionException.class).hasMessageContaining("Timed out")
                 .satisfies(e -> assertThat(((ActionException) e).result()).isEqualTo("timeout"));
     }
@@ -136,8 +136,8 @@ class VercelClientSimulatorTest {
     void aSecondJobWhileOneRunsIsAConflictAndRateLimitsAreWaitedOut() {
         List<String> ids = history();
         sim.jobTime(Duration.ofHours(10));
-        client.requestRollback(VercelSimulator.PROJECT_ID, ids.get(3), null);
-        assertThatThrownBy(() -> client.requestRollback(VercelSimulator.PROJECT_ID, ids.get(2), null))
+        client.requestRollback(VercelSimulator.PROJECT_ID, ids.get(3), null, prior());
+        assertThatThrownBy(() -> client.requestRollback(VercelSimulator.PROJECT_ID, ids.get(2), null, prior()))
                 .isInstanceOf(ProviderException.class).hasMessageContaining("409");
 
         VercelSimulator fresh = new VercelSimulator(new SimClock(20));
@@ -147,7 +147,7 @@ class VercelClientSimulatorTest {
             fresh.rateLimit("POST", "/v10/projects/.*/promote/.*", 1, 1);
             VercelClient c = new VercelClient(HttpApi.builder(VercelClient.PROVIDER).baseUrl(fresh.baseUrl())
                     .token(VercelSimulator.TOKEN).build(), VercelSimulator.TEAM_ID);
-            assertThat(c.requestPromote(VercelSimulator.PROJECT_ID, prod).queued()).isFalse();
+            assertThat(c.requestPromote(VercelSimulator.PROJECT_ID, prod, null).queued()).isFalse();
             assertThat(fresh.requests("POST", "/v10/projects/.*/promote/.*")).hasSize(2);
             assertThat(newer).isNotEqualTo(prod);
         }
@@ -157,11 +157,30 @@ class VercelClientSimulatorTest {
     void rollbackToADeploymentThatNeverServedProductionIsRefused() {
         history();
         String preview = sim.seedDeployment(VercelSimulator.PROJECT_ID, null, sim.clock().millis() - 60_000);
-        assertThatThrownBy(() -> client.requestRollback(VercelSimulator.PROJECT_ID, preview, null))
+        assertThatThrownBy(() -> client.requestRollback(VercelSimulator.PROJECT_ID, preview, null, prior()))
                 .isInstanceOf(ProviderException.class).hasMessageContaining("400").hasMessageContaining("never served production");
-        assertThatThrownBy(() -> client.requestRollback(VercelSimulator.PROJECT_ID, "dpl_doesnotexist", null))
+        assertThatThrownBy(() -> client.requestRollback(VercelSimulator.PROJECT_ID, "dpl_doesnotexist", null, prior()))
                 .isInstanceOf(ProviderException.class).hasMessageContaining("404");
         assertThat(client.listDeployments(VercelSimulator.PROJECT_ID, "production", null, 100, null))
                 .extracting(Deployment::id).doesNotContain(preview);
+    }
+
+    private Project.AliasRequest priorJob;
+
+    /** The project's last job before a request (what the action compares against, as VercelRollback does). */
+    private Project.AliasRequest prior() {
+        priorJob = client.api().getProject(VercelSimulator.PROJECT_ID, VercelSimulator.TEAM_ID, true).lastAliasRequest();
+        return priorJob;
+    }
+
+    /** Waits for the job as the rollback action does: polling the project until a new job of ours has finished. */
+    private Project.AliasRequest awaitJob(VercelClient.JobRequest job, Duration timeout) {
+        Project.AliasRequest before = priorJob;
+        return dev.gantry.common.http.Poller.waitingFor("the " + job.type() + " job").timeout(timeout)
+                .interval(Duration.ofMillis(100), Duration.ofMillis(500), 1.5)
+                .log(new dev.gantry.common.action.Log(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false))
+                .build().until(() -> client.api().getProject(job.projectId(), VercelSimulator.TEAM_ID, true).lastAliasRequest(),
+                        r -> VercelClient.isNewJob(r, job.type(), job.deploymentId(), before) && r.finished(),
+                        r -> r == null ? "none" : r.jobStatus());
     }
 }

@@ -87,6 +87,19 @@ public class VercelSimulator extends LoopbackServer {
         routes();
     }
 
+    /**
+     * The time an action under test runs on: a virtual clock of its own (its deadlines count only its own pauses),
+     * and pauses that take no real time but move the simulator's clock too, so deployments progress while the
+     * action waits.
+     */
+    public dev.gantry.common.http.Time time() {
+        dev.gantry.common.testing.FakeTime own = new dev.gantry.common.testing.FakeTime();
+        return new dev.gantry.common.http.Time(own, d -> {
+            own.sleep(d);
+            clock.advance(d);
+        });
+    }
+
     public SimClock clock() {
         return clock;
     }

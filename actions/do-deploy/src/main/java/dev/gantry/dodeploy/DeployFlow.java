@@ -1,7 +1,5 @@
 package dev.gantry.dodeploy;
 
-import dev.gantry.common.action.TimeScale;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionException;
@@ -21,11 +19,11 @@ import dev.gantry.common.github.GitHubReporter.DeploymentState;
 import dev.gantry.common.github.GitHubReporters;
 import dev.gantry.common.http.HttpApi;
 import dev.gantry.common.http.ProviderException;
-import dev.gantry.common.http.RetryPolicy;
+import dev.gantry.common.http.Deadline;
+import dev.gantry.common.http.Time;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -48,18 +46,18 @@ final class DeployFlow {
     private final ActionContext ctx;
     private final Settings s;
     private final Log log;
-    private final Clock clock = Clock.systemUTC();
-    private final TimeScale time;
+    private final Time time;
+    private final Deadline deadline;
     private final AppPlatform platform;
     private final Report report;
 
-    DeployFlow(ActionContext ctx, Settings s, TimeScale time) {
+    DeployFlow(ActionContext ctx, Settings s) {
         this.ctx = ctx;
         this.s = s;
         this.log = ctx.log();
-        this.time = time;
-        RetryPolicy policy = RetryPolicy.defaults().withClock(clock, time.sleeper());
-        this.platform = AppPlatform.connect(s.apiUrl(), s.token(), log, policy);
+        this.time = ctx.time();
+        this.deadline = ctx.deadline("timeout", s.timeout());
+        this.platform = AppPlatform.connect(s.apiUrl(), s.token(), log, deadline);
         this.report = new Report(ctx);
     }
 
@@ -146,7 +144,7 @@ final class DeployFlow {
         App existing = t.existing();
         String previous = existing == null ? null : existing.activeDeploymentId();
         GitHubReporter github = GitHubReporters.create(GitHubReporters.Settings.of(ctx.github(), s.githubToken(),
-                s.githubDeployment()), log);
+                s.githubDeployment()), log, deadline);
         String environment = !s.environment().isEmpty() ? s.environment()
                 : s.preview() ? "preview/" + spec.name() : spec.name();
 
@@ -155,7 +153,7 @@ final class DeployFlow {
                     + existing.pinnedDeployment().id() + ", and App Platform refuses new deployments until the rollback "
                     + "is committed or reverted (rollback/commit or rollback/revert).", "pinned");
         }
-        Instant started = clock.instant();
+        Instant started = time.now();
         AppPlatform.Change change;
         try {
             if (existing == null) {
@@ -187,11 +185,11 @@ final class DeployFlow {
             return;
         }
         DeploymentWatcher watcher = DeploymentWatcher.builder(platform, log).timeout(s.timeout())
-                .clock(clock, time.sleeper()).buildLogs(s.buildLogs()).deployLogs(s.deployLogs()).build();
+                .buildLogs(s.buildLogs()).deployLogs(s.deployLogs()).build();
         DeploymentWatcher.Outcome outcome = watcher.watch(app.id(), deployment.id());
         report.phase(outcome.phase().name());
         if (outcome.succeeded()) {
-            Duration left = s.timeout().minus(Duration.between(started, clock.instant()));
+            Duration left = s.timeout().minus(Duration.between(started, time.now()));
             App live;
             try {
                 live = watcher.awaitLiveUrl(app.id(), left.isNegative() ? Duration.ofSeconds(1) : left);
@@ -216,7 +214,7 @@ final class DeployFlow {
             report.finished(after, outcome, previous, "timeout");
             record.ifPresent(r -> github.setStatus(r, DeploymentState.ERROR, null, "timed out"));
             throw new ActionException(ExitCode.FAILED, "Deployment " + deployment.id() + " of app " + app.name()
-                    + " did not finish within the timeout of " + s.timeout().toString().substring(2).toLowerCase()
+                    + " did not finish within the step's timeout (" + deadline.description() + ")"
                     + " (last phase " + outcome.phase() + "). It keeps running on App Platform; raise the timeout input if "
                     + "deploys of this app take longer.", "timeout", null, outcome.timeout());
         }

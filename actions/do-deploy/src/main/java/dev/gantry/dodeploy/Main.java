@@ -1,7 +1,5 @@
 package dev.gantry.dodeploy;
 
-import dev.gantry.common.action.TimeScale;
-
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionRunner;
 import dev.gantry.common.action.InputException;
@@ -72,7 +70,7 @@ public final class Main {
         DeployFlow.Settings s = new DeployFlow.Settings(token, apiUrl, operation, appSpec, appName, appId, projectId,
                 images, envs, wait, timeout, forceBuild, buildLogs, deployLogs, preview, dryRun, githubToken,
                 githubDeployment, environment);
-        new DeployFlow(ctx, s, TimeScale.from(ctx.env(TimeScale.VARIABLE))).run();
+        new DeployFlow(ctx, s).run();
     }
 
     private static final String[] CHOICES = {"on-failure", "always", "never", "true", "false"};

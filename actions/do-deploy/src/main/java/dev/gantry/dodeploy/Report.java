@@ -1,6 +1,8 @@
 package dev.gantry.dodeploy;
 
 import dev.gantry.common.action.ActionContext;
+import dev.gantry.common.action.Durations;
+import dev.gantry.common.action.Markdown;
 import dev.gantry.common.action.Summary;
 import dev.gantry.common.digitalocean.App;
 import dev.gantry.common.digitalocean.AppsApi;
@@ -47,7 +49,8 @@ final class Report {
         Summary s = ctx.summary();
         String depId = o.deployment() == null ? "" : o.deployment().id();
         if (failure == null) {
-            s.heading("✅ Deployed " + app.name() + " to App Platform" + (app.hasLiveUrl() ? ": " + app.liveUrl() : ""), 3);
+            s.heading(Markdown.format("✅ Deployed %s to App Platform", app.name())
+                    .append(app.hasLiveUrl() ? Markdown.of(": ").append(Markdown.link(app.liveUrl())) : Markdown.of("")), 3);
         } else if (failure.equals("timeout")) {
             s.heading("⏱️ Deployment of " + app.name() + " timed out in phase " + o.phase(), 3);
         } else {
@@ -55,23 +58,22 @@ final class Report {
         }
         s.table(List.of("", ""), rows(app, depId, o.phase().name(), previous, o.elapsed()));
         if (failure != null && !failure.equals("timeout")) {
-            s.paragraph("**Why:** " + Summary.inline(o.failureReason()));
+            s.paragraph(Markdown.format("**Why:** %s", o.failureReason()));
         }
         if (!o.timeline().isEmpty()) {
-            List<List<String>> rows = new ArrayList<>();
-            for (DeploymentWatcher.PhaseSpan p : o.timeline()) {
-                rows.add(List.of(p.phase().name(), p.phase().isTerminal() ? "" : human(p.duration()),
-                        p.start().toString()));
-            }
             StringBuilder md = new StringBuilder("| phase | took | since |\n| --- | --- | --- |\n");
-            for (List<String> r : rows) md.append("| ").append(r.get(0)).append(" | ").append(r.get(1)).append(" | ").append(r.get(2)).append(" |\n");
-            s.details("Phase timeline", md.toString());
+            for (DeploymentWatcher.PhaseSpan p : o.timeline()) {
+                md.append("| ").append(Markdown.cell(p.phase().name())).append(" | ")
+                        .append(p.phase().isTerminal() ? "" : Durations.human(p.duration())).append(" | ")
+                        .append(p.start()).append(" |\n");
+            }
+            s.details("Phase timeline", Markdown.of(md.toString()));
         }
         for (DeploymentWatcher.ComponentLog l : o.logs()) {
             String title = l.type().toLowerCase() + " logs" + (l.component() == null ? "" : " of " + l.component())
                     + " (last 40 lines)";
-            String body = l.logs().isEmpty() ? "_" + (l.logs().note() == null ? "empty" : l.logs().note()) + "_"
-                    : fence(l.logs().tail(40));
+            Markdown body = l.logs().isEmpty() ? Markdown.format("_%s_", l.logs().note() == null ? "empty" : l.logs().note())
+                    : Markdown.codeBlock(l.logs().tail(40), "text");
             s.details(title, body);
         }
     }
@@ -83,8 +85,9 @@ final class Report {
         } else {
             s.heading("🔎 Dry run: " + changes.size() + " change(s) to " + t.spec().name(), 3);
         }
-        List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("App", t.spec().name() + (t.existing() == null ? " (new)" : " (`" + t.existing().id() + "`)")));
+        List<List<Object>> rows = new ArrayList<>();
+        rows.add(List.of("App", t.existing() == null ? Markdown.format("%s (new)", t.spec().name())
+                : Markdown.format("%s (%s)", t.spec().name(), Markdown.code(t.existing().id()))));
         rows.add(List.of("Spec", "valid (App Platform propose)"));
         if (p.appCost() != null) rows.add(List.of("Cost", "$" + p.appCost() + "/month"));
         if (Boolean.FALSE.equals(p.appNameAvailable()) && t.existing() == null) {
@@ -94,7 +97,7 @@ final class Report {
         if (!changes.isEmpty()) {
             StringBuilder b = new StringBuilder();
             for (SpecDiff.Change c : changes) b.append(c.describe()).append('\n');
-            s.details("Changes against the live spec", fence(b.toString()));
+            s.details("Changes against the live spec", Markdown.codeBlock(b.toString(), "text"));
         }
     }
 
@@ -104,32 +107,19 @@ final class Report {
             s.heading("🧹 No preview app " + name + " to delete", 3);
         } else {
             s.heading("🧹 Deleted preview app " + name, 3);
-            s.table(List.of("", ""), List.of(List.of("App", name + " (`" + id + "`)")));
+            s.table(List.of("", ""), List.of(List.of("App", Markdown.format("%s (%s)", name, Markdown.code(id)))));
         }
     }
 
-    private static List<List<String>> rows(App app, String depId, String phase, String previous, Duration took) {
-        List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("App", app.name() + " (`" + app.id() + "`)"));
-        rows.add(List.of("Deployment", "`" + depId + "`"));
+    private static List<List<Object>> rows(App app, String depId, String phase, String previous, Duration took) {
+        List<List<Object>> rows = new ArrayList<>();
+        rows.add(List.of("App", Markdown.format("%s (%s)", app.name(), Markdown.code(app.id()))));
+        rows.add(List.of("Deployment", Markdown.code(depId)));
         rows.add(List.of("Phase", phase));
-        rows.add(List.of("URL", app.hasLiveUrl() ? app.liveUrl()
+        rows.add(List.of("URL", app.hasLiveUrl() ? Markdown.link(app.liveUrl())
                 : (app.spec() != null && !app.spec().hasHttpComponents() ? "none (no HTTP component)" : "not live")));
-        rows.add(List.of("Previous deployment", previous == null ? "none (new app)" : "`" + previous + "`"));
-        if (took != null) rows.add(List.of("Took", human(took)));
+        rows.add(List.of("Previous deployment", previous == null ? "none (new app)" : Markdown.code(previous)));
+        if (took != null) rows.add(List.of("Took", Durations.human(took)));
         return rows;
-    }
-
-    private static String fence(String text) {
-        String f = "```";
-        while (text.contains(f)) f += "`";
-        return f + "text\n" + text + (text.endsWith("\n") ? "" : "\n") + f + "\n";
-    }
-
-    static String human(Duration d) {
-        long ms = d.toMillis();
-        if (ms < 1000) return ms + "ms";
-        long sec = ms / 1000;
-        return sec < 60 ? sec + "s" : (sec / 60) + "m" + String.format("%02d", sec % 60) + "s";
     }
 }

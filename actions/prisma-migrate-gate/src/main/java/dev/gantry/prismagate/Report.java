@@ -2,6 +2,7 @@ package dev.gantry.prismagate;
 
 import dev.gantry.common.action.Annotation;
 import dev.gantry.common.action.Log;
+import dev.gantry.common.action.Markdown;
 import dev.gantry.common.action.Summary;
 import dev.gantry.prismagate.lint.Severity;
 
@@ -78,20 +79,20 @@ final class Report {
     }
 
     void summary(Summary sum, Plan plan, String failure) {
-        String env = gate.settings().environment().isEmpty() ? "" : " on **" + gate.settings().environment() + "**";
+        String env = gate.settings().environment().isEmpty() ? "" : " on **" + Markdown.escape(gate.settings().environment()) + "**";
         String verdict = switch (plan.verdict()) {
             case "success" -> gate.settings().apply()
                     ? "✅ **Migrations applied**" + env + ": " + gate.applied().size() + " applied, history in sync."
                     : "✅ **Migration gate passed**" + env + ": " + plan.pendingCount() + " migration(s) to deploy"
                     + (plan.destructive() ? " (destructive, allowed by " + gate.settings().allowedBy() + ")" : "") + ".";
-            case "blocked" -> "❌ **Migration gate blocked the deploy**" + env + ": " + blockReason();
+            case "blocked" -> "❌ **Migration gate blocked the deploy**" + env + ": " + Markdown.escape(blockReason());
             case "out-of-sync" -> "❌ **Migration history out of sync**" + env + ": the database and the repository"
                     + " disagree; nothing was applied.";
             default -> "❌ **A migration failed to apply**" + env + ".";
         };
-        sum.raw(verdict);
-        if (failure != null) sum.raw(Summary.inline(failure));
-        List<List<String>> rows = new ArrayList<>();
+        sum.markdown(Markdown.of(verdict));
+        if (failure != null) sum.paragraph(failure);
+        List<List<Object>> rows = new ArrayList<>();
         int inSync = 0;
         for (Plan.Item item : plan.migrations()) {
             if (item.state().equals("applied") && !gate.applied().containsKey(item.name())) {
@@ -106,41 +107,41 @@ final class Report {
             if (w > 0) parts.add(plural(w, "warning"));
             if (n > 0) parts.add(plural(n, "notice"));
             String state = item.state().equals("unknown") ? "lint only" : item.state();
-            rows.add(List.of("`" + item.name() + "`", state, item.migrationClass() == null ? "–"
+            rows.add(List.of(Markdown.code(item.name()), state, item.migrationClass() == null ? "–"
                     : item.migrationClass(), parts.isEmpty() ? "–" : String.join(", ", parts)));
         }
         if (!rows.isEmpty()) {
             sum.table(List.of("Migration", "Status", "Class", "Findings"), rows);
         }
-        if (inSync > 0) sum.raw(inSync + " earlier migration(s) applied and unchanged.");
+        if (inSync > 0) sum.paragraph(inSync + " earlier migration(s) applied and unchanged.");
         if (!gate.problems().isEmpty() || gate.notManaged() != null) {
             StringBuilder b = new StringBuilder();
-            if (gate.notManaged() != null) b.append("- ").append(Summary.inline(gate.notManaged())).append('\n');
-            for (String p : gate.problems()) b.append("- ").append(Summary.inline(p)).append('\n');
+            if (gate.notManaged() != null) b.append("- ").append(Markdown.escape(gate.notManaged())).append('\n');
+            for (String p : gate.problems()) b.append("- ").append(Markdown.escape(p)).append('\n');
             sum.details("History problems (" + (gate.problems().size() + (gate.notManaged() == null ? 0 : 1)) + ")",
-                    b.toString());
+                    Markdown.of(b.toString()));
         }
         StringBuilder details = new StringBuilder();
         int count = 0;
         for (Map.Entry<String, List<Plan.Issue>> e : gate.issues().entrySet()) {
             if (e.getValue().isEmpty()) continue;
-            details.append("**").append(Summary.inline(e.getKey())).append("**\n\n");
+            details.append("**").append(Markdown.escape(e.getKey())).append("**\n\n");
             for (Plan.Issue i : e.getValue()) {
-                details.append("- ").append(i.severity().label()).append(" `").append(i.rule()).append("` line ")
-                        .append(i.line()).append(": ").append(Summary.inline(i.message())).append('\n');
+                details.append("- ").append(i.severity().label()).append(' ').append(Markdown.code(i.rule())).append(" line ")
+                        .append(i.line()).append(": ").append(Markdown.escape(i.message())).append('\n');
                 count++;
             }
             details.append('\n');
         }
-        if (count > 0) sum.details("Findings (" + count + ")", details.toString());
-        List<String> facts = new ArrayList<>();
-        facts.add("Migrations folder: `" + gate.rel(gate.dir()) + "`");
-        facts.add("Database: " + (gate.settings().database() == null ? "none (lint only)"
-                : "`" + gate.settings().database().display() + "`"));
-        facts.add("Execution model: each migration.sql runs as one implicit transaction (Prisma's simple-query"
-                + " semantics); a CONCURRENTLY statement must be alone in its file.");
-        StringBuilder f = new StringBuilder();
-        for (String x : facts) f.append("- ").append(x).append('\n');
-        sum.details("How this was checked", f.toString());
+        if (count > 0) sum.details("Findings (" + count + ")", Markdown.of(details.toString()));
+        List<Markdown> facts = new ArrayList<>();
+        facts.add(Markdown.format("Migrations folder: %s", Markdown.code(gate.rel(gate.dir()))));
+        facts.add(gate.settings().database() == null ? Markdown.of("Database: none (lint only)")
+                : Markdown.format("Database: %s", Markdown.code(gate.settings().database().display())));
+        facts.add(Markdown.of("Execution model: each migration.sql runs as one implicit transaction (Prisma's simple-query"
+                + " semantics); a CONCURRENTLY statement must be alone in its file."));
+        Markdown f = Markdown.of("");
+        for (Markdown x : facts) f = f.append("- ").append(x).append("\n");
+        sum.details("How this was checked", f);
     }
 }

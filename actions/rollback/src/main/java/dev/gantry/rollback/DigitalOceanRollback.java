@@ -1,7 +1,6 @@
 package dev.gantry.rollback;
 
-import dev.gantry.common.action.TimeScale;
-
+import dev.gantry.common.action.Durations;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Log;
 import dev.gantry.common.digitalocean.App;
@@ -11,10 +10,9 @@ import dev.gantry.common.digitalocean.Deployment;
 import dev.gantry.common.digitalocean.Deployment.Phase;
 import dev.gantry.common.digitalocean.DeploymentWatcher;
 import dev.gantry.common.http.ProviderException;
-import dev.gantry.common.http.RetryPolicy;
 
 import java.net.URI;
-import java.time.Clock;
+import dev.gantry.common.http.Deadline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,17 +36,16 @@ final class DigitalOceanRollback implements RollbackProvider {
     private final AppPlatform platform;
     private final String appName;
     private final String appId;
-    private final TimeScale time;
-    private final Clock clock = Clock.systemUTC();
+    private final Deadline deadline;
     private App app;
 
-    DigitalOceanRollback(Log log, Settings s, URI apiUrl, String token, String appName, String appId, TimeScale time) {
+    DigitalOceanRollback(Log log, Settings s, URI apiUrl, String token, String appName, String appId, Deadline deadline) {
         this.log = log;
         this.s = s;
         this.appName = appName;
         this.appId = appId;
-        this.time = time;
-        this.platform = AppPlatform.connect(apiUrl, token, log, RetryPolicy.defaults().withClock(clock, time.sleeper()));
+        this.deadline = deadline;
+        this.platform = AppPlatform.connect(apiUrl, token, log, deadline);
     }
 
     @Override
@@ -75,7 +72,7 @@ final class DigitalOceanRollback implements RollbackProvider {
         Deployment pinned = app.pinnedDeployment();
         String subject = "app " + app.name() + " (" + app.id() + ")";
         String activeId = active == null ? null : active.id();
-        log.info(RollbackFlow.line("App " + app.name() + " (" + app.id() + "): active deployment "
+        log.info(("App " + app.name() + " (" + app.id() + "): active deployment "
                 + (active == null ? "none" : describe(active))
                 + (pinned == null ? "" : "; pinned to rollback deployment " + describe(pinned))));
 
@@ -270,11 +267,11 @@ final class DigitalOceanRollback implements RollbackProvider {
 
     private Execution watch(Deployment d, String restored) {
         DeploymentWatcher watcher = DeploymentWatcher.builder(platform, log).timeout(s.timeout())
-                .clock(clock, time.sleeper()).build();
+                .build();
         DeploymentWatcher.Outcome o = watcher.watch(app.id(), d.id());
         List<String> timeline = new ArrayList<>();
         for (DeploymentWatcher.PhaseSpan span : o.timeline()) {
-            timeline.add(span.phase().name() + " " + RollbackFlow.human(span.duration()));
+            timeline.add(span.phase().name() + " " + Durations.human(span.duration()));
         }
         if (o.succeeded()) {
             return new Execution(Status.SUCCEEDED, d.id(), restored, "deployment " + d.id() + " is ACTIVE",
@@ -282,7 +279,7 @@ final class DigitalOceanRollback implements RollbackProvider {
         }
         if (o.timeout() != null) {
             return new Execution(Status.TIMED_OUT, d.id(), restored, "deployment " + d.id() + " did not finish within the "
-                    + "timeout of " + RollbackFlow.human(s.timeout()) + " (last phase " + o.phase() + "); it goes on on "
+                    + "timeout of " + Durations.human(s.timeout()) + " (last phase " + o.phase() + "); it goes on on "
                     + "App Platform", o.elapsed(), timeline, restored != null ? List.of()
                     : List.of("Deployment " + d.id() + " goes on on App Platform and the app is pinned to it; once it is "
                     + "live, commit it (commit: true) or undo it (revert: true)."));

@@ -1,7 +1,5 @@
 package dev.gantry.rollback;
 
-import dev.gantry.common.action.TimeScale;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionRunner;
@@ -17,6 +15,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.gantry.common.http.Deadline;
+
 import java.time.Duration;
 import java.util.Map;
 
@@ -101,11 +101,11 @@ public final class Main {
 
         Settings s = new Settings(provider, apiUrl, target, reason, timeout, dryRun, commit, revert, undo, verifyUrl,
                 checks, verifySecrets, verifyTimeout, Settings.Incident.of(incident), githubToken, environment);
-        TimeScale time = TimeScale.from(ctx.env(TimeScale.VARIABLE));
+        Deadline deadline = ctx.deadline("timeout", timeout);
         RollbackProvider side = digitalocean
-                ? new DigitalOceanRollback(ctx.log(), s, apiUrl, token, appName, appId, time)
-                : new VercelRollback(ctx.log(), s, apiUrl, vercelToken, vercelOrgId, vercelProjectId, time);
-        new RollbackFlow(ctx, s, side, time).run();
+                ? new DigitalOceanRollback(ctx.log(), s, apiUrl, token, appName, appId, deadline)
+                : new VercelRollback(ctx.log(), s, apiUrl, vercelToken, vercelOrgId, vercelProjectId, deadline);
+        new RollbackFlow(ctx, s, side, deadline).run();
     }
 
     private static JsonNode linkedProject(Path workspace) {

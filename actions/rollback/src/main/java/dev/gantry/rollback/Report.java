@@ -1,5 +1,8 @@
 package dev.gantry.rollback;
 
+import dev.gantry.common.action.Durations;
+import dev.gantry.common.action.Log;
+import dev.gantry.common.action.Markdown;
 import dev.gantry.common.action.Summary;
 import dev.gantry.rollback.RollbackProvider.Condition;
 import dev.gantry.rollback.RollbackProvider.Execution;
@@ -43,34 +46,37 @@ final class Report {
                 || verification != null && !verification.passed();
     }
 
-    String verdict() {
+    Markdown verdict() {
         String op = plan == null ? "rollback" : plan.operation().word;
         String where = environment == null ? "" : " of " + environment;
-        if (rejected != null) return "❌ No " + op + where + ": " + Summary.html(rejected);
-        if (error != null) return "❌ The " + op + where + " failed: " + Summary.html(error);
+        if (rejected != null) return Markdown.format("❌ No %s%s: %s", op, where, rejected);
+        if (error != null) return Markdown.format("❌ The %s%s failed: %s", op, where, error);
         if (dryRun) {
-            return "🔎 Dry run: would " + switch (plan.operation()) {
-                case ROLLBACK -> "roll back" + (environment == null ? "" : " " + environment) + " from " + code(plan.from()) + " to " + code(plan.to());
-                case REVERT -> "revert the pinned rollback" + where + " (" + code(plan.from()) + ")";
-                case UNDO -> "undo the rollback" + where + ": promote " + code(plan.to()) + " again";
-                case COMMIT -> "commit the pinned rollback" + where + " to " + code(plan.to());
-                case NONE -> "do nothing: " + code(plan.to()) + " serves already";
-            } + "; nothing was changed.";
+            Markdown what = switch (plan.operation()) {
+                case ROLLBACK -> Markdown.format("roll back%s from %s to %s", environment == null ? "" : " " + environment,
+                        code(plan.from()), code(plan.to()));
+                case REVERT -> Markdown.format("revert the pinned rollback%s (%s)", where, code(plan.from()));
+                case UNDO -> Markdown.format("undo the rollback%s: promote %s again", where, code(plan.to()));
+                case COMMIT -> Markdown.format("commit the pinned rollback%s to %s", where, code(plan.to()));
+                case NONE -> Markdown.format("do nothing: %s serves already", code(plan.to()));
+            };
+            return Markdown.of("🔎 Dry run: would ").append(what).append("; nothing was changed.");
         }
-        if (plan.operation() == Operation.NONE) return "✅ Nothing to do" + where + ": " + code(plan.to()) + " serves already.";
+        if (plan.operation() == Operation.NONE) return Markdown.format("✅ Nothing to do%s: %s serves already.", where, code(plan.to()));
         if (execution.status() == RollbackProvider.Status.TIMED_OUT) {
-            return "⏱️ The " + op + where + " timed out: " + Summary.html(execution.detail());
+            return Markdown.format("⏱️ The %s%s timed out: %s", op, where, execution.detail());
         }
-        if (!execution.succeeded()) return "❌ The " + op + where + " failed: " + Summary.html(execution.detail());
-        if (plan.operation() == Operation.COMMIT) return "✅ Committed the rollback" + where + " to " + code(plan.to()) + ".";
-        String moved = switch (plan.operation()) {
-            case REVERT -> "Reverted the rollback" + where + ": " + code(plan.from()) + " → " + code(restored());
-            case UNDO -> "Undid the rollback" + where + ": " + code(plan.from()) + " → " + code(plan.to());
-            default -> "Rolled back" + (environment == null ? "" : " " + environment) + ": " + code(plan.from()) + " → " + code(plan.to());
+        if (!execution.succeeded()) return Markdown.format("❌ The %s%s failed: %s", op, where, execution.detail());
+        if (plan.operation() == Operation.COMMIT) return Markdown.format("✅ Committed the rollback%s to %s.", where, code(plan.to()));
+        Markdown moved = switch (plan.operation()) {
+            case REVERT -> Markdown.format("Reverted the rollback%s: %s → %s", where, code(plan.from()), code(restored()));
+            case UNDO -> Markdown.format("Undid the rollback%s: %s → %s", where, code(plan.from()), code(plan.to()));
+            default -> Markdown.format("Rolled back%s: %s → %s", environment == null ? "" : " " + environment,
+                    code(plan.from()), code(plan.to()));
         };
-        if (verification == null) return "✅ " + moved + " (not verified: no verify-url).";
-        return verification.passed() ? "✅ " + moved + "; verification passed."
-                : "❌ " + moved + ", but the verification failed.";
+        if (verification == null) return Markdown.of("✅ ").append(moved).append(" (not verified: no verify-url).");
+        return verification.passed() ? Markdown.of("✅ ").append(moved).append("; verification passed.")
+                : Markdown.of("❌ ").append(moved).append(", but the verification failed.");
     }
 
     /** The deployment serving after the run. */
@@ -79,8 +85,8 @@ final class Report {
         return plan == null ? null : plan.to();
     }
 
-    private List<List<String>> rows() {
-        List<List<String>> rows = new ArrayList<>();
+    private List<List<Object>> rows() {
+        List<List<Object>> rows = new ArrayList<>();
         rows.add(List.of("Environment", nz(environment)));
         rows.add(List.of("Provider", provider + (plan == null ? "" : ", " + plan.subject())));
         if (plan != null) {
@@ -96,106 +102,104 @@ final class Report {
         }
         if (plan == null && servingWhenRejected != null) rows.add(List.of("Serving (unchanged)", servingWhenRejected));
         if (execution != null && execution.deploymentId() != null) {
-            rows.add(List.of("New deployment", execution.deploymentId()));
+            rows.add(List.of("New deployment", code(execution.deploymentId())));
         }
         rows.add(List.of("Reason", reason == null || reason.isBlank() ? "(none given)" : reason));
         if (started != null) rows.add(List.of("Started", started.truncatedTo(ChronoUnit.SECONDS).toString()));
         if (finished != null) {
             rows.add(List.of("Finished", finished.truncatedTo(ChronoUnit.SECONDS).toString()));
-            rows.add(List.of("Duration", RollbackFlow.human(Duration.between(started, finished))));
+            rows.add(List.of("Duration", Durations.human(Duration.between(started, finished))));
         }
         if (execution != null) {
             rows.add(List.of("Provider job", execution.status().name().toLowerCase().replace('_', ' ') + ": "
-                    + execution.detail() + " (" + RollbackFlow.human(execution.elapsed()) + ")"));
+                    + execution.detail() + " (" + Durations.human(execution.elapsed()) + ")"));
         }
         rows.add(List.of("Verification", verification == null ? (dryRun ? "not run (dry run)" : "not run")
-                : verification.line() + " (" + RollbackFlow.human(verification.elapsed()) + ")"));
+                : verification.line() + " (" + Durations.human(verification.elapsed()) + ")"));
         if (trigger != null) rows.add(List.of("Triggered by", trigger));
-        if (runUrl != null && !runUrl.isBlank()) rows.add(List.of("Workflow run", runUrl));
-        if (incidentUrl != null) rows.add(List.of("Incident", incidentUrl));
+        if (runUrl != null && !runUrl.isBlank()) rows.add(List.of("Workflow run", Markdown.link(runUrl)));
+        if (incidentUrl != null) rows.add(List.of("Incident", Markdown.link(incidentUrl)));
         return rows;
     }
 
     /** The step summary. */
     void write(Summary summary) {
-        summary.paragraph("**" + Summary.inline(verdict()) + "**");
+        summary.paragraph(Markdown.of("**").append(verdict()).append("**"));
         summary.table(List.of("", ""), rows());
         if (!conditions.isEmpty()) {
             summary.heading("Validation conditions", 3);
-            List<List<String>> rows = new ArrayList<>();
-            for (Condition c : conditions) {
-                rows.add(List.of(c.error() ? "error" : "warning", c.code(), c.message(),
-                        c.components() == null ? "" : String.join(", ", c.components())));
-            }
-            summary.table(List.of("level", "code", "message", "components"), rows);
+            summary.table(List.of("level", "code", "message", "components"), conditionRows());
         }
         if (!notes.isEmpty()) summary.bullets(notes);
         if (execution != null && !execution.timeline().isEmpty()) {
-            summary.details("Timeline", "- " + String.join("\n- ", execution.timeline()) + "\n");
+            Markdown t = Markdown.of("");
+            for (String line : execution.timeline()) t = t.append("- ").append(Markdown.text(line)).append("\n");
+            summary.details("Timeline", t);
         }
         if (verification != null && !verification.outcomes().isEmpty()) {
             summary.details("Verification checks", checksTable());
         }
         if (execution != null && !execution.logs().isBlank()) {
-            summary.details("Logs of the failed deployment", fenced(execution.logs()));
+            summary.details("Logs of the failed deployment", logs(execution.logs()));
         }
     }
 
-    /** Provider text in a fence longer than any backtick run inside it, cut to {@link #MAX_LOGS} characters. */
-    static String fenced(String text) {
+    private List<List<Object>> conditionRows() {
+        List<List<Object>> rows = new ArrayList<>();
+        for (Condition c : conditions) {
+            rows.add(List.of(c.error() ? "error" : "warning", c.code(), c.message(),
+                    c.components() == null ? "" : String.join(", ", c.components())));
+        }
+        return rows;
+    }
+
+    /** Provider text in a fence it cannot leave, cut to {@link #MAX_LOGS} characters. */
+    static Markdown logs(String text) {
         String t = text.length() > MAX_LOGS ? "…" + text.substring(text.length() - MAX_LOGS) : text;
-        String fence = "```";
-        while (t.contains(fence)) fence += "`";
-        return fence + "text\n" + t + (t.endsWith("\n") ? "" : "\n") + fence + "\n";
+        return Markdown.codeBlock(t, "text");
     }
 
     static final int MAX_LOGS = 16_000;
 
-    private String checksTable() {
-        StringBuilder b = new StringBuilder("| check | request | result |\n| --- | --- | --- |\n");
+    private Markdown checksTable() {
+        List<List<Object>> rows = new ArrayList<>();
         for (CheckOutcome o : verification.outcomes()) {
-            b.append("| ").append(Summary.cell(o.name())).append(" | ").append(Summary.cell(o.method() + " " + o.target()))
-                    .append(" | ").append(Summary.cell(o.status().name().toLowerCase()
-                            + (o.httpStatus() > 0 ? " " + o.httpStatus() : "") + (o.failed() ? ": " + o.message() : "")))
-                    .append(" |\n");
+            rows.add(List.of(o.name(), Markdown.code(o.method() + " " + o.target()), o.status().name().toLowerCase()
+                    + (o.httpStatus() > 0 ? " " + o.httpStatus() : "") + (o.failed() ? ": " + o.message() : "")));
         }
-        return b.toString();
+        return Markdown.table(List.of("check", "request", "result"), rows);
     }
 
     /** The incident issue body (or the comment added to the open one). */
-    String incidentMarkdown() {
-        StringBuilder b = new StringBuilder();
-        b.append("### ").append(Summary.inline(verdict())).append("\n\n");
-        b.append("| | |\n| --- | --- |\n");
-        for (List<String> row : rows()) {
-            if (row.get(0).equals("Incident")) continue;
-            b.append("| ").append(Summary.cell(row.get(0))).append(" | ").append(Summary.cell(row.get(1))).append(" |\n");
-        }
-        b.append('\n');
+    Markdown incidentMarkdown() {
+        Markdown b = Markdown.of("### ").append(verdict()).append("\n\n");
+        List<List<Object>> rows = new ArrayList<>(rows());
+        rows.removeIf(row -> row.get(0).equals("Incident"));
+        b = b.append(Markdown.table(List.of("", ""), rows));
         if (!conditions.isEmpty()) {
-            b.append("**Validation conditions**\n\n");
-            for (Condition c : conditions) b.append("- ").append(Summary.inline(c.describe())).append('\n');
-            b.append('\n');
+            b = b.append("**Validation conditions**\n\n");
+            for (Condition c : conditions) b = b.append("- ").append(Markdown.text(c.describe())).append("\n");
+            b = b.append("\n");
         }
-        for (String n : notes) b.append("- ").append(Summary.inline(n)).append('\n');
+        for (String n : notes) b = b.append("- ").append(Markdown.text(n)).append("\n");
         if (verification != null && !verification.outcomes().isEmpty()) {
-            b.append("\n<details><summary>Verification checks</summary>\n\n").append(checksTable()).append("\n</details>\n");
+            b = b.append("\n").append(Markdown.details("Verification checks", checksTable()));
         }
         if (execution != null && !execution.logs().isBlank()) {
-            b.append("\n<details><summary>Logs of the failed deployment</summary>\n\n").append(fenced(execution.logs()))
-                    .append("\n</details>\n");
+            b = b.append("\n").append(Markdown.details("Logs of the failed deployment", logs(execution.logs())));
         }
-        return b.toString();
+        return b;
     }
 
+    /** The issue title: one line, whatever the environment name holds. */
     String incidentTitle() {
-        String env = environment == null ? "" : environment;
+        String env = environment == null ? "" : Log.clean(environment).replace('\n', ' ').strip();
         if (failed()) return "Incident: rollback of " + env + " failed";
         return "Incident: " + env + " rolled back on " + provider;
     }
 
-    private static String code(String id) {
-        return id == null ? "?" : "`" + id + "`";
+    private static Markdown code(String id) {
+        return id == null ? Markdown.of("?") : Markdown.code(id);
     }
 
     private static String nz(String s) {

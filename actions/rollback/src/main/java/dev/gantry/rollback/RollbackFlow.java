@@ -1,9 +1,8 @@
 package dev.gantry.rollback;
 
-import dev.gantry.common.action.TimeScale;
-
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionException;
+import dev.gantry.common.action.Durations;
 import dev.gantry.common.action.ExitCode;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Log;
@@ -17,7 +16,8 @@ import dev.gantry.rollback.RollbackProvider.Operation;
 import dev.gantry.rollback.RollbackProvider.Plan;
 import dev.gantry.rollback.RollbackProvider.Rejected;
 
-import java.time.Clock;
+import dev.gantry.common.http.Deadline;
+import dev.gantry.common.http.Time;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -32,17 +32,18 @@ final class RollbackFlow {
     private final ActionContext ctx;
     private final Settings s;
     private final RollbackProvider provider;
-    private final TimeScale time;
+    private final Deadline deadline;
     private final Log log;
-    private final Clock clock = Clock.systemUTC();
+    private final Time clock;
     private final Report report = new Report();
     private GitHubReporter github;
 
-    RollbackFlow(ActionContext ctx, Settings s, RollbackProvider provider, TimeScale time) {
+    RollbackFlow(ActionContext ctx, Settings s, RollbackProvider provider, Deadline deadline) {
         this.ctx = ctx;
         this.s = s;
         this.provider = provider;
-        this.time = time;
+        this.deadline = deadline;
+        this.clock = deadline.time();
         this.log = ctx.log();
     }
 
@@ -50,11 +51,11 @@ final class RollbackFlow {
         report.provider = provider.name();
         report.reason = s.reason();
         report.dryRun = s.dryRun();
-        report.started = clock.instant();
+        report.started = clock.now();
         report.runUrl = ctx.github().runUrl();
         report.trigger = ctx.github().actor().isEmpty() ? null : ctx.github().actor() + " ("
                 + ctx.github().eventName() + (ctx.github().workflow().isEmpty() ? "" : ", workflow " + ctx.github().workflow()) + ")";
-        if (s.hasReason()) log.info(line("Reason: " + s.reason()));
+        if (s.hasReason()) log.info(("Reason: " + s.reason()));
 
         Plan plan;
         try {
@@ -80,10 +81,10 @@ final class RollbackFlow {
         report.notes.addAll(plan.notes());
         setOutput("rolled-back-from", plan.from());
         setOutput("rolled-back-to", plan.to());
-        log.info(line("Plan: " + plan.operation().word + " of " + plan.subject()
+        log.info(("Plan: " + plan.operation().word + " of " + plan.subject()
                 + (plan.from() == null ? "" : "; serving now: " + plan.fromDescription())
                 + (plan.to() == null ? "" : "; afterwards: " + plan.toDescription())));
-        for (String n : plan.notes()) log.info(line(n));
+        for (String n : plan.notes()) log.info((n));
 
         if (s.dryRun()) {
             log.info("Dry run: nothing was changed.");
@@ -115,10 +116,10 @@ final class RollbackFlow {
         setOutput("deployment-id", ex.deploymentId());
         if (ex.restored() != null) setOutput("rolled-back-to", ex.restored());
         if (ex.succeeded()) {
-            log.info(line("Done: " + ex.detail() + " (" + human(ex.elapsed()) + ")"));
+            log.info(("Done: " + ex.detail() + " (" + Durations.human(ex.elapsed()) + ")"));
             verify(plan);
         } else {
-            log.info(line("The " + plan.operation().word + " did not complete: " + ex.detail()));
+            log.info(("The " + plan.operation().word + " did not complete: " + ex.detail()));
         }
         boolean verified = report.verification == null || report.verification.passed();
         ActionException finishing = null;
@@ -150,7 +151,7 @@ final class RollbackFlow {
         report.servingWhenRejected = r.from;
         setOutput("rolled-back-from", r.from);
         for (Condition c : r.conditions) {
-            if (c.error()) log.info(line("Validation: " + c.describe()));
+            if (c.error()) log.info(("Validation: " + c.describe()));
         }
         finishReport();
         if (r.input != null) {
@@ -169,10 +170,10 @@ final class RollbackFlow {
 
     private void verify(Plan plan) {
         if (s.verifyUrl() == null) return;
-        Verification.Result v = Verification.run(ctx, s.verifyUrl(), s.checks(), s.verifySecrets(), s.verifyTimeout(), time);
+        Verification.Result v = Verification.run(ctx, s.verifyUrl(), s.checks(), s.verifySecrets(), s.verifyTimeout(), clock);
         report.verification = v;
         if (v.passed()) {
-            log.info(line("Verification " + v.line()));
+            log.info(("Verification " + v.line()));
         } else {
             log.error("Verification " + v.line());
         }
@@ -189,7 +190,7 @@ final class RollbackFlow {
 
     private void finishReport() {
         ctx.setOutput("verification", report.verification == null ? "skipped" : report.verification.passed() ? "pass" : "fail");
-        report.finished = clock.instant();
+        report.finished = clock.now();
         report.environment = environment();
     }
 
@@ -235,7 +236,7 @@ final class RollbackFlow {
                 case ALWAYS -> report.failed() || plan != null && plan.operation().switchesDeployment();
             };
             if (wanted) {
-                Optional<String> url = gh.incident("rollback:" + env, report.incidentTitle(), report.incidentMarkdown(),
+                Optional<String> url = gh.incident("rollback:" + env, report.incidentTitle(), report.incidentMarkdown().toString(),
                         List.of("incident", "rollback"));
                 url.ifPresent(u -> {
                     report.incidentUrl = u;
@@ -249,32 +250,12 @@ final class RollbackFlow {
 
     private GitHubReporter github() {
         if (github == null) {
-            github = GitHubReporters.create(GitHubReporters.Settings.of(ctx.github(), s.githubToken(), true), log);
+            github = GitHubReporters.create(GitHubReporters.Settings.of(ctx.github(), s.githubToken(), true), log, deadline);
         }
         return github;
     }
 
     private void setOutput(String name, String value) {
         if (value != null) ctx.setOutput(name, value);
-    }
-
-    /**
-     * {@code text} on one log line: provider text (messages, URLs, check results) and the reason may hold line
-     * breaks, and a line of theirs starting with {@code ::} must never reach the runner as a command.
-     */
-    static String line(String text) {
-        return text == null ? "" : text.replaceAll("[\\r\\n\\u2028\\u2029\\u0085]+", " ⏎ ");
-    }
-
-    /** {@code 45s}, {@code 2m 5s}, {@code 350ms}. */
-    static String human(Duration d) {
-        long ms = d.toMillis();
-        if (ms < 1000) return ms + "ms";
-        long sec = d.toSeconds();
-        if (sec < 60) return sec + "s";
-        long h = sec / 3600;
-        long m = (sec % 3600) / 60;
-        long rest = sec % 60;
-        return (h > 0 ? h + "h " : "") + (m > 0 ? m + "m" : "") + (rest > 0 ? (m > 0 || h > 0 ? " " : "") + rest + "s" : "");
     }
 }

@@ -1,19 +1,18 @@
 package dev.gantry.rollback;
 
-import dev.gantry.common.action.TimeScale;
-
+import dev.gantry.common.action.Durations;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Log;
 import dev.gantry.common.http.HttpApi;
 import dev.gantry.common.http.Poller;
 import dev.gantry.common.http.ProviderException;
-import dev.gantry.common.http.RetryPolicy;
 import dev.gantry.common.vercel.Deployment;
 import dev.gantry.common.vercel.Project;
 import dev.gantry.common.vercel.VercelClient;
 
 import java.net.URI;
-import java.time.Clock;
+import dev.gantry.common.http.Deadline;
+import dev.gantry.common.http.Time;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,19 +31,18 @@ final class VercelRollback implements RollbackProvider {
     private final Settings s;
     private final VercelClient client;
     private final String projectRef;
-    private final Clock clock = Clock.systemUTC();
-    private final TimeScale time;
+    private final Time clock;
+    private final Deadline deadline;
     private Project project;
 
-    VercelRollback(Log log, Settings s, URI apiUrl, String token, String teamId, String projectId, TimeScale time) {
+    VercelRollback(Log log, Settings s, URI apiUrl, String token, String teamId, String projectId, Deadline deadline) {
         this.log = log;
         this.s = s;
         this.projectRef = projectId;
-        this.time = time;
-        Duration retryDeadline = s.timeout().compareTo(Duration.ofMinutes(3)) < 0 ? s.timeout() : Duration.ofMinutes(3);
+        this.deadline = deadline;
+        this.clock = deadline.time();
         HttpApi http = HttpApi.builder(VercelClient.PROVIDER).baseUrl(apiUrl).token(token).log(log)
-                .requestIdHeader("x-vercel-id")
-                .retryPolicy(RetryPolicy.defaults().withDeadline(retryDeadline).withClock(clock, time.sleeper()))
+                .requestIdHeader("x-vercel-id").deadline(deadline)
                 .requestTimeout(Duration.ofMinutes(1)).build();
         this.client = new VercelClient(http, teamId);
     }
@@ -79,7 +77,7 @@ final class VercelRollback implements RollbackProvider {
         String subject = "project " + project.name() + " (" + project.id() + ")";
         Project.TargetDeployment production = project.production();
         String productionId = production == null ? null : production.id();
-        log.info(RollbackFlow.line("Vercel " + subject + ": production is " + (production == null ? "not set" : describe(production))));
+        log.info(("Vercel " + subject + ": production is " + (production == null ? "not set" : describe(production))));
 
         if (s.undo()) return planUndo(subject, production);
         if (production == null) {
@@ -176,7 +174,7 @@ final class VercelRollback implements RollbackProvider {
         List<Deployment> listed = client.listDeployments(project.id(), "production", "READY", MAX_LISTED,
                 d -> isCandidate(d, production));
         Deployment last = listed.isEmpty() ? null : listed.get(listed.size() - 1);
-        log.info(RollbackFlow.line("Looked through " + listed.size() + " READY production deployment(s) of project " + project.name()));
+        log.info(("Looked through " + listed.size() + " READY production deployment(s) of project " + project.name()));
         return last != null && isCandidate(last, production) ? last : null;
     }
 
@@ -192,24 +190,13 @@ final class VercelRollback implements RollbackProvider {
         return " (" + (d.errorCode() == null ? "" : d.errorCode() + ": ") + (d.errorMessage() == null ? "" : d.errorMessage()) + ")";
     }
 
-    /**
-     * Whether {@code r} is the job this run requested: same type and target, and not the job that was there before
-     * (compared by its own {@code requestedAt}, so the provider's clock never meets ours).
-     */
-    static boolean isOurs(Project.AliasRequest r, String type, String to, Project.AliasRequest prior) {
-        if (r == null || !type.equals(r.type()) || !to.equals(r.toDeploymentId())) return false;
-        return prior == null || !java.util.Objects.equals(prior.requestedAt(), r.requestedAt())
-                || !java.util.Objects.equals(prior.toDeploymentId(), r.toDeploymentId())
-                || !java.util.Objects.equals(prior.type(), r.type());
-    }
-
     static String describe(Deployment d) {
-        return RollbackFlow.line(d.id() + " (" + d.readyState() + (d.url() == null ? "" : ", " + d.url())
+        return (d.id() + " (" + d.readyState() + (d.url() == null ? "" : ", " + d.url())
                 + (d.createdAt() == null ? "" : ", created " + Instant.ofEpochMilli(d.createdAt())) + ")");
     }
 
     static String describe(Project.TargetDeployment d) {
-        return RollbackFlow.line(d.id() + " (" + d.readyState() + (d.url() == null ? "" : ", " + d.url())
+        return (d.id() + " (" + d.readyState() + (d.url() == null ? "" : ", " + d.url())
                 + (d.createdAt() == null ? "" : ", created " + Instant.ofEpochMilli(d.createdAt())) + ")");
     }
 
@@ -217,14 +204,15 @@ final class VercelRollback implements RollbackProvider {
 
     @Override
     public Execution execute(Plan plan) {
-        Instant start = clock.instant();
+        Instant start = clock.now();
         VercelClient.JobRequest job;
         if (plan.operation() == Operation.ROLLBACK) {
-            log.info(RollbackFlow.line("Requesting the rollback of project " + project.name() + " to " + plan.to()));
-            job = client.requestRollback(project.id(), plan.to(), s.hasReason() ? s.reason() : null);
+            log.info(("Requesting the rollback of project " + project.name() + " to " + plan.to()));
+            job = client.requestRollback(project.id(), plan.to(), s.hasReason() ? s.reason() : null,
+                    project.lastAliasRequest());
         } else if (plan.operation() == Operation.UNDO) {
             log.info("Promoting " + plan.to() + " to production again (undoing the rollback)");
-            job = client.requestPromote(project.id(), plan.to());
+            job = client.requestPromote(project.id(), plan.to(), project.lastAliasRequest());
             if (job.queued()) log.info("Vercel queued the promote behind an active rolling release (202)");
         } else {
             throw new IllegalStateException("nothing to execute for " + plan.operation());
@@ -234,20 +222,20 @@ final class VercelRollback implements RollbackProvider {
         Project.AliasRequest req;
         try {
             req = Poller.waitingFor("the " + type + " job of project " + project.name()).timeout(s.timeout())
-                    .interval(Duration.ofMillis(250), Duration.ofSeconds(2), 1.5).log(log).clock(clock, time.sleeper())
+                    .interval(Duration.ofMillis(250), Duration.ofSeconds(2), 1.5).log(log).deadline(deadline)
                     .build().until(() -> client.api().getProject(project.id(), client.teamId(), true).lastAliasRequest(),
-                            r -> isOurs(r, type, plan.to(), prior) && r.finished(),
-                            r -> type + " to " + plan.to() + ": " + (isOurs(r, type, plan.to(), prior) ? r.jobStatus()
+                            r -> VercelClient.isNewJob(r, type, plan.to(), prior) && r.finished(),
+                            r -> type + " to " + plan.to() + ": " + (VercelClient.isNewJob(r, type, plan.to(), prior) ? r.jobStatus()
                                     : job.queued() ? "queued" : "not started"));
         } catch (Poller.PollTimeoutException e) {
-            Duration took = Duration.between(start, clock.instant());
+            Duration took = Duration.between(start, clock.now());
             return new Execution(Status.TIMED_OUT, null, null, "the " + type + " job did not finish within the "
-                    + "timeout of " + RollbackFlow.human(s.timeout()) + " (last state: " + e.lastState() + "); it may "
+                    + "timeout of " + Durations.human(s.timeout()) + " (last state: " + e.lastState() + "); it may "
                     + "still finish on Vercel", took,
-                    List.of(type + " job requested, not finished after " + RollbackFlow.human(took)), List.of());
+                    List.of(type + " job requested, not finished after " + Durations.human(took)), List.of());
         }
-        Duration took = Duration.between(start, clock.instant());
-        List<String> timeline = List.of(job.type() + " job " + req.jobStatus() + " after " + RollbackFlow.human(took));
+        Duration took = Duration.between(start, clock.now());
+        List<String> timeline = List.of(job.type() + " job " + req.jobStatus() + " after " + Durations.human(took));
         if ("failed".equals(req.jobStatus())) {
             return new Execution(Status.FAILED, null, null, "Vercel's " + job.type() + " job to " + plan.to()
                     + " failed; production still points at " + plan.from(), took, timeline, List.of());
@@ -258,7 +246,7 @@ final class VercelRollback implements RollbackProvider {
             return new Execution(Status.FAILED, null, null, "Vercel's " + job.type() + " job ended " + req.jobStatus()
                     + ", but production points at " + now + ", not " + plan.to(), took, timeline, List.of());
         }
-        log.info(RollbackFlow.line("Production of project " + project.name() + " is " + plan.to() + " now"));
+        log.info(("Production of project " + project.name() + " is " + plan.to() + " now"));
         return new Execution(Status.SUCCEEDED, null, null, "the " + job.type() + " job " + req.jobStatus()
                 + "; production is " + plan.to(), took, timeline, List.of());
     }

@@ -1,7 +1,6 @@
 package dev.gantry.rollback;
 
-import dev.gantry.common.action.TimeScale;
-
+import dev.gantry.common.action.Durations;
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.Log;
 import dev.gantry.smoketest.engine.Check;
@@ -13,6 +12,8 @@ import dev.gantry.smoketest.engine.Scope;
 import dev.gantry.smoketest.engine.SuiteResult;
 
 import java.net.URI;
+import dev.gantry.common.http.Time;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,9 +35,9 @@ final class Verification {
     }
 
     static Result run(ActionContext ctx, URI url, CheckSuite suite, Map<String, String> secrets, Duration waitTimeout,
-                      TimeScale time) {
+                      Time time) {
         Log log = ctx.log();
-        Clock clock = Clock.systemUTC();
+        Clock clock = time.clock();
         Instant start = clock.instant();
         Map<String, String> github = new LinkedHashMap<>();
         github.put("repository", ctx.github().repository());
@@ -47,7 +48,7 @@ final class Verification {
             List<Check> waitChecks = suite.waitChecks();
             Map<String, CheckOutcome> done = new LinkedHashMap<>();
             if (!waitChecks.isEmpty() && !waitTimeout.isZero()) {
-                log.group("Verify: waiting for " + url + " to be healthy (up to " + RollbackFlow.human(waitTimeout) + ")");
+                log.group("Verify: waiting for " + url + " to be healthy (up to " + Durations.human(waitTimeout) + ")");
                 HealthWait.Result waited;
                 try {
                     waited = new HealthWait(waitTimeout, Duration.ofSeconds(2), Duration.ofSeconds(15), clock,
@@ -60,7 +61,7 @@ final class Verification {
                     List<CheckOutcome> outcomes = new ArrayList<>(waited.lastOutcomes().values());
                     String why = f == null ? "not healthy" : "'" + f.name() + "' " + f.brief() + ": " + f.message();
                     return new Result(false, "failed: " + url + " did not become healthy within "
-                            + RollbackFlow.human(waitTimeout) + " (" + waited.attempts() + " attempts; last: " + why + ")",
+                            + Durations.human(waitTimeout) + " (" + waited.attempts() + " attempts; last: " + why + ")",
                             outcomes, Duration.between(start, clock.instant()));
                 }
                 done.putAll(waited.lastOutcomes());

@@ -1,6 +1,5 @@
 package dev.gantry.rollback;
 
-import dev.gantry.common.action.TimeScale;
 
 import dev.gantry.common.action.Log;
 import dev.gantry.common.digitalocean.Deployment;
@@ -23,7 +22,7 @@ class DigitalOceanCandidateTest {
             new Log(new PrintStream(out, true, StandardCharsets.UTF_8), false),
             new Settings("digitalocean", URI.create("https://api.digitalocean.com"), "", "", Duration.ofMinutes(1),
                     false, false, false, false, null, null, java.util.Map.of(), Duration.ZERO, Settings.Incident.NEVER, "", ""),
-            URI.create("https://api.digitalocean.com"), "dop_v1_x", "shop", "", new TimeScale(1));
+            URI.create("https://api.digitalocean.com"), "dop_v1_x", "shop", "", dev.gantry.common.http.Deadline.none(dev.gantry.common.http.Time.SYSTEM));
 
     private static Deployment d(String id, Phase phase, int success, int total, String createdAt) {
         Deployment.Progress p = new Deployment.Progress(total - success > 0 ? total - success : null, null,

@@ -48,27 +48,11 @@ class RollbackPartsTest {
         Project.AliasRequest before = new Project.AliasRequest("rollback", "succeeded", 1_000L, "dpl_a", "dpl_b");
         Project.AliasRequest same = new Project.AliasRequest("rollback", "succeeded", 1_000L, "dpl_a", "dpl_b");
         Project.AliasRequest fresh = new Project.AliasRequest("rollback", "pending", 5_000L, "dpl_a", "dpl_c");
-        assertThat(VercelRollback.isOurs(same, "rollback", "dpl_a", before)).as("a rollback to the same target before").isFalse();
-        assertThat(VercelRollback.isOurs(fresh, "rollback", "dpl_a", before)).isTrue();
-        assertThat(VercelRollback.isOurs(fresh, "promote", "dpl_a", before)).as("another kind of job").isFalse();
-        assertThat(VercelRollback.isOurs(fresh, "rollback", "dpl_x", null)).as("another target").isFalse();
-        assertThat(VercelRollback.isOurs(null, "rollback", "dpl_a", null)).isFalse();
-    }
-
-    @Test
-    void providerTextStaysOnOneLogLine() {
-        assertThat(RollbackFlow.line("bad\n::add-mask::x\r\n::set-output name=a::b")).doesNotContain("\n")
-                .doesNotContain("\r").isEqualTo("bad ⏎ ::add-mask::x ⏎ ::set-output name=a::b");
-        assertThat(RollbackFlow.line(null)).isEmpty();
-    }
-
-    @Test
-    void durationsReadLikeAPersonWouldWriteThem() {
-        assertThat(RollbackFlow.human(Duration.ofMillis(350))).isEqualTo("350ms");
-        assertThat(RollbackFlow.human(Duration.ofSeconds(45))).isEqualTo("45s");
-        assertThat(RollbackFlow.human(Duration.ofSeconds(125))).isEqualTo("2m 5s");
-        assertThat(RollbackFlow.human(Duration.ofMinutes(10))).isEqualTo("10m");
-        assertThat(RollbackFlow.human(Duration.ofSeconds(3_725))).isEqualTo("1h 2m 5s");
+        assertThat(dev.gantry.common.vercel.VercelClient.isNewJob(same, "rollback", "dpl_a", before)).as("a rollback to the same target before").isFalse();
+        assertThat(dev.gantry.common.vercel.VercelClient.isNewJob(fresh, "rollback", "dpl_a", before)).isTrue();
+        assertThat(dev.gantry.common.vercel.VercelClient.isNewJob(fresh, "promote", "dpl_a", before)).as("another kind of job").isFalse();
+        assertThat(dev.gantry.common.vercel.VercelClient.isNewJob(fresh, "rollback", "dpl_x", null)).as("another target").isFalse();
+        assertThat(dev.gantry.common.vercel.VercelClient.isNewJob(null, "rollback", "dpl_a", null)).isFalse();
     }
 
     private static Report report(Execution ex, Verification.Result v) {
@@ -91,18 +75,18 @@ class RollbackPartsTest {
                 List.of(), List.of());
         Report done = report(ok, new Verification.Result(true, "passed: 2 of 2 check(s)", List.of(), Duration.ofSeconds(1)));
         assertThat(done.failed()).isFalse();
-        assertThat(done.verdict()).isEqualTo("✅ Rolled back production: `dpl_bad` → `dpl_good`; verification passed.");
+        assertThat(done.verdict().toString()).isEqualTo("✅ Rolled back production: `dpl_bad` → `dpl_good`; verification passed.");
         assertThat(done.incidentTitle()).isEqualTo("Incident: production rolled back on Vercel");
-        assertThat(done.incidentMarkdown()).contains("| Duration | 1m 5s |").contains("500s \\| on checkout");
+        assertThat(done.incidentMarkdown().toString()).contains("| Duration | 1m05s |").contains("500s \\| on checkout");
 
         Report unverified = report(ok, new Verification.Result(false, "failed: 1 of 2", List.of(), Duration.ofSeconds(1)));
         assertThat(unverified.failed()).isTrue();
-        assertThat(unverified.verdict()).startsWith("❌ Rolled back production").endsWith("but the verification failed.");
+        assertThat(unverified.verdict().toString()).startsWith("❌ Rolled back production").endsWith("but the verification failed.");
         assertThat(unverified.incidentTitle()).isEqualTo("Incident: rollback of production failed");
 
         Execution late = new Execution(Status.TIMED_OUT, null, null, "the job did not finish <in time>", Duration.ofSeconds(4),
                 List.of(), List.of());
-        assertThat(report(late, null).verdict()).isEqualTo("⏱️ The rollback of production timed out: the job did not "
+        assertThat(report(late, null).verdict().toString()).isEqualTo("⏱️ The rollback of production timed out: the job did not "
                 + "finish &lt;in time&gt;");
     }
 }

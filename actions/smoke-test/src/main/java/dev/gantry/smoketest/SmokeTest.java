@@ -296,7 +296,7 @@ final class SmokeTest {
             ctx.setOutput("report-path", "");
         }
         if (s.reporter() != null) {
-            s.reporter().stickyComment("smoke-test:" + s.url().getHost(), log.mask(report.markdown(true)))
+            s.reporter().stickyComment("smoke-test:" + s.url().getHost(), log.mask(report.markdown(true).toString()))
                     .ifPresent(u -> log.info("PR comment: " + u));
         }
     }

@@ -25,7 +25,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import dev.gantry.common.http.Time;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,23 +51,23 @@ final class DeployFlow {
     private final DeployConfig cfg;
     private final VercelClient vercel;
     private final GitHubReporter github;
-    private final Clock clock;
+    private final Time clock;
     private final Log log;
     private final Report report;
     private volatile Path archiveDir;
 
-    DeployFlow(ActionContext ctx, DeployConfig cfg, VercelClient vercel, GitHubReporter github, Clock clock) {
+    DeployFlow(ActionContext ctx, DeployConfig cfg, VercelClient vercel, GitHubReporter github) {
         this.ctx = ctx;
         this.cfg = cfg;
         this.vercel = vercel;
         this.github = github;
-        this.clock = clock;
+        this.clock = ctx.time();
         this.log = ctx.log();
         this.report = new Report(cfg, ctx.github());
     }
 
     void run() {
-        Instant start = clock.instant();
+        Instant start = clock.now();
         Instant deadline = start.plus(cfg.timeout());
         Optional<GitHubReporter.DeploymentRecord> record = Optional.empty();
         try {
@@ -91,7 +91,7 @@ final class DeployFlow {
             record = githubRecord(created);
             comment("building");
 
-            Instant waitStart = clock.instant();
+            Instant waitStart = clock.now();
             Duration left = Duration.between(waitStart, deadline);
             DeploymentWaiter.Outcome outcome;
             try {
@@ -100,15 +100,15 @@ final class DeployFlow {
                     throw timeoutBeforeWait();
                 }
                 outcome = log.group("Build log and status of " + created.id(),
-                        () -> new DeploymentWaiter(vercel, log, clock, true).await(created.id(), left));
+                        () -> new DeploymentWaiter(vercel, log, true).await(created.id(), left));
             } catch (DeploymentWaiter.DeploymentFailed f) {
                 report.buildLog = f.outcome().buildLog();
                 report.deployment = f.outcome().deployment();
-                report.buildTime = Duration.between(waitStart, clock.instant());
+                report.buildTime = Duration.between(waitStart, clock.now());
                 if ("timeout".equals(f.result())) cancelAfterTimeout(created.id());
                 throw f;
             }
-            report.buildTime = Duration.between(waitStart, clock.instant());
+            report.buildTime = Duration.between(waitStart, clock.now());
             report.buildLog = outcome.buildLog();
             report.deployment = outcome.deployment();
 
@@ -123,7 +123,7 @@ final class DeployFlow {
             ctx.setOutput("preview-url", preview);
             ctx.setOutput("ready-state", outcome.deployment().readyState());
             report.verdict = Report.Verdict.READY;
-            report.total = Duration.between(start, clock.instant());
+            report.total = Duration.between(start, clock.now());
             record.ifPresent(r -> github.setStatus(r, GitHubReporter.DeploymentState.SUCCESS, preview,
                     "Vercel " + cfg.environment() + " ready"));
             comment("ready");
@@ -134,7 +134,7 @@ final class DeployFlow {
             boolean timeout = e instanceof ActionException ae && "timeout".equals(ae.result());
             report.verdict = timeout ? Report.Verdict.TIMEOUT : Report.Verdict.FAILED;
             report.error = e.getMessage();
-            report.total = Duration.between(start, clock.instant());
+            report.total = Duration.between(start, clock.now());
             if (report.deployment != null && report.deployment.readyState() != null) {
                 ctx.setOutput("ready-state", report.deployment.readyState());
             }
@@ -183,7 +183,7 @@ final class DeployFlow {
 
     private List<SourceFile> collect() {
         FileTree.Collected tree;
-        Instant t = clock.instant();
+        Instant t = clock.now();
         try {
             tree = FileTree.collect(cfg.directory(), cfg.prebuilt(), cfg.includeEnvFiles());
         } catch (FileTree.TreeException e) {
@@ -204,7 +204,7 @@ final class DeployFlow {
         report.filesCollected = tree.files().size();
         report.bytesCollected = tree.totalBytes();
         log.info("Collected " + tree.files().size() + " files (" + Uploader.human(tree.totalBytes()) + ") in "
-                + Duration.between(t, clock.instant()).toMillis() + " ms from "
+                + Duration.between(t, clock.now()).toMillis() + " ms from "
                 + cfg.directory() + (cfg.prebuilt() ? " (prebuilt .vercel/output)" : "")
                 + (tree.ignoreFile() == null ? "" : ", with " + tree.ignoreFile()));
         return tree.files();
@@ -230,16 +230,16 @@ final class DeployFlow {
     private List<TgzArchive.Part> archive(List<SourceFile> files) {
         Path dir = ctx.tempDir().resolve("vercel-archive-" + UUID.randomUUID());
         archiveDir = dir;
-        Instant t = clock.instant();
+        Instant t = clock.now();
         List<TgzArchive.Part> parts = TgzArchive.write(files, dir);
-        report.archiveTime = Duration.between(t, clock.instant());
+        report.archiveTime = Duration.between(t, clock.now());
         return parts;
     }
 
     private FileHasher.Hashed hash(List<SourceFile> files, int threads) {
-        Instant t = clock.instant();
+        Instant t = clock.now();
         FileHasher.Hashed h = FileHasher.hash(files, threads, null);
-        report.hashTime = Duration.between(t, clock.instant());
+        report.hashTime = Duration.between(t, clock.now());
         report.distinct = h.blobs().size();
         report.duplicates = h.duplicates();
         log.info("Hashed " + files.size() + " files on " + threads + " threads in " + report.hashTime.toMillis()
@@ -305,9 +305,9 @@ final class DeployFlow {
             long bytes = uploads.stream().mapToLong(Uploader.Upload::size).sum();
             log.info("Vercel is missing " + uploads.size() + " of " + uploadsBySha.size() + " distinct files ("
                     + Uploader.human(bytes) + "); uploading " + cfg.uploadConcurrency() + " at a time");
-            uploadStart = clock.instant();
+            uploadStart = clock.now();
             Uploader.Result res = vercel.uploader(cfg.uploadConcurrency()).upload(uploads);
-            uploading = uploading.plus(Duration.between(uploadStart, clock.instant()));
+            uploading = uploading.plus(Duration.between(uploadStart, clock.now()));
             report.uploadedFiles += res.files();
             report.uploadedBytes += res.bytes();
             report.uploadRetries += res.retries();

@@ -7,11 +7,10 @@ import dev.gantry.common.github.GitHubReporter;
 import dev.gantry.common.github.GitHubReporters;
 import dev.gantry.common.http.BaseUrl;
 import dev.gantry.common.http.HttpApi;
-import dev.gantry.common.http.RetryPolicy;
+import dev.gantry.common.http.Deadline;
 import dev.gantry.common.http.WarmUp;
 import dev.gantry.common.vercel.VercelClient;
 
-import java.time.Clock;
 import java.time.Duration;
 
 /** The vercel-deploy action: API-native Vercel deploys (no CLI, no Node). */
@@ -27,19 +26,19 @@ public final class Main {
     public static void run(ActionContext ctx) {
         Inputs inputs = ctx.inputs();
         DeployConfig cfg = DeployConfig.read(inputs, ctx.github());
-        Duration retryDeadline = cfg.timeout().compareTo(Duration.ofMinutes(3)) < 0 ? cfg.timeout() : Duration.ofMinutes(3);
+        Deadline deadline = ctx.deadline("timeout", cfg.timeout());
         HttpApi http = HttpApi.builder(VercelClient.PROVIDER)
                 .baseUrl(BaseUrl.check("api-url", cfg.apiUrl()))
                 .token(cfg.token())
                 .log(ctx.log())
                 .requestIdHeader("x-vercel-id")
-                .retryPolicy(RetryPolicy.defaults().withDeadline(retryDeadline))
+                .deadline(deadline)
                 .requestTimeout(Duration.ofMinutes(2))
                 .build();
         VercelClient vercel = new VercelClient(http, cfg.teamId());
         boolean reporting = cfg.commentEnabled() || cfg.githubDeployment();
         GitHubReporter github = GitHubReporters.create(
-                GitHubReporters.Settings.of(ctx.github(), cfg.githubToken(), reporting), ctx.log());
-        new DeployFlow(ctx, cfg, vercel, github, Clock.systemUTC()).run();
+                GitHubReporters.Settings.of(ctx.github(), cfg.githubToken(), reporting), ctx.log(), deadline);
+        new DeployFlow(ctx, cfg, vercel, github).run();
     }
 }

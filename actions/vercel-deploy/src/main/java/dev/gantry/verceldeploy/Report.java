@@ -1,6 +1,7 @@
 package dev.gantry.verceldeploy;
 
 import dev.gantry.common.action.GitHubContext;
+import dev.gantry.common.action.Markdown;
 import dev.gantry.common.action.Summary;
 import dev.gantry.common.vercel.Deployment;
 import dev.gantry.common.vercel.Uploader;
@@ -58,22 +59,22 @@ final class Report {
 
     void writeSummary(Summary s) {
         String name = projectName == null ? cfg.projectId() : projectName;
-        String line = verdict.icon + " **Vercel " + cfg.environment() + " deploy of " + name + " " + verdict.word + "**";
-        if (verdict == Verdict.READY) line += ": " + previewUrl;
-        s.raw(line);
-        if (error != null) s.raw("> " + Summary.inline(error));
-        List<List<String>> rows = new ArrayList<>();
+        Markdown line = Markdown.format("%s **Vercel %s deploy of %s %s**", verdict.icon, cfg.environment(), name, verdict.word);
+        if (verdict == Verdict.READY) line = line.append(": ").append(Markdown.link(previewUrl));
+        s.markdown(line);
+        if (error != null) s.markdown(Markdown.format("> %s", error));
+        List<List<Object>> rows = new ArrayList<>();
         if (deployment != null) {
-            rows.add(List.of("Deployment", deployment.id()));
-            rows.add(List.of("URL", String.valueOf(deployment.httpsUrl())));
-            if (deployment.inspectorUrl() != null) rows.add(List.of("Inspect", deployment.inspectorUrl()));
+            rows.add(List.of("Deployment", Markdown.code(deployment.id())));
+            rows.add(List.of("URL", Markdown.link(String.valueOf(deployment.httpsUrl()))));
+            if (deployment.inspectorUrl() != null) rows.add(List.of("Inspect", Markdown.link(deployment.inspectorUrl())));
             rows.add(List.of("State", String.valueOf(deployment.readyState())
                     + (deployment.errorCode() != null ? " (" + deployment.errorCode() + ")" : "")
                     + (canceled ? ", canceled after the timeout" : "")));
         }
         if (!aliases.isEmpty()) rows.add(List.of("Aliases", String.join(", ", aliases)));
-        if (previousProduction != null) rows.add(List.of("Previous production", previousProduction));
-        rows.add(List.of("Commit", short7(gh.headSha())));
+        if (previousProduction != null) rows.add(List.of("Previous production", Markdown.code(previousProduction)));
+        rows.add(List.of("Commit", Markdown.code(short7(gh.headSha()))));
         rows.add(List.of("Files", filesCollected + " (" + Uploader.human(bytesCollected) + "), "
                 + ("tgz".equals(mode) ? "sent as one archive" : distinct + " distinct, " + duplicates + " duplicates")));
         rows.add(List.of("Uploaded", uploadedFiles + " files, " + Uploader.human(uploadedBytes) + " (" + mode
@@ -84,28 +85,30 @@ final class Report {
                 + ", total " + ms(total)));
         s.table(List.of("", ""), rows);
         if (!envExcluded.isEmpty()) {
+            Markdown body = Markdown.of("");
+            for (String f : envExcluded) body = body.append("- ").append(Markdown.code(f)).append("\n");
             s.details(".env files not uploaded (" + envExcluded.size() + ")",
-                    String.join("\n", envExcluded.stream().map(f -> "- `" + f.replace("`", "") + "`").toList())
-                            + "\n\nSet `include-env-files: true` to upload them.");
+                    body.append("\nSet `include-env-files: true` to upload them."));
         }
         if (!buildLog.isEmpty()) {
             StringBuilder b = new StringBuilder();
             int from = Math.max(0, buildLog.size() - 100);
             for (String l : buildLog.subList(from, buildLog.size())) b.append(l).append('\n');
-            String fence = "```";
-            while (b.indexOf(fence) >= 0) fence += "`";
-            s.details("Build log (last " + (buildLog.size() - from) + " lines)", fence + "\n" + b + fence);
+            s.details("Build log (last " + (buildLog.size() - from) + " lines)", Markdown.codeBlock(b.toString(), null));
         }
     }
 
-    /** The sticky PR comment for a phase: building, ready, failed or timeout. */
+    /**
+     * The sticky PR comment for a phase: building, ready, failed or timeout. A custom {@code comment} input is the
+     * user's own Markdown; the values put into its placeholders come from Vercel and are escaped.
+     */
     String comment(String phase) {
         String url = previewUrl != null ? previewUrl : deployment == null ? "" : deployment.httpsUrl();
         String custom = cfg.comment();
         if (!custom.equalsIgnoreCase("true") && phase.equals("ready")) {
-            return custom.replace("{{deploymentUrl}}", url)
-                    .replace("{{deploymentCommit}}", gh.headSha())
-                    .replace("{{deploymentName}}", projectName == null ? "" : projectName);
+            return custom.replace("{{deploymentUrl}}", Markdown.url(url))
+                    .replace("{{deploymentCommit}}", Markdown.escape(gh.headSha()))
+                    .replace("{{deploymentName}}", Markdown.escape(projectName == null ? "" : projectName));
         }
         String status = switch (phase) {
             case "building" -> "⏳ Building";
@@ -113,21 +116,20 @@ final class Report {
             case "timeout" -> "⏱️ Timed out";
             default -> "❌ Failed";
         };
-        StringBuilder b = new StringBuilder();
-        b.append("**Vercel ").append(cfg.environment()).append(" deploy of _").append(projectName).append("_**\n\n");
-        b.append("| | |\n| --- | --- |\n");
-        b.append("| Status | ").append(status).append(" |\n");
+        Markdown b = Markdown.format("**Vercel %s deploy of _%s_**\n\n", cfg.environment(), projectName);
+        b = b.append("| | |\n| --- | --- |\n");
+        b = b.append("| Status | " + status + " |\n");
         if (phase.equals("ready")) {
-            b.append("| Preview | ").append(url).append(" |\n");
+            b = b.append("| Preview | ").append(Markdown.link(url)).append(" |\n");
         } else if (!url.isEmpty()) {
-            b.append("| Deployment | ").append(url).append(" |\n");
+            b = b.append("| Deployment | ").append(Markdown.link(url)).append(" |\n");
         }
-        for (String a : aliases) b.append("| Alias | https://").append(a).append(" |\n");
-        b.append("| Commit | `").append(short7(gh.headSha())).append("` |\n");
+        for (String a : aliases) b = b.append("| Alias | ").append(Markdown.link("https://" + a)).append(" |\n");
+        b = b.append("| Commit | ").append(Markdown.code(short7(gh.headSha()))).append(" |\n");
         if (deployment != null && deployment.inspectorUrl() != null) {
-            b.append("| Inspect | [").append(deployment.id()).append("](").append(deployment.inspectorUrl()).append(") |\n");
+            b = b.append("| Inspect | ").append(Markdown.link(deployment.inspectorUrl(), deployment.id())).append(" |\n");
         }
-        if (!gh.runUrl().isEmpty()) b.append("\n[Workflow run](").append(gh.runUrl()).append(")\n");
+        if (!gh.runUrl().isEmpty()) b = b.append("\n").append(Markdown.link(gh.runUrl(), "Workflow run")).append("\n");
         return b.toString();
     }
 

@@ -1,6 +1,10 @@
 package dev.gantry.common.action;
 
+import dev.gantry.common.http.Deadline;
+import dev.gantry.common.http.Time;
+
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -14,8 +18,14 @@ public final class ActionContext {
     private final FileCommands commands;
     private final Summary summary;
     private final GitHubContext github;
+    private final Time time;
 
     public ActionContext(Map<String, String> env, PrintStream out, ActionMetadata metadata) {
+        this(env, out, metadata, Time.SYSTEM);
+    }
+
+    public ActionContext(Map<String, String> env, PrintStream out, ActionMetadata metadata, Time time) {
+        this.time = time;
         this.env = Map.copyOf(env);
         this.log = new Log(out, "1".equals(env.get("RUNNER_DEBUG")));
         this.github = new GitHubContext(this.env);
@@ -38,6 +48,20 @@ public final class ActionContext {
 
     public GitHubContext github() {
         return github;
+    }
+
+    /** The clock and sleep of every wait (virtual in tests). */
+    public Time time() {
+        return time;
+    }
+
+    /**
+     * The step's deadline, {@code timeout} from now; {@code input} names the input it comes from, for messages
+     * such as "the step's time is up (timeout: 10m)".
+     */
+    public Deadline deadline(String input, Duration timeout) {
+        String raw = inputs.metadata().inputs().containsKey(input) ? inputs.string(input) : "";
+        return Deadline.after(timeout, time, input + ": " + (raw.isEmpty() ? Durations.human(timeout) : raw));
     }
 
     public void setOutput(String name, String value) {

@@ -47,9 +47,4 @@ public class ActionException extends RuntimeException {
     public static ActionException failed(String message, String result) {
         return new ActionException(ExitCode.FAILED, message, result, null, null);
     }
-
-    /** Exit 3: a provider or infrastructure error. */
-    public static ActionException providerError(String message, Throwable cause) {
-        return new ActionException(ExitCode.PROVIDER_ERROR, message, cause);
-    }
 }

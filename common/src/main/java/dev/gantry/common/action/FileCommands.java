@@ -28,7 +28,8 @@ public final class FileCommands {
     }
 
     /**
-     * {@code ghadelimiter_} and a random version-4 UUID, as @actions/core draws them. From ThreadLocalRandom, not
+     * {@code ghadelimiter_} and a random version-4 UUID (@actions/core draws a v4 with {@code crypto.randomUUID};
+     * the runner only needs a delimiter the value does not contain). From ThreadLocalRandom, not
      * SecureRandom: what keeps a value from ending early is that {@link #keyValueMessage} never uses a delimiter
      * that occurs in it, not that the delimiter is unguessable; and the first SecureRandom costs about 20 ms of a
      * cold start (provider set-up and seeding) for nothing else.
@@ -46,8 +47,16 @@ public final class FileCommands {
         this.delimiters = delimiters;
     }
 
+    /**
+     * Sets an output. A registered secret in the value is masked: the runner does not mask step outputs, and a
+     * later step may print or publish them.
+     */
     public void setOutput(String name, String value) {
         String v = value == null ? "" : value;
+        if (log.containsSecret(v)) {
+            v = log.mask(v);
+            log.warning("The output '" + name + "' contained a secret; it was masked (***) in the output.");
+        }
         outputs.put(name, v);
         if (!write("GITHUB_OUTPUT", name, v)) {
             log.info("output " + name + "=" + v);
@@ -56,7 +65,7 @@ public final class FileCommands {
 
     public void exportVariable(String name, String value) {
         if (!write("GITHUB_ENV", name, value == null ? "" : value)) {
-            log.info("env " + name + "=" + value);
+            log.info("env " + name + "=" + log.mask(value));
         }
     }
 

@@ -65,10 +65,6 @@ public final class Inputs {
         return v;
     }
 
-    public boolean isSet(String name) {
-        return !string(name).isEmpty();
-    }
-
     /** A secret: masked before anything else can print it. Empty when absent. */
     public String secret(String name) {
         String v = string(name);
@@ -199,6 +195,25 @@ public final class Inputs {
             out.put(key, value);
         }
         return out;
+    }
+
+    /**
+     * A path input, relative to the workspace ({@code GITHUB_WORKSPACE}), resolved inside it: {@code ..} that
+     * leaves it is refused, and so is a symbolic link (anywhere on the path) that points outside it. The path need
+     * not exist (an output file); the part that exists is checked. Empty means {@code fallback} (null: none).
+     */
+    public java.nio.file.Path workspacePath(String name, String fallback) {
+        String v = string(name);
+        if (v.isEmpty()) {
+            if (fallback == null) return null;
+            v = fallback;
+        }
+        return Workspace.resolve(workspace(), name, v);
+    }
+
+    private java.nio.file.Path workspace() {
+        String w = env.get("GITHUB_WORKSPACE");
+        return java.nio.file.Path.of(w == null || w.isBlank() ? System.getProperty("user.dir") : w);
     }
 
     public ActionMetadata metadata() {

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The step summary ({@code GITHUB_STEP_SUMMARY}): the report a person reads. Built like {@code core.summary}:
- * add blocks, then {@link #write()}. What is written stays under GitHub's 1 MiB limit: a longer report is cut at
+ * add blocks, then {@link #write()}. Text handed in as a {@code String} is escaped ({@link Markdown#text}): only
+ * {@link Markdown} values, built by the one escaping path, reach the file as markup. What is written stays under GitHub's 1 MiB limit: a longer report is cut at
  * a line boundary with a visible note, because an oversized summary is dropped whole by the runner.
  */
 public final class Summary {
@@ -21,8 +22,11 @@ public final class Summary {
     private final Map<String, String> env;
     private final Log log;
     private final StringBuilder buffer = new StringBuilder();
+    /** Everything added in this run, to tell whether a message is already in the report. */
+    private final StringBuilder history = new StringBuilder();
     private final int limitBytes;
     private long writtenBytes;
+    private boolean written;
 
     public Summary(Map<String, String> env, Log log) {
         this(env, log, LIMIT_BYTES);
@@ -34,9 +38,15 @@ public final class Summary {
         this.limitBytes = limitBytes;
     }
 
+    /** A heading; {@code text} is escaped (it may quote provider text). */
     public Summary heading(String text, int level) {
+        return heading(Markdown.text(text), level);
+    }
+
+    public Summary heading(Markdown text, int level) {
         int l = Math.max(1, Math.min(6, level));
-        buffer.append("#".repeat(l)).append(' ').append(inline(text)).append("\n\n");
+        buffer.append("#".repeat(l)).append(' ').append(text.toString().replace("\r", "").replace("\n", " ")).append("\n\n");
+        written = true;
         return this;
     }
 
@@ -44,60 +54,52 @@ public final class Summary {
         return heading(text, 2);
     }
 
-    /** Markdown written as is (ours, never provider text). */
-    public Summary raw(String markdown) {
-        buffer.append(markdown);
-        if (!markdown.endsWith("\n")) buffer.append('\n');
-        buffer.append('\n');
+    /** Markdown of ours (which escaped whatever untrusted text it holds when it was built). */
+    public Summary markdown(Markdown md) {
+        String text = md.toString();
+        buffer.append(text);
+        if (!text.endsWith("\n")) buffer.append('\n');
+        if (!text.endsWith("\n\n")) buffer.append('\n');
+        written = true;
         return this;
     }
 
+    /** A paragraph of plain text, escaped. */
     public Summary paragraph(String text) {
-        return raw(text);
+        return markdown(Markdown.text(text));
     }
 
-    public Summary bullets(List<String> items) {
-        for (String item : items) {
-            buffer.append("- ").append(inline(item)).append('\n');
+    public Summary paragraph(Markdown text) {
+        return markdown(text);
+    }
+
+    /** A bullet list; a {@code String} item is escaped text, a {@link Markdown} item is used as it is. */
+    public Summary bullets(List<?> items) {
+        for (Object item : items) {
+            String md = item instanceof Markdown m ? m.toString() : Markdown.escape(String.valueOf(item));
+            buffer.append("- ").append(md.replace("\r", "").replace("\n", " ")).append('\n');
         }
         buffer.append('\n');
+        written = true;
         return this;
     }
 
-    /** A Markdown table; every cell is escaped so that {@code |} and newlines cannot break it. */
-    public Summary table(List<String> header, List<List<String>> rows) {
-        buffer.append('|');
-        for (String h : header) buffer.append(' ').append(cell(h)).append(" |");
-        buffer.append("\n|");
-        for (int i = 0; i < header.size(); i++) buffer.append(" --- |");
-        buffer.append('\n');
-        for (List<String> row : rows) {
-            buffer.append('|');
-            for (int i = 0; i < header.size(); i++) {
-                buffer.append(' ').append(cell(i < row.size() ? row.get(i) : "")).append(" |");
-            }
-            buffer.append('\n');
-        }
-        buffer.append('\n');
-        return this;
+    /**
+     * A Markdown table. A {@code String} cell is escaped text; a {@link Markdown} cell is used as it is. Either
+     * way {@code |} and line breaks cannot break the table.
+     */
+    public Summary table(List<?> header, List<? extends List<?>> rows) {
+        return markdown(Markdown.table(header, rows));
     }
 
-    /** A collapsed {@code <details>} block whose body is Markdown of ours. */
-    public Summary details(String title, String markdownBody) {
-        buffer.append("<details><summary>").append(html(title)).append("</summary>\n\n")
-                .append(markdownBody).append(markdownBody.endsWith("\n") ? "" : "\n")
-                .append("\n</details>\n\n");
-        return this;
+    /** A collapsed {@code <details>} block: the title is escaped, the body is Markdown of ours. */
+    public Summary details(String title, Markdown body) {
+        return markdown(Markdown.details(title, body));
     }
 
     /** A fenced code block; the fence is longer than any backtick run inside, so text cannot escape it. */
     public Summary code(String text, String language) {
-        String fence = "```";
-        while (text.contains(fence)) fence += "`";
-        buffer.append(fence).append(language == null ? "" : language).append('\n').append(text);
-        if (!text.endsWith("\n")) buffer.append('\n');
-        buffer.append(fence).append("\n\n");
-        return this;
+        return markdown(Markdown.codeBlock(text, language));
     }
 
     /** The Markdown added since the last write. */
@@ -109,11 +111,23 @@ public final class Summary {
         return buffer.length() == 0;
     }
 
+    /** Whether the report already holds {@code text} (as escaped text). */
+    public boolean mentions(String text) {
+        String escaped = Markdown.escape(text);
+        return history.indexOf(escaped) >= 0 || buffer.indexOf(escaped) >= 0;
+    }
+
+    /** Whether anything was ever added in this run (written out or not). */
+    public boolean hasContent() {
+        return written;
+    }
+
     /**
      * Appends what was added to the summary file (or prints it when there is none), masked and within the
      * limit, and empties the buffer.
      */
     public void write() {
+        if (history.length() < LIMIT_BYTES) history.append(buffer);
         String text = log.mask(buffer.toString());
         buffer.setLength(0);
         if (text.isEmpty()) return;
@@ -150,19 +164,5 @@ public final class Summary {
         return cut + String.format(note, omitted);
     }
 
-    /** A table cell: pipes escaped, line breaks as {@code <br>}. */
-    public static String cell(String s) {
-        if (s == null) return "";
-        return s.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "");
-    }
 
-    /** Inline text on one line. */
-    public static String inline(String s) {
-        return s == null ? "" : s.replace("\r", "").replace("\n", " ");
-    }
-
-    public static String html(String s) {
-        if (s == null) return "";
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
 }

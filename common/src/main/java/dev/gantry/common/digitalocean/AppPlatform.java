@@ -7,74 +7,52 @@ import dev.gantry.common.digitalocean.AppsApi.CreateDeploymentRequest;
 import dev.gantry.common.digitalocean.AppsApi.DeploymentsPage;
 import dev.gantry.common.digitalocean.AppsApi.RollbackRequest;
 import dev.gantry.common.digitalocean.AppsApi.UpdateAppRequest;
+import dev.gantry.common.http.Deadline;
 import dev.gantry.common.http.HttpApi;
-import dev.gantry.common.http.ProviderException;
-import dev.gantry.common.http.RetryPolicy;
+import dev.gantry.common.http.RetryExecutor;
+import dev.gantry.common.http.Time;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * App Platform operations on top of {@link AppsApi} that need more than one call: finding an app by name across
  * pages, and the calls that create something (an app, a deployment, a rollback), which are never repeated
- * blindly. When such a call fails without a clear answer (a dropped connection, 429, 5xx) we look at what exists
- * first and only send it again when it did not happen; that is how a retry never makes a second app or a
- * second deployment.
+ * blindly. When such a call fails without a clear answer (a dropped connection, a 5xx) the {@link RetryExecutor}
+ * looks at what exists first (the app list, the active and in-flight deployments and the deployment list) and sends
+ * it again only when it did not happen; that is how a retry never makes a second app or a second deployment.
  */
 public final class AppPlatform {
-    /** Attempts for a creating call, each preceded (after the first) by a check of what exists. */
-    static final int CREATE_ATTEMPTS = 4;
     private static final int MAX_PAGES = 1000;
+    /** How many of the newest deployments are compared before and after a creating call. */
+    private static final int RECENT = 20;
 
     private final AppsApi api;
-    private final AppsApi once;
     private final DeploymentLogs logs;
-    private final RetryPolicy policy;
+    private final RetryExecutor executor;
     private final Log log;
 
-    public AppPlatform(AppsApi api, AppsApi once, DeploymentLogs logs, RetryPolicy policy, Log log) {
+    public AppPlatform(AppsApi api, DeploymentLogs logs, RetryExecutor executor, Log log) {
         this.api = Objects.requireNonNull(api);
-        this.once = Objects.requireNonNull(once);
         this.logs = logs;
-        this.policy = policy;
+        this.executor = Objects.requireNonNull(executor);
         this.log = log;
     }
 
-    /**
-     * Clients for {@code baseUrl} (already checked with {@code BaseUrl.check}): one with the retry policy for
-     * reads and safe writes, one without automatic retries for the calls that start a deployment.
-     */
-    public static AppPlatform connect(URI baseUrl, String token, Log log, RetryPolicy policy) {
+    /** A client for {@code baseUrl} (already checked with {@code BaseUrl.check}), bounded by the step's deadline. */
+    public static AppPlatform connect(URI baseUrl, String token, Log log, Deadline deadline) {
         HttpApi http = HttpApi.builder("DigitalOcean").baseUrl(baseUrl).token(token).log(log)
-                .requestIdHeader("x-request-id").retryPolicy(policy).build();
-        // the same connections (one TLS handshake with the API), another retry policy
-        HttpApi single = http.withRetryPolicy(policy.withMaxAttempts(1));
-        // presigned log URLs: another host, redirects followed; built only if a log is ever fetched
-        Supplier<HttpClient> raw = new Supplier<>() {
-            private HttpClient client;
-
-            @Override
-            public synchronized HttpClient get() {
-                if (client == null) {
-                    client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                            .followRedirects(HttpClient.Redirect.NORMAL).version(HttpClient.Version.HTTP_1_1).build();
-                }
-                return client;
-            }
-        };
+                .requestIdHeader("x-request-id").deadline(deadline).build();
         AppsApi api = http.client(AppsApi.class);
-        return new AppPlatform(api, single.client(AppsApi.class), new DeploymentLogs(api, raw), policy, log);
+        return new AppPlatform(api, new DeploymentLogs(api, http), http.executor(), log);
     }
 
-    /** The plain API (every call retried per the policy where that is safe). */
+    /** The plain API (every call retried per the executor's rules where that is safe). */
     public AppsApi api() {
         return api;
     }
@@ -87,8 +65,12 @@ public final class AppPlatform {
         return log;
     }
 
-    public RetryPolicy policy() {
-        return policy;
+    public Deadline deadline() {
+        return executor.deadline();
+    }
+
+    public Time time() {
+        return executor.time();
     }
 
     // ---- reads ------------------------------------------------------------------------------------------------
@@ -141,10 +123,10 @@ public final class AppPlatform {
      */
     public Change createApp(AppSpec spec, String projectId) {
         CreateAppRequest req = new CreateAppRequest(spec, projectId == null || projectId.isBlank() ? null : projectId);
-        return withCheck("create app " + spec.name(), () -> {
-            App a = once.createApp(req).app();
+        return executor.create("create app " + spec.name(), () -> {
+            App a = api.createApp(req).app();
             return new Change(a, firstDeployment(a), false);
-        }, e -> findByName(spec.name()).map(found -> {
+        }, () -> findByName(spec.name()).map(found -> {
             App fresh = getApp(found.id());
             return new Change(fresh, firstDeployment(fresh), true);
         }));
@@ -160,23 +142,23 @@ public final class AppPlatform {
 
     /**
      * Updates an app's spec ({@code update_all_source_versions} pulls new commits and images for every component).
-     * A PUT starts a deployment, so it is not resent automatically; after a lost answer the app is read back, and
-     * a newer update time or a new deployment in flight means the update went through.
+     * A PUT starts a deployment, so it is not resent blindly: after a lost answer or a 5xx, a deployment that was
+     * not there before (in flight, already active, or in the deployment list) or a newer update time means the
+     * update went through.
      */
     public Change updateApp(App before, AppSpec spec, boolean updateAllSourceVersions) {
         UpdateAppRequest req = new UpdateAppRequest(spec, updateAllSourceVersions);
-        Set<String> known = deploymentIds(before);
-        return withCheck("update app " + before.name(), () -> {
-            App a = once.updateApp(before.id(), req).app();
+        Set<String> known = knownDeployments(before.id(), before);
+        return executor.create("update app " + before.name(), () -> {
+            App a = api.updateApp(before.id(), req).app();
             Deployment d = a.pendingDeployment() != null && a.pendingDeployment().id() != null
                     && !known.contains(a.pendingDeployment().id()) ? a.pendingDeployment() : null;
             return new Change(a, d, false);
-        }, e -> {
+        }, () -> {
             App now = getApp(before.id());
-            Deployment d = now.currentDeployment();
-            boolean newDeployment = d != null && !known.contains(d.id());
+            Optional<Deployment> d = newDeployment(before.id(), now, known);
             boolean updated = now.updatedAt() != null && !now.updatedAt().equals(before.updatedAt());
-            if (newDeployment || updated) return Optional.of(new Change(now, newDeployment ? d : null, true));
+            if (d.isPresent() || updated) return Optional.of(new Change(now, d.orElse(null), true));
             return Optional.empty();
         });
     }
@@ -184,18 +166,18 @@ public final class AppPlatform {
     /** Starts a deployment of the app's current spec; never two under retries. */
     public Deployment createDeployment(String appId, boolean forceBuild) {
         return createChecked(appId, "create a deployment",
-                () -> once.createDeployment(appId, new CreateDeploymentRequest(forceBuild)).deployment());
+                () -> api.createDeployment(appId, new CreateDeploymentRequest(forceBuild)).deployment());
     }
 
     /** Rolls back to {@code deploymentId} (a new deployment, cause MANUAL_ROLLBACK); never two under retries. */
     public Deployment rollback(String appId, String deploymentId, boolean skipPin) {
         return createChecked(appId, "roll back to " + deploymentId,
-                () -> once.rollback(appId, new RollbackRequest(deploymentId, skipPin)).deployment());
+                () -> api.rollback(appId, new RollbackRequest(deploymentId, skipPin)).deployment());
     }
 
     /** Reverts a pinned rollback (a new deployment from the spec before it); never two under retries. */
     public Deployment revertRollback(String appId) {
-        return createChecked(appId, "revert the rollback", () -> once.revertRollback(appId).deployment());
+        return createChecked(appId, "revert the rollback", () -> api.revertRollback(appId).deployment());
     }
 
     public AppsApi.RollbackValidation validateRollback(String appId, String deploymentId, boolean skipPin) {
@@ -206,75 +188,34 @@ public final class AppPlatform {
         api.commitRollback(appId);
     }
 
-    private Deployment createChecked(String appId, String what, Supplier<Deployment> call) {
-        Set<String> known = new HashSet<>();
-        for (Deployment d : listDeployments(appId, 20)) known.add(d.id());
-        return withCheck(what, call, e -> {
-            for (Deployment d : listDeployments(appId, 20)) {
-                if (!known.contains(d.id())) return Optional.of(d);
-            }
-            return Optional.empty();
-        });
+    private Deployment createChecked(String appId, String what, RetryExecutor.Attempt<Deployment> call) {
+        Set<String> known = knownDeployments(appId, getApp(appId));
+        return executor.create(what, call, () -> newDeployment(appId, getApp(appId), known));
     }
 
-    private static Set<String> deploymentIds(App app) {
+    /** The deployments that exist before a creating call: the app's own fields and the newest of the list. */
+    private Set<String> knownDeployments(String appId, App app) {
         Set<String> ids = new HashSet<>();
         for (Deployment d : new Deployment[]{app.activeDeployment(), app.inProgressDeployment(),
                 app.pendingDeployment(), app.pinnedDeployment()}) {
             if (d != null && d.id() != null) ids.add(d.id());
         }
+        for (Deployment d : listDeployments(appId, RECENT)) ids.add(d.id());
         return ids;
     }
 
-    @FunctionalInterface
-    private interface Check<T> {
-        Optional<T> whatHappened(ProviderException failure);
-    }
-
     /**
-     * Runs {@code call}; after a transient failure asks {@code check} whether it happened anyway, and only if not
-     * calls again (with backoff, within {@link #CREATE_ATTEMPTS}).
+     * A deployment that was not there before: in flight, already active (a quick deployment may have finished
+     * before we look), or in the deployment list.
      */
-    private <T> T withCheck(String what, Supplier<T> call, Check<T> check) {
-        for (int attempt = 1; ; attempt++) {
-            ProviderException failure;
-            try {
-                return call.get();
-            } catch (ProviderException e) {
-                failure = e;
-            }
-            if (!isTransient(failure)) throw failure;
-            Optional<T> happened = check.whatHappened(failure);
-            if (happened.isPresent()) {
-                if (log != null) {
-                    log.info("DigitalOcean: " + describe(failure) + " on " + what
-                            + ", but the change went through; continuing with it");
-                }
-                return happened.get();
-            }
-            if (attempt >= CREATE_ATTEMPTS) throw failure;
-            Duration delay = policy.backoff(attempt);
-            if (failure.status() == 429) delay = delay.plusSeconds(1);
-            if (log != null) {
-                log.info("DigitalOcean: " + describe(failure) + " on " + what + "; it did not happen, trying again in "
-                        + delay.toMillis() + "ms (attempt " + (attempt + 1) + " of " + CREATE_ATTEMPTS + ")");
-            }
-            try {
-                policy.sleeper().sleep(delay);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                throw failure;
-            }
+    private Optional<Deployment> newDeployment(String appId, App now, Set<String> known) {
+        for (Deployment d : new Deployment[]{now.pendingDeployment(), now.inProgressDeployment(),
+                now.activeDeployment()}) {
+            if (d != null && d.id() != null && !known.contains(d.id())) return Optional.of(d);
         }
-    }
-
-    private static String describe(ProviderException e) {
-        return e.status() == 0 ? "no answer" : "HTTP " + e.status();
-    }
-
-    /** No answer, rate limited, or a server-side error: the call may or may not have happened. */
-    public static boolean isTransient(ProviderException e) {
-        int s = e.status();
-        return s == 0 || s == 429 || s == 500 || s == 502 || s == 503 || s == 504;
+        for (Deployment d : listDeployments(appId, RECENT)) {
+            if (!known.contains(d.id())) return Optional.of(d);
+        }
+        return Optional.empty();
     }
 }

@@ -3,6 +3,7 @@ package dev.gantry.common.digitalocean;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.gantry.common.http.Idempotent;
+import dev.gantry.common.http.NotIdempotent;
 import feign.Headers;
 import feign.Param;
 import feign.RequestLine;
@@ -35,6 +36,7 @@ public interface AppsApi {
     AppEnvelope getApp(@Param("id") String id);
 
     /** Also starts a deployment when the spec (or, with update_all_source_versions, a source) changed. */
+    @NotIdempotent // it starts a deployment
     @RequestLine("PUT /v2/apps/{id}")
     AppEnvelope updateApp(@Param("id") String id, UpdateAppRequest request);
 

@@ -5,9 +5,8 @@ import dev.gantry.common.digitalocean.Deployment.FailedStep;
 import dev.gantry.common.digitalocean.Deployment.Phase;
 import dev.gantry.common.http.Poller;
 import dev.gantry.common.http.ProviderException;
-import dev.gantry.common.http.Sleeper;
+import dev.gantry.common.http.Time;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,8 +28,7 @@ public final class DeploymentWatcher {
     private final AppPlatform platform;
     private final Log log;
     private final Duration timeout;
-    private final Clock clock;
-    private final Sleeper sleeper;
+    private final Time time;
     private final Duration initialInterval;
     private final Duration maxInterval;
     private final LogPolicy buildLogs;
@@ -49,8 +47,7 @@ public final class DeploymentWatcher {
         this.platform = Objects.requireNonNull(b.platform);
         this.log = Objects.requireNonNull(b.log);
         this.timeout = b.timeout;
-        this.clock = b.clock;
-        this.sleeper = b.sleeper;
+        this.time = platform.time();
         this.initialInterval = b.initialInterval;
         this.maxInterval = b.maxInterval;
         this.buildLogs = b.buildLogs;
@@ -104,12 +101,12 @@ public final class DeploymentWatcher {
 
     /** Waits for {@code deploymentId} of {@code appId} to end; never throws for a failed or timed-out deployment. */
     public Outcome watch(String appId, String deploymentId) {
-        Instant start = clock.instant();
+        Instant start = time.now();
         List<PhaseSpan> timeline = new ArrayList<>();
         Deployment[] last = new Deployment[1];
         int[] failures = new int[1];
         Poller poller = Poller.waitingFor("deployment " + deploymentId)
-                .timeout(timeout).interval(initialInterval, maxInterval, 1.5).log(log).clock(clock, sleeper).build();
+                .timeout(timeout).interval(initialInterval, maxInterval, 1.5).log(log).deadline(platform.deadline()).build();
         Poller.PollTimeoutException timedOut = null;
         try {
             poller.until(() -> {
@@ -118,7 +115,7 @@ public final class DeploymentWatcher {
                     d = platform.getDeployment(appId, deploymentId);
                     failures[0] = 0;
                 } catch (ProviderException e) {
-                    if (!AppPlatform.isTransient(e) || ++failures[0] >= MAX_POLL_FAILURES || last[0] == null) throw e;
+                    if (!e.isTransient() || ++failures[0] >= MAX_POLL_FAILURES || last[0] == null) throw e;
                     log.warning("Could not read the deployment (" + e.getMessage() + "); still waiting");
                     d = last[0];
                 }
@@ -138,7 +135,7 @@ public final class DeploymentWatcher {
                     + f.message() + (f.reason() != null && f.reason().code() != null ? " [" + f.reason().code() + "]" : ""));
         }
         List<ComponentLog> logs = collectLogs(appId, deploymentId, failed && timedOut == null, failedSteps);
-        return new Outcome(d, timeline, failedSteps, logs, timedOut, Duration.between(start, clock.instant()));
+        return new Outcome(d, timeline, failedSteps, logs, timedOut, Duration.between(start, time.now()));
     }
 
     private List<ComponentLog> collectLogs(String appId, String deploymentId, boolean failed,
@@ -196,7 +193,7 @@ public final class DeploymentWatcher {
         App app = platform.getApp(appId);
         if (app.hasLiveUrl() || app.spec() == null || !app.spec().hasHttpComponents()) return app;
         return Poller.waitingFor("the live URL of app " + app.name()).timeout(timeout)
-                .interval(initialInterval, maxInterval, 1.5).log(log).clock(clock, sleeper).build()
+                .interval(initialInterval, maxInterval, 1.5).log(log).deadline(platform.deadline()).build()
                 .until(() -> platform.getApp(appId), App::hasLiveUrl,
                         a -> a.hasLiveUrl() ? "live at " + a.liveUrl() : "waiting for the live URL");
     }
@@ -236,7 +233,7 @@ public final class DeploymentWatcher {
                 // our clock
             }
         }
-        return clock.instant();
+        return time.now();
     }
 
     static String shortId(String id) {
@@ -251,8 +248,6 @@ public final class DeploymentWatcher {
         private final AppPlatform platform;
         private final Log log;
         private Duration timeout = Duration.ofMinutes(30);
-        private Clock clock = Clock.systemUTC();
-        private Sleeper sleeper = Sleeper.SYSTEM;
         private Duration initialInterval = Duration.ofSeconds(1);
         private Duration maxInterval = Duration.ofSeconds(15);
         private LogPolicy buildLogs = LogPolicy.ON_FAILURE;
@@ -265,12 +260,6 @@ public final class DeploymentWatcher {
 
         public Builder timeout(Duration d) {
             this.timeout = d;
-            return this;
-        }
-
-        public Builder clock(Clock c, Sleeper s) {
-            this.clock = c;
-            this.sleeper = s;
             return this;
         }
 

@@ -4,8 +4,10 @@ import dev.gantry.common.action.GitHubContext;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Log;
 import dev.gantry.common.http.BaseUrl;
+import dev.gantry.common.http.Deadline;
 import dev.gantry.common.http.HttpApi;
 import dev.gantry.common.http.RetryPolicy;
+import dev.gantry.common.http.Time;
 
 import java.net.URI;
 import java.time.Duration;
@@ -20,7 +22,7 @@ public final class GitHubReporters {
     /** Reporting must never hold up a deploy for long: a few quick attempts, then a warning. */
     public static final RetryPolicy DEFAULT_RETRY = RetryPolicy.defaults()
             .withMaxAttempts(4).withDelays(Duration.ofMillis(500), Duration.ofSeconds(5))
-            .withDeadline(Duration.ofSeconds(30));
+            .withBudget(Duration.ofSeconds(30));
 
     private GitHubReporters() {
     }
@@ -50,11 +52,16 @@ public final class GitHubReporters {
     }
 
     public static GitHubReporter create(Settings settings, Log log) {
-        return create(settings, log, DEFAULT_RETRY);
+        return create(settings, log, Deadline.none(Time.SYSTEM));
     }
 
-    /** As {@link #create(Settings, Log)}, with the retry policy (tests pass one with a fake clock). */
-    public static GitHubReporter create(Settings settings, Log log, RetryPolicy retry) {
+    /** As {@link #create(Settings, Log)}, within the step's deadline (whose time tests make virtual). */
+    public static GitHubReporter create(Settings settings, Log log, Deadline deadline) {
+        return create(settings, log, deadline, DEFAULT_RETRY);
+    }
+
+    /** As {@link #create(Settings, Log, Deadline)}, with another retry policy. */
+    public static GitHubReporter create(Settings settings, Log log, Deadline deadline, RetryPolicy retry) {
         if (!settings.enabled()) {
             log.info("GitHub reporting is switched off: no deployment record, PR comment or incident issue.");
             return GitHubReporter.disabled();
@@ -87,6 +94,7 @@ public final class GitHubReporters {
                 .requestIdHeader("x-github-request-id")
                 .requestTimeout(Duration.ofSeconds(30))
                 .retryPolicy(retry)
+                .deadline(deadline)
                 .build();
         return new RestGitHubReporter(http.client(GitHubApi.class), repo.substring(0, slash),
                 repo.substring(slash + 1), settings, log);

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Anything else is quoted as text (trimmed).
  */
 public record ErrorBodies(String code, String message, String requestId) {
+    /** At most this much of an error body is read. */
+    public static final int MAX_BODY = 64 * 1024;
 
     public static ErrorBodies parse(String body) {
         if (body == null || body.isBlank()) return new ErrorBodies(null, null, null);

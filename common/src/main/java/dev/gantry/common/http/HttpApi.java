@@ -8,7 +8,7 @@ import dev.gantry.common.action.Log;
 import feign.Feign;
 import feign.Logger;
 import feign.Request;
-import feign.http2client.Http2Client;
+import feign.Retryer;
 import feign.jackson.JacksonDecoder;
 import feign.jackson.JacksonEncoder;
 
@@ -24,9 +24,10 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One provider's HTTP setup: base URL, token, timeouts, retries, error decoding and redacted debug logging.
- * {@link #client(Class)} turns a Feign interface describing the provider's API into a working client over
- * {@code java.net.http} (HTTP/2 where the server offers it).
+ * One provider's HTTP setup: base URL, token, timeouts, the step's deadline, retries, error decoding and redacted
+ * debug logging. {@link #client(Class)} turns a Feign interface describing the provider's API into a working client
+ * over {@code java.net.http} (HTTP/2 where the server offers it); {@link #executor()} and {@link #transport()} serve
+ * the calls outside Feign (uploads, streams) with the same retry rules and deadline.
  */
 public final class HttpApi {
     /** Jackson as the providers need it: unknown fields ignored, nulls not sent, records supported. */
@@ -41,11 +42,12 @@ public final class HttpApi {
     private final String userAgent;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
-    private final RetryPolicy retryPolicy;
     private final Log log;
     private final List<String> requestIdHeaders;
     private final Map<String, String> headers;
     private final HttpClient httpClient;
+    private final Transport transport;
+    private final RetryExecutor executor;
 
     private HttpApi(Builder b) {
         this.provider = b.provider;
@@ -54,7 +56,6 @@ public final class HttpApi {
         this.userAgent = b.userAgent;
         this.connectTimeout = b.connectTimeout;
         this.requestTimeout = b.requestTimeout;
-        this.retryPolicy = b.retryPolicy;
         this.log = b.log;
         this.requestIdHeaders = List.copyOf(b.requestIdHeaders);
         this.headers = Map.copyOf(b.headers);
@@ -63,25 +64,9 @@ public final class HttpApi {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_2)
                 .build();
-    }
-
-    /** The same API over the same connections (one client, one connection pool), with another retry policy. */
-    public HttpApi withRetryPolicy(RetryPolicy policy) {
-        return new HttpApi(this, policy);
-    }
-
-    private HttpApi(HttpApi other, RetryPolicy policy) {
-        this.provider = other.provider;
-        this.baseUrl = other.baseUrl;
-        this.token = other.token;
-        this.userAgent = other.userAgent;
-        this.connectTimeout = other.connectTimeout;
-        this.requestTimeout = other.requestTimeout;
-        this.retryPolicy = Objects.requireNonNull(policy, "policy");
-        this.log = other.log;
-        this.requestIdHeaders = other.requestIdHeaders;
-        this.headers = other.headers;
-        this.httpClient = other.httpClient;
+        this.transport = new Transport(httpClient);
+        Deadline deadline = b.deadline != null ? b.deadline : Deadline.none(b.time);
+        this.executor = new RetryExecutor(provider, b.retryPolicy, deadline, log);
     }
 
     public static Builder builder(String provider) {
@@ -91,11 +76,11 @@ public final class HttpApi {
     /** A client for {@code api}, a Feign interface whose paths are relative to the base URL. */
     public <T> T client(Class<T> api) {
         return Feign.builder()
-                .client(new Http2Client(httpClient))
+                .client(new ProviderClient(provider, transport, executor, requestTimeout, requestIdHeaders))
                 .encoder(new JacksonEncoder(JSON))
                 .decoder(new JacksonDecoder(JSON))
-                .errorDecoder(new ApiErrorDecoder(provider, requestIdHeaders, retryPolicy.clock()))
-                .retryer(new BudgetRetryer(provider, retryPolicy, log))
+                .errorDecoder(new ApiErrorDecoder(provider, requestIdHeaders, executor.time()))
+                .retryer(Retryer.NEVER_RETRY)
                 .options(new Request.Options(connectTimeout.toMillis(), TimeUnit.MILLISECONDS,
                         requestTimeout.toMillis(), TimeUnit.MILLISECONDS, false))
                 .requestInterceptor(t -> {
@@ -122,12 +107,26 @@ public final class HttpApi {
         return httpClient;
     }
 
-    public String token() {
-        return token;
+    /** One exchange with a deadline and a body cap, over {@link #httpClient()}. */
+    public Transport transport() {
+        return transport;
     }
 
-    public RetryPolicy retryPolicy() {
-        return retryPolicy;
+    /** The retry rules and the deadline every call of this API goes through, Feign's and the others. */
+    public RetryExecutor executor() {
+        return executor;
+    }
+
+    public Deadline deadline() {
+        return executor.deadline();
+    }
+
+    public Time time() {
+        return executor.time();
+    }
+
+    public String token() {
+        return token;
     }
 
     public Duration requestTimeout() {
@@ -154,6 +153,8 @@ public final class HttpApi {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(60);
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private Time time = Time.SYSTEM;
+        private Deadline deadline;
         private Log log;
         private final List<String> requestIdHeaders = new ArrayList<>();
         private final Map<String, String> headers = new LinkedHashMap<>();
@@ -190,6 +191,19 @@ public final class HttpApi {
 
         public Builder retryPolicy(RetryPolicy p) {
             this.retryPolicy = p;
+            return this;
+        }
+
+        /** The clock and sleep every wait uses (tests inject a virtual one). */
+        public Builder time(Time t) {
+            this.time = t;
+            return this;
+        }
+
+        /** The step's deadline: bounds every request, body read and retry pause. Its time is used. */
+        public Builder deadline(Deadline d) {
+            this.deadline = d;
+            this.time = d.time();
             return this;
         }
 

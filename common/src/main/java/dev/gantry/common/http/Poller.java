@@ -1,10 +1,10 @@
 package dev.gantry.common.http;
 
 import dev.gantry.common.action.ActionException;
+import dev.gantry.common.action.Durations;
 import dev.gantry.common.action.ExitCode;
 import dev.gantry.common.action.Log;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 /**
  * Waits for a condition with a deadline. Polls on an interval schedule that starts short and backs off, logs a
  * line whenever the observed state changes (and a heartbeat while it does not), and on timeout fails with what
- * it was waiting for and the last state seen. A probe fails the wait early by throwing.
+ * it was waiting for and the last state seen. A probe fails the wait early by throwing. The wait ends at its own
+ * timeout or at the step's {@link Deadline}, whichever comes first.
  */
 public final class Poller {
     private final String what;
@@ -25,8 +26,8 @@ public final class Poller {
     private final double factor;
     private final Duration heartbeat;
     private final Log log;
-    private final Clock clock;
-    private final Sleeper sleeper;
+    private final Time time;
+    private final Deadline deadline;
 
     private Poller(Builder b) {
         this.what = Objects.requireNonNull(b.what, "what");
@@ -36,8 +37,8 @@ public final class Poller {
         this.factor = b.factor;
         this.heartbeat = b.heartbeat;
         this.log = b.log;
-        this.clock = b.clock;
-        this.sleeper = b.sleeper;
+        this.time = b.time;
+        this.deadline = b.deadline;
     }
 
     public static Builder waitingFor(String what) {
@@ -50,15 +51,24 @@ public final class Poller {
      * @throws PollTimeoutException when the deadline passes first
      */
     public <T> T until(Supplier<T> probe, Predicate<T> done, Function<T, String> describe) {
-        Instant start = clock.instant();
-        Instant deadline = start.plus(timeout);
+        Instant start = time.now();
+        Instant end = start.plus(timeout);
+        boolean stepEndsFirst = deadline != null && deadline.at().isBefore(end);
+        if (stepEndsFirst) end = deadline.at();
         Duration interval = initialInterval;
         String lastDescription = null;
         Instant lastLine = start;
         while (true) {
-            T state = probe.get();
+            T state;
+            try {
+                state = probe.get();
+            } catch (Deadline.DeadlineException e) {
+                // the step's time ran out during the probe itself (a last poll at the deadline that got no answer)
+                throw new PollTimeoutException(what, deadline == null ? Durations.human(timeout) : deadline.description(),
+                        lastDescription);
+            }
             String d = describe.apply(state);
-            Instant now = clock.instant();
+            Instant now = time.now();
             if (!Objects.equals(d, lastDescription)) {
                 log.info(d + " (" + elapsed(start, now) + ")");
                 lastDescription = d;
@@ -70,16 +80,17 @@ public final class Poller {
             if (done.test(state)) {
                 return state;
             }
-            if (!now.isBefore(deadline)) {
-                throw new PollTimeoutException(what, timeout, lastDescription);
+            if (!now.isBefore(end)) {
+                throw stepEndsFirst ? new PollTimeoutException(what, deadline.description(), lastDescription)
+                        : new PollTimeoutException(what, Durations.human(timeout), lastDescription);
             }
-            Duration left = Duration.between(now, deadline);
+            Duration left = Duration.between(now, end);
             Duration sleep = interval.compareTo(left) < 0 ? interval : left;
             try {
-                sleeper.sleep(sleep);
+                time.sleep(sleep);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new PollTimeoutException(what, Duration.between(start, clock.instant()), lastDescription);
+                throw new PollTimeoutException(what, Durations.human(Duration.between(start, time.now())), lastDescription);
             }
             long next = (long) (interval.toMillis() * factor);
             interval = Duration.ofMillis(Math.min(maxInterval.toMillis(), Math.max(next, 1)));
@@ -87,16 +98,16 @@ public final class Poller {
     }
 
     static String elapsed(Instant a, Instant b) {
-        long s = Duration.between(a, b).toSeconds();
-        return s < 60 ? s + "s" : (s / 60) + "m" + String.format("%02d", s % 60) + "s";
+        return Durations.human(Duration.ofSeconds(Duration.between(a, b).toSeconds()));
     }
 
     /** The wait ran out of time: exit 1, with what we waited for and the last state seen. */
     public static final class PollTimeoutException extends ActionException {
         private final String lastState;
 
-        PollTimeoutException(String what, Duration timeout, String lastState) {
-            super(ExitCode.FAILED, "Timed out after " + BudgetRetryer.human(timeout) + " waiting for " + what
+        /** {@code after}: the timeout as the user wrote it ({@code 10m}, or {@code timeout: 10m} for the step's). */
+        PollTimeoutException(String what, String after, String lastState) {
+            super(ExitCode.FAILED, "Timed out after " + after + " waiting for " + what
                     + "; last state: " + (lastState == null ? "none seen" : lastState), "timeout", null, null);
             this.lastState = lastState;
         }
@@ -114,8 +125,8 @@ public final class Poller {
         private double factor = 1.5;
         private Duration heartbeat = Duration.ofSeconds(30);
         private Log log;
-        private Clock clock = Clock.systemUTC();
-        private Sleeper sleeper = Sleeper.SYSTEM;
+        private Time time = Time.SYSTEM;
+        private Deadline deadline;
 
         private Builder(String what) {
             this.what = what;
@@ -143,9 +154,15 @@ public final class Poller {
             return this;
         }
 
-        public Builder clock(Clock c, Sleeper s) {
-            this.clock = c;
-            this.sleeper = s;
+        public Builder time(Time t) {
+            this.time = t;
+            return this;
+        }
+
+        /** The step's deadline: the wait ends there if its own timeout is later. Its time is used. */
+        public Builder deadline(Deadline d) {
+            this.deadline = d;
+            if (d != null) this.time = d.time();
             return this;
         }
 

@@ -2,9 +2,11 @@ package dev.gantry.common.vercel;
 
 import dev.gantry.common.action.ActionException;
 import dev.gantry.common.action.ExitCode;
+import dev.gantry.common.action.Durations;
 import dev.gantry.common.action.Log;
+import dev.gantry.common.http.Deadline;
+import dev.gantry.common.http.Time;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -12,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Waits for a deployment to be live: polls {@code GET /v13/deployments/{id}} on the CLI's schedule (every 1 s for
@@ -45,13 +46,16 @@ public final class DeploymentWaiter {
 
     private final VercelClient client;
     private final Log log;
-    private final Clock clock;
+    private final Time time;
+    private final Deadline stepDeadline;
     private final boolean followEvents;
 
-    public DeploymentWaiter(VercelClient client, Log log, Clock clock, boolean followEvents) {
+    /** Time and the step's deadline come from the client's API. */
+    public DeploymentWaiter(VercelClient client, Log log, boolean followEvents) {
         this.client = client;
         this.log = log;
-        this.clock = clock;
+        this.time = client.http().time();
+        this.stepDeadline = client.http().deadline();
         this.followEvents = followEvents;
     }
 
@@ -64,9 +68,15 @@ public final class DeploymentWaiter {
         return Duration.ofSeconds(30);
     }
 
+    /** Waits at most {@code timeout}, and never past the step's deadline. */
     public Outcome await(String deploymentId, Duration timeout) {
-        Instant start = clock.instant();
+        Instant start = time.now();
         Instant deadline = start.plus(timeout);
+        String limit = Durations.human(timeout);
+        if (stepDeadline.at().isBefore(deadline)) {
+            deadline = stepDeadline.at();
+            limit = stepDeadline.description();
+        }
         Semaphore wake = new Semaphore(0);
         Deque<String> pending = new ArrayDeque<>();
         Deque<String> kept = new ArrayDeque<>();
@@ -86,35 +96,41 @@ public final class DeploymentWaiter {
         Deployment d = null;
         try {
             while (true) {
-                d = client.deployment(deploymentId);
+                try {
+                    d = client.deployment(deploymentId);
+                } catch (Deadline.DeadlineException e) {
+                    Outcome o = new Outcome(d, List.copyOf(kept), polls, Duration.between(start, time.now()));
+                    throw new DeploymentFailed("Timed out after " + limit + " waiting for deployment " + deploymentId
+                            + " to be ready; last state: " + (last == null ? "none seen" : last), "timeout", o);
+                }
                 polls++;
                 flush(pending, kept);
                 String state = describe(d);
                 if (!state.equals(last)) {
-                    log.info(deploymentId + ": " + state + " (" + Duration.between(start, clock.instant()).toSeconds() + "s)");
+                    log.info(deploymentId + ": " + state + " (" + Duration.between(start, time.now()).toSeconds() + "s)");
                     last = state;
                 }
                 if (d.isLive()) {
-                    return new Outcome(d, List.copyOf(kept), polls, Duration.between(start, clock.instant()));
+                    return new Outcome(d, List.copyOf(kept), polls, Duration.between(start, time.now()));
                 }
                 if (d.isFailed()) {
                     // the stream may still be delivering the last lines of the build
                     if (stream != null) {
-                        sleepQuietly(wake, Duration.ofMillis(300));
+                        pause(Duration.ofMillis(300), wake);
                         flush(pending, kept);
                     }
-                    Outcome o = new Outcome(d, List.copyOf(kept), polls, Duration.between(start, clock.instant()));
+                    Outcome o = new Outcome(d, List.copyOf(kept), polls, Duration.between(start, time.now()));
                     throw new DeploymentFailed(failureMessage(d), "failure", o);
                 }
-                Instant now = clock.instant();
+                Instant now = time.now();
                 if (!now.isBefore(deadline)) {
                     Outcome o = new Outcome(d, List.copyOf(kept), polls, Duration.between(start, now));
-                    throw new DeploymentFailed("Timed out after " + VercelClient.human(timeout) + " waiting for deployment "
+                    throw new DeploymentFailed("Timed out after " + limit + " waiting for deployment "
                             + deploymentId + " to be ready; last state: " + state, "timeout", o);
                 }
                 Duration delay = pollDelay(Duration.between(start, now));
                 Duration left = Duration.between(now, deadline);
-                sleepQuietly(wake, delay.compareTo(left) < 0 ? delay : left);
+                pause(delay.compareTo(left) < 0 ? delay : left, wake); // the events stream may wake it early
                 wake.drainPermits();
             }
         } finally {
@@ -137,12 +153,9 @@ public final class DeploymentWaiter {
         }
     }
 
-    private static void sleepQuietly(Semaphore wake, Duration d) {
+    private void pause(Duration d, Semaphore wake) {
         try {
-            if (wake.tryAcquire(Math.max(1, d.toMillis()), TimeUnit.MILLISECONDS)) {
-                // woken by the events stream
-                return;
-            }
+            time.sleeper().sleepUnlessWoken(d, wake);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting", e);

@@ -2,24 +2,23 @@ package dev.gantry.common.vercel;
 
 import dev.gantry.common.action.Log;
 import dev.gantry.common.http.ErrorBodies;
+import dev.gantry.common.http.HttpApi;
 import dev.gantry.common.http.ProviderException;
 import dev.gantry.common.http.RateLimits;
-import dev.gantry.common.http.RetryPolicy;
+import dev.gantry.common.http.Transport;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.HashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,8 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code POST /v2/files}: each blob once, with {@code x-now-digest}, {@code x-vercel-digest} and
  * {@code x-now-size}, at most {@code concurrency} at a time (the CLI starts them all at once; research §2.4).
- * Network errors, 5xx and 429 are retried with backoff and jitter (and {@code Retry-After}); any other non-200
- * answer fails the whole upload at once and stops the uploads not yet started.
+ * Network errors, 5xx and 429 are retried by the API's {@link dev.gantry.common.http.RetryExecutor} (backoff,
+ * {@code Retry-After}, the step's deadline); any other non-200 answer fails the whole upload at once and stops the
+ * uploads not yet started.
  */
 public final class Uploader {
     /** Something to upload: a digest, a size and where the bytes are (a file, or bytes such as a link text). */
@@ -56,27 +56,16 @@ public final class Uploader {
     public record Result(int files, long bytes, int retries) {
     }
 
-    private final HttpClient http;
-    private final URI baseUrl;
-    private final String token;
+    private final HttpApi http;
     private final String teamId;
-    private final String userAgent;
-    private final RetryPolicy policy;
     private final int concurrency;
-    private final Duration requestTimeout;
     private final Log log;
 
-    public Uploader(HttpClient http, URI baseUrl, String token, String teamId, String userAgent, RetryPolicy policy,
-                    int concurrency, Duration requestTimeout, Log log) {
+    public Uploader(HttpApi http, String teamId, int concurrency) {
         this.http = http;
-        this.baseUrl = baseUrl;
-        this.token = token;
         this.teamId = teamId;
-        this.userAgent = userAgent;
-        this.policy = policy;
         this.concurrency = Math.max(1, concurrency);
-        this.requestTimeout = requestTimeout;
-        this.log = log;
+        this.log = http.log();
     }
 
     public Result upload(List<Upload> uploads) {
@@ -146,78 +135,51 @@ public final class Uploader {
 
     private void uploadOne(Upload u, AtomicInteger retries, AtomicBoolean abort) {
         String query = teamId == null || teamId.isEmpty() ? "" : "?teamId=" + URLEncoder.encode(teamId, StandardCharsets.UTF_8);
-        URI uri = URI.create(baseUrl + "/v2/files" + query);
-        Instant start = policy.clock().instant();
-        for (int attempt = 1; ; attempt++) {
+        URI uri = URI.create(http.baseUrl() + "/v2/files" + query);
+        AtomicInteger attempts = new AtomicInteger();
+        // POST /v2/files is keyed by the content's digest: sending the same blob twice is harmless, so it is idempotent
+        http.executor().call("POST /v2/files (" + u.label() + ")", true, () -> {
             if (abort.get()) throw new ProviderException("Vercel", 0, null, "upload stopped: another upload failed",
                     null, "POST /v2/files", null);
-            int status;
-            String body;
-            HttpResponse<String> resp = null;
-            IOException ioFailure = null;
+            if (attempts.getAndIncrement() > 0) retries.incrementAndGet();
+            Duration timeout = http.deadline().capRequest(timeoutFor(u.size()));
+            Transport.Answer a;
             try {
                 HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
-                        .timeout(timeoutFor(u.size()))
+                        .timeout(timeout)
                         .header("Content-Type", "application/octet-stream")
                         .header("x-now-digest", u.sha())
                         .header("x-vercel-digest", u.sha())
                         .header("x-now-size", Long.toString(u.size()))
-                        .header("User-Agent", userAgent)
+                        .header("User-Agent", http.userAgent())
                         .POST(u.body());
-                if (token != null && !token.isEmpty()) rb.header("Authorization", "Bearer " + token);
-                resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
-                status = resp.statusCode();
-                body = resp.body();
+                if (http.token() != null && !http.token().isEmpty()) rb.header("Authorization", "Bearer " + http.token());
+                a = http.transport().exchange(rb.build(), timeout, ErrorBodies.MAX_BODY);
             } catch (FileNotFoundException e) {
                 throw new ProviderException("Vercel", 0, null, "file vanished before upload: " + u.label(), null,
                         "POST /v2/files", e);
             } catch (IOException e) {
-                ioFailure = e;
-                status = 0;
-                body = null;
+                throw new ProviderException("Vercel", 0, null, "upload of " + u.label() + " failed: " + e, null,
+                        "POST /v2/files", e, null, false, Transport.neverSent(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
-            if (status == 200) return;
-            String requestId = resp == null ? null : resp.headers().firstValue("x-vercel-id").orElse(null);
-            ErrorBodies err = ErrorBodies.parse(body);
-            boolean retryable = status == 0 || status == 429 || status >= 500;
-            if (!retryable || attempt >= policy.maxAttempts()) {
-                String msg = status == 0 ? "upload of " + u.label() + " failed: " + ioFailure
-                        : (err.message() == null ? "upload of " + u.label() + " rejected" : err.message() + " (" + u.label() + ")");
-                throw new ProviderException("Vercel", status, err.code(), msg, requestId, "POST /v2/files", ioFailure);
-            }
-            Instant now = policy.clock().instant();
-            Duration delay = policy.backoff(attempt);
-            if (resp != null) {
-                Optional<Instant> at = RateLimits.retryAt(status, new java.util.HashMap<String, java.util.Collection<String>>(resp.headers().map()), now);
-                if (at.isPresent() && Duration.between(now, at.get()).compareTo(delay) > 0) {
-                    delay = Duration.between(now, at.get());
-                }
-            }
-            if (now.plus(delay).isAfter(start.plus(policy.deadline()))) {
-                throw new ProviderException("Vercel", status, err.code(), "upload of " + u.label()
-                        + " still failing at the retry deadline", requestId, "POST /v2/files", ioFailure);
-            }
-            retries.incrementAndGet();
-            if (log != null) {
-                log.info("upload of " + u.label() + ": " + (status == 0 ? "network error" : "HTTP " + status)
-                        + "; retrying in " + delay.toMillis() + "ms (attempt " + (attempt + 1) + " of " + policy.maxAttempts() + ")");
-            }
-            try {
-                policy.sleeper().sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
+            if (a.status() == 200) return null;
+            String text = new String(a.body(), StandardCharsets.UTF_8);
+            ErrorBodies err = ErrorBodies.parse(text);
+            String requestId = a.headers().firstValue("x-vercel-id").orElse(null);
+            Instant retryAt = RateLimits.retryAt(a.status(), new HashMap<>(a.headers().map()), http.time().now()).orElse(null);
+            throw new ProviderException("Vercel", a.status(), err.code(),
+                    err.message() == null ? "upload of " + u.label() + " rejected" : err.message() + " (" + u.label() + ")",
+                    requestId, "POST /v2/files", null, retryAt, a.status() == 429, false);
+        });
     }
 
     /** The request timeout, stretched for big bodies: at least 256 KiB/s must be possible. */
     Duration timeoutFor(long size) {
         Duration bySize = Duration.ofSeconds(30 + size / (256 * 1024));
-        return bySize.compareTo(requestTimeout) > 0 ? bySize : requestTimeout;
+        return bySize.compareTo(http.requestTimeout()) > 0 ? bySize : http.requestTimeout();
     }
 
     public static String human(long bytes) {

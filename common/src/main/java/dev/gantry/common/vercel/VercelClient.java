@@ -1,19 +1,15 @@
 package dev.gantry.common.vercel;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gantry.common.action.ActionException;
-import dev.gantry.common.action.ExitCode;
-import dev.gantry.common.action.Log;
 import dev.gantry.common.http.ErrorBodies;
 import dev.gantry.common.http.HttpApi;
 import dev.gantry.common.http.ProviderException;
 import dev.gantry.common.http.RateLimits;
-import dev.gantry.common.http.RetryPolicy;
+import dev.gantry.common.http.RetryExecutor;
 import feign.Response;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,8 +21,9 @@ import java.util.function.Supplier;
 
 /**
  * The Vercel operations our actions use, on top of {@link VercelApi}: the create call with its
- * {@code missing_files} answer, rate limits and "check, then retry"; alias assignment with 409 handled;
- * promote and rollback as asynchronous jobs; paginated listing; uploads and the events stream.
+ * {@code missing_files} answer and "check, then retry"; alias assignment with 409 handled; promote and rollback as
+ * asynchronous jobs; paginated listing; uploads and the events stream. Every call goes through the API's one
+ * {@link RetryExecutor}.
  */
 public final class VercelClient {
     public static final String PROVIDER = "Vercel";
@@ -36,15 +33,13 @@ public final class VercelClient {
     private final HttpApi http;
     private final VercelApi api;
     private final String teamId;
-    private final RetryPolicy policy;
-    private final Log log;
+    private final RetryExecutor executor;
 
     public VercelClient(HttpApi http, String teamId) {
         this.http = http;
         this.api = http.client(VercelApi.class);
         this.teamId = teamId == null || teamId.isBlank() ? null : teamId;
-        this.policy = http.retryPolicy();
-        this.log = http.log();
+        this.executor = http.executor();
     }
 
     public VercelApi api() {
@@ -82,60 +77,33 @@ public final class VercelClient {
     }
 
     /**
-     * {@code POST /v13/deployments}. A 429 was not processed, so it is retried after {@code Retry-After}. When the
-     * answer is lost (connection failure, 5xx), a deployment carrying {@code body.meta[gantryRequestKey]} is looked
-     * for before trying again, so that a deployment is never created twice.
+     * {@code POST /v13/deployments}. A rate limit was not processed, so the transport resends it after
+     * {@code Retry-After}. When the answer is lost (connection failure, 5xx), a deployment carrying
+     * {@code body.meta[gantryRequestKey]} is looked for before trying again, so that a deployment is never created
+     * twice; without a key it is not resent.
      */
     public CreateResult createDeployment(CreateDeployment body, boolean force, boolean prebuilt) {
         String key = body.meta() == null ? null : body.meta().get(REQUEST_KEY_META);
-        Instant start = policy.clock().instant();
-        for (int attempt = 1; ; attempt++) {
-            Raw r;
-            try {
-                r = raw(api.createDeployment(teamId, force ? "1" : null, prebuilt ? "1" : null, body));
-            } catch (ProviderException e) {
-                // the request may have reached Vercel: check before resending
-                Optional<Deployment> existing = key == null ? Optional.empty() : findByRequestKey(body.project(), key);
-                if (existing.isPresent()) {
-                    info("the create call failed (" + e.getMessage() + ") but deployment " + existing.get().id()
-                            + " exists: using it");
-                    return new Created(deployment(existing.get().id()));
-                }
-                if (attempt >= 3 || key == null) throw e;
-                sleep(policy.backoff(attempt));
-                continue;
-            }
+        RetryExecutor.Attempt<CreateResult> call = () -> {
+            Raw r = raw(api.createDeployment(teamId, force ? "1" : null, prebuilt ? "1" : null, body));
             if (r.status == 200 || r.status == 201) return new Created(r.read(Deployment.class));
             ErrorBodies err = ErrorBodies.parse(r.text());
             if ("missing_files".equals(err.code()) || r.status == 400 && r.json().has("missing")) {
                 return new MissingFiles(r.missing());
             }
-            if (r.status == 429 || r.status >= 500) {
-                Optional<Deployment> existing = r.status >= 500 && key != null
-                        ? findByRequestKey(body.project(), key) : Optional.empty();
-                if (existing.isPresent()) return new Created(deployment(existing.get().id()));
-                Duration delay = r.retryDelay(attempt);
-                if (attempt < policy.maxAttempts() && !policy.clock().instant().plus(delay).isAfter(start.plus(policy.deadline()))) {
-                    info("Vercel: HTTP " + r.status + (err.code() == null ? "" : " " + err.code())
-                            + " on POST /v13/deployments; retrying in " + human(delay));
-                    sleep(delay);
-                    continue;
-                }
-            }
             throw r.failure("POST /v13/deployments");
-        }
+        };
+        if (key == null) return executor.call("POST /v13/deployments", false, call);
+        return executor.create("POST /v13/deployments", call, () -> findByRequestKey(body.project(), key)
+                .map(d -> (CreateResult) new Created(deployment(d.id()))));
     }
 
     /** The project's newest deployments carrying {@code key} (no time filter: our clock is not Vercel's). */
     private Optional<Deployment> findByRequestKey(String projectId, String key) {
-        try {
-            DeploymentList page = api.listDeployments(projectId, null, null, 20, null, null, teamId);
-            if (page.deployments() == null) return Optional.empty();
-            return page.deployments().stream()
-                    .filter(d -> d.meta() != null && key.equals(d.meta().get(REQUEST_KEY_META))).findFirst();
-        } catch (ProviderException e) {
-            return Optional.empty();
-        }
+        DeploymentList page = api.listDeployments(projectId, null, null, 20, null, null, teamId);
+        if (page.deployments() == null) return Optional.empty();
+        return page.deployments().stream()
+                .filter(d -> d.meta() != null && key.equals(d.meta().get(REQUEST_KEY_META))).findFirst();
     }
 
     /** What an alias assignment did. */
@@ -143,104 +111,64 @@ public final class VercelClient {
     }
 
     /**
-     * {@code POST /v2/deployments/{id}/aliases}. A 409 is fine when the alias already points at this deployment
-     * (checked with the alias list); otherwise it fails with Vercel's message.
+     * {@code POST /v2/deployments/{id}/aliases} (safe to repeat: the transport retries it). A 409 is fine when the
+     * alias already points at this deployment (checked with the alias list); otherwise it fails with Vercel's
+     * message.
      */
     public AliasResult assignAlias(String deploymentId, String alias) {
-        Instant start = policy.clock().instant();
-        for (int attempt = 1; ; attempt++) {
-            Raw r = raw(api.assignAlias(deploymentId, teamId, new VercelApi.AliasBody(alias)));
-            if (r.status == 200 || r.status == 201) {
-                JsonNode n = r.json();
-                return new AliasResult(alias, false, n.path("oldDeploymentId").isTextual() ? n.get("oldDeploymentId").asText() : null);
-            }
-            if (r.status == 409) {
-                AliasList list = api.listAliases(deploymentId, teamId);
-                boolean here = list.aliases() != null && list.aliases().stream().anyMatch(a -> alias.equalsIgnoreCase(a.alias()));
-                if (here) return new AliasResult(alias, true, null);
-            }
-            if ((r.status == 429 || r.status >= 500) && attempt < policy.maxAttempts()) {
-                Duration delay = r.retryDelay(attempt);
-                if (!policy.clock().instant().plus(delay).isAfter(start.plus(policy.deadline()))) {
-                    sleep(delay);
-                    continue;
-                }
-            }
-            throw r.failure("POST /v2/deployments/{id}/aliases");
+        Raw r = raw(api.assignAlias(deploymentId, teamId, new VercelApi.AliasBody(alias)));
+        if (r.status == 200 || r.status == 201) {
+            JsonNode n = r.json();
+            return new AliasResult(alias, false, n.path("oldDeploymentId").isTextual() ? n.get("oldDeploymentId").asText() : null);
         }
+        if (r.status == 409) {
+            AliasList list = api.listAliases(deploymentId, teamId);
+            boolean here = list.aliases() != null && list.aliases().stream().anyMatch(a -> alias.equalsIgnoreCase(a.alias()));
+            if (here) return new AliasResult(alias, true, null);
+        }
+        throw r.failure("POST /v2/deployments/{id}/aliases");
+    }
+
+    /** A promote or rollback request, and whether Vercel queued it behind a rolling release (202). */
+    public record JobRequest(String type, String projectId, String deploymentId, boolean queued) {
     }
 
     /**
-     * A promote or rollback request: whether Vercel queued it behind a rolling release (202), and the
-     * {@code requestedAt} of the project's previous job, so that the wait recognises the new one without comparing
-     * our clock with Vercel's.
+     * {@code POST /v10/projects/{pid}/promote/{dpl}}: starts an asynchronous promote job. After a lost answer or a
+     * 5xx, the project's last job is compared with {@code prior} (the one seen before the request) before sending
+     * it again.
      */
-    public record JobRequest(String type, String projectId, String deploymentId, boolean queued, Long previousRequestedAt) {
+    public JobRequest requestPromote(String projectId, String deploymentId, Project.AliasRequest prior) {
+        return requestJob("promote", projectId, deploymentId, prior, "POST /v10/projects/{projectId}/promote/{deploymentId}",
+                () -> raw(api.requestPromote(projectId, deploymentId, teamId)));
     }
 
-    private Long lastJobRequestedAt(String projectId) {
-        Project.AliasRequest last = api.getProject(projectId, teamId, true).lastAliasRequest();
-        return last == null ? null : last.requestedAt();
+    /** {@code POST /v1/projects/{pid}/rollback/{dpl}}: starts an asynchronous rollback job (see {@link #requestPromote}). */
+    public JobRequest requestRollback(String projectId, String deploymentId, String description, Project.AliasRequest prior) {
+        return requestJob("rollback", projectId, deploymentId, prior, "POST /v1/projects/{projectId}/rollback/{deploymentId}",
+                () -> raw(api.requestRollback(projectId, deploymentId,
+                        description == null || description.isBlank() ? null : description, teamId, Map.of())));
     }
 
-    /** {@code POST /v10/projects/{pid}/promote/{dpl}}: starts an asynchronous promote job. */
-    public JobRequest requestPromote(String projectId, String deploymentId) {
-        Long at = lastJobRequestedAt(projectId);
-        Raw r = retryNotProcessed(() -> raw(api.requestPromote(projectId, deploymentId, teamId)));
-        if (r.status != 201 && r.status != 202 && r.status != 200) throw r.failure("POST /v10/projects/{projectId}/promote/{deploymentId}");
-        return new JobRequest("promote", projectId, deploymentId, r.status == 202, at);
+    private JobRequest requestJob(String type, String projectId, String deploymentId, Project.AliasRequest prior,
+                                  String operation, Supplier<Raw> send) {
+        return executor.create(operation, () -> {
+            Raw r = send.get();
+            if (r.status != 201 && r.status != 202 && r.status != 200) throw r.failure(operation);
+            return new JobRequest(type, projectId, deploymentId, r.status == 202);
+        }, () -> {
+            Project.AliasRequest now = api.getProject(projectId, teamId, true).lastAliasRequest();
+            return isNewJob(now, type, deploymentId, prior)
+                    ? Optional.of(new JobRequest(type, projectId, deploymentId, false)) : Optional.empty();
+        });
     }
 
-    /** {@code POST /v1/projects/{pid}/rollback/{dpl}}: starts an asynchronous rollback job. */
-    public JobRequest requestRollback(String projectId, String deploymentId, String description) {
-        Long at = lastJobRequestedAt(projectId);
-        Raw r = retryNotProcessed(() -> raw(api.requestRollback(projectId, deploymentId,
-                description == null || description.isBlank() ? null : description, teamId, Map.of())));
-        if (r.status != 201 && r.status != 202 && r.status != 200) throw r.failure("POST /v1/projects/{projectId}/rollback/{deploymentId}");
-        return new JobRequest("rollback", projectId, deploymentId, r.status == 202, at);
-    }
-
-    /** Re-sends only after a 429 (not processed), honouring {@code Retry-After}. */
-    private Raw retryNotProcessed(Supplier<Raw> call) {
-        Instant start = policy.clock().instant();
-        for (int attempt = 1; ; attempt++) {
-            Raw r = call.get();
-            if (r.status != 429 || attempt >= policy.maxAttempts()) return r;
-            Duration delay = r.retryDelay(attempt);
-            if (policy.clock().instant().plus(delay).isAfter(start.plus(policy.deadline()))) return r;
-            sleep(delay);
-        }
-    }
-
-    /**
-     * Polls {@code GET /v9/projects/{pid}?rollbackInfo=true} (every 250 ms at first, as the CLI) until the job for
-     * {@code job.deploymentId} has finished; returns its last state. A {@code failed} job is returned, not
-     * thrown: the caller decides. Times out with exit 1.
-     */
-    public Project.AliasRequest waitForJob(JobRequest job, Duration timeout) {
-        Instant deadline = policy.clock().instant().plus(timeout);
-        Duration interval = Duration.ofMillis(250);
-        String last = null;
-        while (true) {
-            Project p = api.getProject(job.projectId(), teamId, true);
-            Project.AliasRequest req = p.lastAliasRequest();
-            boolean ours = req != null && job.deploymentId().equals(req.toDeploymentId())
-                    && (job.previousRequestedAt() == null || !job.previousRequestedAt().equals(req.requestedAt()));
-            String state = ours ? req.jobStatus() : (job.queued() ? "queued" : "not started");
-            if (!state.equals(last)) {
-                info(job.type() + " to " + job.deploymentId() + ": " + state);
-                last = state;
-            }
-            if (ours && req.finished()) return req;
-            Instant now = policy.clock().instant();
-            if (!now.isBefore(deadline)) {
-                throw new ActionException(ExitCode.FAILED, "Timed out after " + human(timeout) + " waiting for the "
-                        + job.type() + " of " + job.deploymentId() + "; last job state: " + state, "timeout", null, null);
-            }
-            Duration left = Duration.between(now, deadline);
-            sleep(interval.compareTo(left) < 0 ? interval : left);
-            interval = Duration.ofMillis(Math.min(2000, interval.toMillis() * 3 / 2));
-        }
+    /** Whether {@code r} is a job for {@code type} to {@code to} that is not {@code prior}. */
+    public static boolean isNewJob(Project.AliasRequest r, String type, String to, Project.AliasRequest prior) {
+        if (r == null || !type.equals(r.type()) || !to.equals(r.toDeploymentId())) return false;
+        return prior == null || !java.util.Objects.equals(prior.requestedAt(), r.requestedAt())
+                || !java.util.Objects.equals(prior.toDeploymentId(), r.toDeploymentId())
+                || !java.util.Objects.equals(prior.type(), r.type());
     }
 
     /**
@@ -270,30 +198,11 @@ public final class VercelClient {
     }
 
     public Uploader uploader(int concurrency) {
-        return new Uploader(http.httpClient(), http.baseUrl(), http.token(), teamId, http.userAgent(), policy,
-                concurrency, http.requestTimeout(), log);
+        return new Uploader(http, teamId, concurrency);
     }
 
     public EventStream events(String deploymentId) {
-        return new EventStream(http.httpClient(), http.baseUrl(), http.token(), teamId, http.userAgent(), deploymentId);
-    }
-
-    private void info(String s) {
-        if (log != null) log.info(s);
-    }
-
-    private void sleep(Duration d) {
-        try {
-            policy.sleeper().sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    static String human(Duration d) {
-        long ms = d.toMillis();
-        return ms < 1000 ? ms + "ms" : ms < 120_000 ? String.format("%.1fs", ms / 1000.0) : (ms / 60_000) + "m" + ((ms / 1000) % 60) + "s";
+        return new EventStream(http, teamId, deploymentId);
     }
 
     private Raw raw(Response r) {
@@ -367,20 +276,11 @@ public final class VercelClient {
             return null;
         }
 
-        Duration retryDelay(int attempt) {
-            Instant now = policy.clock().instant();
-            Duration backoff = policy.backoff(attempt);
-            Optional<Instant> at = RateLimits.retryAt(status, headers, now);
-            if (at.isPresent()) {
-                Duration server = Duration.between(now, at.get());
-                if (server.compareTo(backoff) > 0) return server.compareTo(Duration.ofMinutes(2)) > 0 ? Duration.ofMinutes(2) : server;
-            }
-            return backoff;
-        }
-
         ProviderException failure(String operation) {
             ErrorBodies err = ErrorBodies.parse(text());
-            return new ProviderException(PROVIDER, status, err.code(), err.message(), requestId(), operation, null);
+            Instant retryAt = RateLimits.retryAt(status, headers, executor.time().now()).orElse(null);
+            return new ProviderException(PROVIDER, status, err.code(), err.message(), requestId(), operation, null,
+                    retryAt, status == 429, false);
         }
     }
 }

@@ -24,8 +24,9 @@ class DeploymentWatcherTest {
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final Log log = new Log(new PrintStream(out, true, StandardCharsets.UTF_8), false);
     final AppsApi api = mock(AppsApi.class);
-    final AppPlatform platform = new AppPlatform(api, api, new DeploymentLogs(api, () -> null),
-            RetryPolicy.defaults().withClock(time, time), log);
+    final HttpApi http = HttpApi.builder("DigitalOcean").baseUrl(java.net.URI.create("http://127.0.0.1:9"))
+            .time(time.time()).log(log).build();
+    final AppPlatform platform = new AppPlatform(api, new DeploymentLogs(api, http), http.executor(), log);
 
     static AppsApi.DeploymentEnvelope dep(String phase, int done) throws Exception {
         return HttpApi.JSON.readValue("{\"deployment\": {\"id\": \"dep-1\", \"phase\": \"" + phase
@@ -33,7 +34,7 @@ class DeploymentWatcherTest {
     }
 
     DeploymentWatcher watcher(Duration timeout) {
-        return DeploymentWatcher.builder(platform, log).timeout(timeout).clock(time, time)
+        return DeploymentWatcher.builder(platform, log).timeout(timeout)
                 .buildLogs(DeploymentWatcher.LogPolicy.NEVER).deployLogs(DeploymentWatcher.LogPolicy.NEVER).build();
     }
 

@@ -68,7 +68,7 @@ class HttpApiTest {
 
     private ThingsApi api(RetryPolicy policy) {
         return HttpApi.builder("DigitalOcean").baseUrl(server.baseUrl()).token("dop_v1_TOKEN").log(log)
-                .retryPolicy(policy.withClock(time, time)).requestIdHeader("x-request-id").build()
+                .retryPolicy(policy).time(time.time()).requestIdHeader("x-request-id").build()
                 .client(ThingsApi.class);
     }
 
@@ -94,7 +94,7 @@ class HttpApiTest {
         assertThat(api().get("abc").name()).isEqualTo("widget");
         assertThat(server.requests()).hasSize(3);
         assertThat(time.sleeps).hasSize(2).allSatisfy(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofSeconds(7)));
-        assertThat(logText()).contains("HTTP 429 on GET /v2/things/abc; retrying in 7.0s (attempt 2 of 6)");
+        assertThat(logText()).contains("HTTP 429 on GET /v2/things/abc; retrying in 7s (attempt 2 of 6)");
     }
 
     @Test
@@ -122,7 +122,7 @@ class HttpApiTest {
                 .isInstanceOfSatisfying(ProviderException.class, e -> {
                     assertThat(e.status()).isEqualTo(429);
                     assertThat(e.exitCode()).isEqualTo(ExitCode.PROVIDER_ERROR);
-                    assertThat(e.getMessage()).contains("API rate limit exceeded").contains("past the retry deadline of 3m");
+                    assertThat(e.getMessage()).contains("API rate limit exceeded").contains("past the retry budget of 3m");
                 });
         assertThat(server.requests()).hasSize(1);
         assertThat(time.sleeps).isEmpty();
@@ -209,12 +209,102 @@ class HttpApiTest {
     void requestTimeoutIsEnforced() {
         server.inject(Fault.delay(matching("GET", ".*"), 10, Duration.ofSeconds(3)));
         ThingsApi slow = HttpApi.builder("Vercel").baseUrl(server.baseUrl()).log(log)
-                .requestTimeout(Duration.ofMillis(200)).retryPolicy(RetryPolicy.defaults().withMaxAttempts(2).withClock(time, time))
+                .requestTimeout(Duration.ofMillis(200)).retryPolicy(RetryPolicy.defaults().withMaxAttempts(2)).time(time.time())
                 .build().client(ThingsApi.class);
         assertThatThrownBy(() -> slow.get("abc")).isInstanceOfSatisfying(ProviderException.class, e -> {
             assertThat(e.status()).isZero();
             assertThat(e.getMessage()).contains("Vercel API unreachable").contains("timed out");
         });
         assertThat(server.requests()).hasSize(2);
+    }
+
+    // ---- the one retry executor and the deadline (issues 18 and 22) ----------------------------------------------
+
+    @Test
+    void aServerErrorOnAReadIsRetried() {
+        server.inject(Fault.status(matching("GET", ".*"), 1, Reply.json(500, Map.of("id", "server_error", "message", "oops"))));
+        assertThat(api().get("abc").name()).isEqualTo("widget");
+        assertThat(server.requests()).hasSize(2);
+    }
+
+    @Test
+    void aRateLimitedCreateIsResentAfterRetryAfter() {
+        server.inject(Fault.status(matching("POST", "/v2/things"), 1,
+                Reply.json(429, Map.of("id", "too_many_requests", "message", "slow")).withHeader("Retry-After", "30")));
+        assertThat(api().create(new Thing(null, "x")).id()).isEqualTo("t-1");
+        assertThat(server.requests("POST", "/v2/things")).hasSize(2);
+        assertThat(time.sleeps).singleElement().isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aWaitThatDoesNotFitTheStepsDeadlineEndsTheStepNowWithResultTimeout() {
+        server.inject(Fault.status(matching("GET", ".*"), 5,
+                Reply.json(429, Map.of("id", "too_many_requests", "message", "slow")).withHeader("Retry-After", "60")));
+        ThingsApi api = HttpApi.builder("DigitalOcean").baseUrl(server.baseUrl()).log(log)
+                .deadline(time.deadline(Duration.ofSeconds(5))).build().client(ThingsApi.class);
+        assertThatThrownBy(() -> api.get("abc")).isInstanceOfSatisfying(Deadline.DeadlineException.class, e -> {
+            assertThat(e.result()).isEqualTo("timeout");
+            assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED);
+            assertThat(e.getMessage()).contains("asked to wait 1m").contains("timeout: 5s").contains("GET /v2/things/abc");
+        });
+        assertThat(time.sleeps).isEmpty();
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void aBodyThatStallsAfterTheHeadersCostsAtMostTheRequestTimeout() {
+        server.inject(Fault.stallBody(matching("GET", ".*"), 1, Duration.ofSeconds(20)));
+        ThingsApi api = HttpApi.builder("Vercel").baseUrl(server.baseUrl()).log(log)
+                .requestTimeout(Duration.ofMillis(500)).retryPolicy(RetryPolicy.defaults().withMaxAttempts(1))
+                .time(time.time()).build().client(ThingsApi.class);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> api.get("abc")).isInstanceOfSatisfying(ProviderException.class, e -> {
+            assertThat(e.status()).isZero();
+            assertThat(e.getMessage()).contains("timed out");
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aBodyThatNeverEndsIsCutAtTheCap() {
+        server.inject(Fault.endlessBody(matching("GET", ".*"), 1));
+        ThingsApi api = HttpApi.builder("Vercel").baseUrl(server.baseUrl()).log(log)
+                .retryPolicy(RetryPolicy.defaults().withMaxAttempts(1)).time(time.time()).build().client(ThingsApi.class);
+        assertThatThrownBy(() -> api.get("abc")).isInstanceOfSatisfying(ProviderException.class,
+                e -> assertThat(e.getMessage()).contains("larger than 16 MiB"));
+    }
+
+    @Test
+    void aCreateWhoseAnswerWasLostIsCheckedBeforeItIsSentAgain() {
+        HttpApi http = HttpApi.builder("DigitalOcean").baseUrl(server.baseUrl()).log(log).time(time.time()).build();
+        ThingsApi api = http.client(ThingsApi.class);
+        server.inject(Fault.loseAnswer(matching("POST", "/v2/things"), 1));
+        int[] checks = {0};
+        Thing t = http.executor().create("create thing", () -> api.create(new Thing(null, "x")), () -> {
+            checks[0]++;
+            return java.util.Optional.of(new Thing("t-1", "found"));
+        });
+        assertThat(t.name()).isEqualTo("found");
+        assertThat(checks[0]).isEqualTo(1);
+        assertThat(server.requests("POST", "/v2/things")).hasSize(1);
+    }
+
+    @Test
+    void aCreateThatDidNotHappenIsSentAgainAfterTheCheck() {
+        HttpApi http = HttpApi.builder("DigitalOcean").baseUrl(server.baseUrl()).log(log).time(time.time()).build();
+        ThingsApi api = http.client(ThingsApi.class);
+        server.inject(Fault.status(matching("POST", "/v2/things"), 1, Reply.json(502, Map.of("message", "bad gateway"))));
+        Thing t = http.executor().create("create thing", () -> api.create(new Thing(null, "x")), java.util.Optional::empty);
+        assertThat(t.id()).isEqualTo("t-1");
+        assertThat(server.requests("POST", "/v2/things")).hasSize(2);
+    }
+
+    @Test
+    void githubsSecondaryRateLimitIsARateLimitNotAPermissionProblem() {
+        server.inject(Fault.status(matching("POST", "/v2/things"), 1, Reply.json(403, Map.of("message",
+                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."))
+                .withHeader("Retry-After", "1")));
+        assertThat(api().create(new Thing(null, "x")).id()).isEqualTo("t-1");
+        assertThat(server.requests("POST", "/v2/things")).hasSize(2);
     }
 }

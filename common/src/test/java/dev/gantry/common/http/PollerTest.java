@@ -24,7 +24,7 @@ class PollerTest {
     private Poller poller(Duration timeout) {
         return Poller.waitingFor("deployment d-1 to become ACTIVE").timeout(timeout)
                 .interval(Duration.ofSeconds(1), Duration.ofSeconds(8), 2.0).heartbeat(Duration.ofSeconds(30))
-                .log(log).clock(time, time).build();
+                .log(log).time(time.time()).build();
     }
 
     @Test
@@ -51,7 +51,7 @@ class PollerTest {
                 .isInstanceOfSatisfying(Poller.PollTimeoutException.class, e -> {
                     assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED);
                     assertThat(e.result()).isEqualTo("timeout");
-                    assertThat(e.getMessage()).isEqualTo("Timed out after 20.0s waiting for deployment d-1 to become ACTIVE;"
+                    assertThat(e.getMessage()).isEqualTo("Timed out after 20s waiting for deployment d-1 to become ACTIVE;"
                             + " last state: phase BUILDING 2/7");
                 });
         Duration slept = time.sleeps.stream().reduce(Duration.ZERO, Duration::plus);

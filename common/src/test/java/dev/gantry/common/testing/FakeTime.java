@@ -1,6 +1,8 @@
 package dev.gantry.common.testing;
 
+import dev.gantry.common.http.Deadline;
 import dev.gantry.common.http.Sleeper;
+import dev.gantry.common.http.Time;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +20,16 @@ public final class FakeTime extends Clock implements Sleeper {
     public synchronized void sleep(Duration d) {
         sleeps.add(d);
         now = now.plus(d);
+    }
+
+    /** This clock as the {@link Time} actions and clients take. */
+    public Time time() {
+        return new Time(this, this);
+    }
+
+    /** A deadline {@code d} from now on this clock. */
+    public Deadline deadline(Duration d) {
+        return Deadline.after(d, time(), "timeout: " + d.toSeconds() + "s");
     }
 
     @Override

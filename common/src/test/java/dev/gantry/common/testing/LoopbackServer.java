@@ -106,18 +106,45 @@ public class LoopbackServer implements AutoCloseable {
 
     /** An injected fault: applies to the next {@code times} requests matching {@code when}. */
     public static final class Fault {
+        /** What a hostile answer does after its headers. */
+        enum Body { NORMAL, STALL, ENDLESS, LOSE }
+
         final Predicate<RecordedRequest> when;
         int times;
         final Reply reply;
         final Duration delay;
         final boolean drop;
+        final Body body;
 
         private Fault(Predicate<RecordedRequest> when, int times, Reply reply, Duration delay, boolean drop) {
+            this(when, times, reply, delay, drop, Body.NORMAL);
+        }
+
+        private Fault(Predicate<RecordedRequest> when, int times, Reply reply, Duration delay, boolean drop, Body body) {
             this.when = when;
             this.times = times;
             this.reply = reply;
             this.delay = delay;
             this.drop = drop;
+            this.body = body;
+        }
+
+        /**
+         * Send a 200 with headers and the first bytes of a JSON body, then nothing for {@code stall} (a provider
+         * that hangs mid-answer), then close.
+         */
+        public static Fault stallBody(Predicate<RecordedRequest> when, int times, Duration stall) {
+            return new Fault(when, times, null, stall, false, Body.STALL);
+        }
+
+        /** Send a 200 whose body never ends (bounded here to 2 GiB or 120 s, whichever comes first). */
+        public static Fault endlessBody(Predicate<RecordedRequest> when, int times) {
+            return new Fault(when, times, null, Duration.ZERO, false, Body.ENDLESS);
+        }
+
+        /** Run the real handler (its effects happen), then close the connection without the answer. */
+        public static Fault loseAnswer(Predicate<RecordedRequest> when, int times) {
+            return new Fault(when, times, null, Duration.ZERO, false, Body.LOSE);
         }
 
         /** Answer with {@code reply} instead of the handler. */
@@ -220,6 +247,39 @@ public class LoopbackServer implements AutoCloseable {
             requests.add(req);
 
             Fault fault = takeFault(req);
+            if (fault != null && fault.body == Fault.Body.STALL) {
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, 0);
+                OutputStream out = ex.getResponseBody();
+                out.write("{\"stalled\": \"".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                sleep(fault.delay);
+                return;
+            }
+            if (fault != null && fault.body == Fault.Body.ENDLESS) {
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, 0);
+                byte[] chunk = ("{\"x\": \"" + "A".repeat(64 * 1024 - 10) + "\"}\n").getBytes(StandardCharsets.UTF_8);
+                long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                try (OutputStream out = ex.getResponseBody()) {
+                    for (long sent = 0; sent < (2L << 30) && System.nanoTime() < end; sent += chunk.length) {
+                        out.write(chunk);
+                    }
+                } catch (IOException gone) {
+                    // the client hung up: that is what should happen
+                }
+                return;
+            }
+            if (fault != null && fault.body == Fault.Body.LOSE) {
+                for (Route r : routes) {
+                    Matcher m = r.path.matcher(req.path());
+                    if (m.matches() && r.method.equals(req.method())) {
+                        r.handler.handle(req, m);
+                        break;
+                    }
+                }
+                throw new DropConnection();
+            }
             if (fault != null) {
                 if (fault.drop) {
                     // no status line at all: the client sees the connection closed

@@ -1,5 +1,6 @@
 package dev.gantry.smoketest.report;
 
+import dev.gantry.common.action.Markdown;
 import dev.gantry.common.action.Summary;
 import dev.gantry.smoketest.engine.CheckOutcome;
 import dev.gantry.smoketest.engine.HealthWait;
@@ -43,29 +44,29 @@ public final class Report {
     }
 
     public void toSummary(Summary summary) {
-        summary.raw(markdown(false));
+        summary.markdown(markdown(false));
     }
 
-    public String markdown(boolean comment) {
-        StringBuilder b = new StringBuilder();
+    public Markdown markdown(boolean comment) {
+        Markdown b = Markdown.of("");
         String icon = switch (verdict) {
             case "pass" -> "✅";
             case "inconclusive" -> "⚠️";
             default -> "❌";
         };
-        b.append("### ").append(icon).append(" smoke-test ").append(verdict).append(": ").append(Summary.inline(url)).append("\n\n");
-        b.append(escape(Summary.inline(headline))).append("\n\n");
+        b = b.append(Markdown.format("### %s smoke-test %s: %s\n\n", icon, verdict, url));
+        b = b.append(Markdown.text(headline)).append("\n\n");
 
         if (!gates.isEmpty()) {
-            List<List<String>> rows = new ArrayList<>();
+            List<List<Object>> rows = new ArrayList<>();
             for (SloResult g : gates) {
-                rows.add(List.of(g.passed() ? "✓" : "✗", "`" + g.slo().text() + "`", g.slo().metricName() + " = " + g.value(),
+                rows.add(List.of(g.passed() ? "✓" : "✗", Markdown.code(g.slo().text()), g.slo().metricName() + " = " + g.value(),
                         g.basis() + ", " + g.samples() + " samples"));
             }
-            b.append(table(List.of("", "gate", "measured", "over"), rows));
+            b = b.append(Markdown.table(List.of("", "gate", "measured", "over"), rows));
         }
 
-        List<List<String>> rows = new ArrayList<>();
+        List<List<Object>> rows = new ArrayList<>();
         for (CheckOutcome o : checks.outcomes()) {
             String result = switch (o.status()) {
                 case PASSED -> "✓ passed";
@@ -76,24 +77,24 @@ public final class Report {
                     default -> o.failures().size() + " assertion" + (o.failures().size() == 1 ? "" : "s") + " failed";
                 };
             };
-            rows.add(List.of(o.name(), "`" + o.method() + " " + o.target() + "`", o.httpStatus() == 0 ? "—" : Integer.toString(o.httpStatus()),
+            rows.add(List.of(o.name(), Markdown.code(o.method() + " " + o.target()), o.httpStatus() == 0 ? "—" : Integer.toString(o.httpStatus()),
                     o.status() == CheckOutcome.Status.SKIPPED ? "—" : o.durationMillis() + " ms", result));
         }
-        b.append(table(List.of("check", "request", "status", "time", "result"), rows));
+        b = b.append(Markdown.table(List.of("check", "request", "status", "time", "result"), rows));
 
         if (soak != null) {
-            List<List<String>> lat = new ArrayList<>();
+            List<List<Object>> lat = new ArrayList<>();
             lat.add(latencyRow("all (corrected)", soak.overall(), true));
             lat.add(latencyRow("all (uncorrected)", soak.overall(), false));
             if (soak.perTarget().size() > 1) {
                 for (Map.Entry<String, SoakResult.Stats> e : soak.perTarget().entrySet()) lat.add(latencyRow(e.getKey(), e.getValue(), true));
             }
-            b.append(String.format(Locale.ROOT, "**Soak**: %.0f req/s asked, %.1f achieved over %.0f s; schedule lag p99 %.2f ms (limit %.1f)%s\n\n",
+            b = b.append(String.format(Locale.ROOT, "**Soak**: %.0f req/s asked, %.1f achieved over %.0f s; schedule lag p99 %.2f ms (limit %.1f)%s\n\n",
                     soak.targetRps(), soak.achievedRps(), soak.durationSeconds(), soak.lagP99Ms(), soak.lagLimitMs(),
                     soak.saturated() ? " — **inconclusive**" : ""));
-            b.append(table(List.of("latency (ms)", "requests", "errors", "p50", "p90", "p95", "p99", "max"), lat));
+            b = b.append(Markdown.table(List.of("latency (ms)", "requests", "errors", "p50", "p90", "p95", "p99", "max"), lat));
         } else if (soakSkipped != null) {
-            b.append("Soak skipped: ").append(soakSkipped).append(".\n\n");
+            b = b.append(Markdown.format("Soak skipped: %s.\n\n", soakSkipped));
         }
 
         StringBuilder failures = new StringBuilder();
@@ -103,32 +104,32 @@ public final class Report {
                     .append(o.httpStatus() > 0 ? " → " + o.httpStatus() : "").append('\n');
             for (String f : o.failures()) failures.append("  ").append(f).append('\n');
         }
-        if (!failures.isEmpty()) b.append(details("Why checks failed", fenced(failures.toString())));
+        if (!failures.isEmpty()) b = b.append(Markdown.details("Why checks failed", Markdown.codeBlock(failures.toString(), "text")));
 
         if (soak != null) {
-            StringBuilder d = new StringBuilder();
+            StringBuilder d = new StringBuilder(); // numbers of ours; the texts that quote responses are escaped
             d.append(String.format(Locale.ROOT, "- engine: %s; warm-up requests (sent, not measured): %d%n", soak.engine(), soak.warmupSent()));
             d.append(String.format(Locale.ROOT, "- measured slots %d, sent %d, never sent %d%n", soak.measuredSlots(), soak.measuredSent(), soak.missed()));
             d.append(String.format(Locale.ROOT, "- schedule lag p99 %.2f ms, max %.2f ms (limit %.1f ms)%n", soak.lagP99Ms(), soak.lagMaxMs(), soak.lagLimitMs()));
             d.append(String.format(Locale.ROOT, "- generator CPU: %.0f ms (%.1f ms per 1,000 requests)%n", soak.cpuMillis(), soak.cpuMillisPer1000()));
-            d.append("- statuses: ").append(soak.statuses().isEmpty() ? "none" : soak.statuses().toString()).append('\n');
-            if (!soak.errorReasons().isEmpty()) d.append("- errors: ").append(soak.errorReasons()).append('\n');
-            if (soak.saturated()) d.append("- **inconclusive**: ").append(soak.saturationReason()).append('\n');
+            d.append("- statuses: ").append(soak.statuses().isEmpty() ? "none" : Markdown.escape(soak.statuses().toString())).append('\n');
+            if (!soak.errorReasons().isEmpty()) d.append("- errors: ").append(Markdown.escape(soak.errorReasons().toString())).append('\n');
+            if (soak.saturated()) d.append("- **inconclusive**: ").append(Markdown.escape(soak.saturationReason())).append('\n');
             d.append("\nCorrected latency counts from when each request was meant to be sent (wrk2's model), so a stall"
                     + " the server causes is charged to every request it delayed; uncorrected counts from the actual send."
                     + " Gates use corrected.\n");
-            b.append(details("Soak details", d.toString()));
+            b = b.append(Markdown.details("Soak details", Markdown.of(d.toString())));
         }
         if (!comment && waited != null) {
-            b.append(details("Wait until healthy", String.format(Locale.ROOT, "%s after %d attempt%s in %.1f s.%n",
+            b = b.append(Markdown.details("Wait until healthy", Markdown.of(String.format(Locale.ROOT, "%s after %d attempt%s in %.1f s.%n",
                     waited.healthy() ? "Healthy" : "Not healthy", waited.attempts(), waited.attempts() == 1 ? "" : "s",
-                    waited.elapsed().toMillis() / 1000.0)));
+                    waited.elapsed().toMillis() / 1000.0))));
         }
-        if (!comment) b.append("fail-on: `").append(failOn).append("`\n");
-        return b.toString();
+        if (!comment) b = b.append("fail-on: ").append(Markdown.code(failOn)).append("\n");
+        return b;
     }
 
-    private static List<String> latencyRow(String name, SoakResult.Stats s, boolean corrected) {
+    private static List<Object> latencyRow(String name, SoakResult.Stats s, boolean corrected) {
         java.util.function.DoubleUnaryOperator p = q -> corrected ? s.p(q) : s.uncorrectedP(q);
         double max = corrected ? s.max() : s.uncorrected().max() / 1000.0;
         return List.of(name, Long.toString(s.count()), Long.toString(s.errors()), f(p.applyAsDouble(50)), f(p.applyAsDouble(90)),
@@ -137,44 +138,5 @@ public final class Report {
 
     private static String f(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    private static String table(List<String> header, List<List<String>> rows) {
-        StringBuilder b = new StringBuilder("|");
-        for (String h : header) b.append(' ').append(Summary.cell(h)).append(" |");
-        b.append("\n|");
-        header.forEach(h -> b.append(" --- |"));
-        b.append('\n');
-        for (List<String> r : rows) {
-            b.append('|');
-            for (String c : r) b.append(' ').append(Summary.cell(c)).append(" |");
-            b.append('\n');
-        }
-        return b.append('\n').toString();
-    }
-
-    private static String details(String title, String body) {
-        return "<details><summary>" + Summary.html(title) + "</summary>\n\n" + body + (body.endsWith("\n") ? "" : "\n") + "\n</details>\n\n";
-    }
-
-    /** Text that may quote a response, made inert: no HTML, links, images or emphasis. */
-    static String escape(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '[', ']', '(', ')', '!', '*', '_', '`', '\\', '#', '|', '~' -> b.append('\\').append(c);
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
-    }
-
-    private static String fenced(String text) {
-        String fence = "```";
-        while (text.contains(fence)) fence += "`";
-        return fence + "text\n" + text + (text.endsWith("\n") ? "" : "\n") + fence + "\n";
     }
 }

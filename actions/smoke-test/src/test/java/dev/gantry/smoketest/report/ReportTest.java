@@ -29,9 +29,10 @@ class ReportTest {
         SuiteResult checks = new SuiteResult(List.of(FAILED), new Scope(Map.of(), Map.of(), Map.of()));
         Report r = new Report("https://app.example", "fail", "'read' failed: " + FAILED.message(), checks, null, List.of(),
                 null, null, "any");
-        String md = r.markdown(false);
-        assertThat(md).startsWith("### ❌ smoke-test fail: https://app.example\n\n");
-        assertThat(md.lines().skip(2).findFirst().orElseThrow()).doesNotContain("![", "<img", "](").contains("&lt;img");
+        String md = r.markdown(false).toString();
+        assertThat(md).startsWith("### ❌ smoke-test fail: https\\://app.example\n\n");
+        assertThat(md.lines().skip(2).findFirst().orElseThrow()).doesNotContain("![", "<img").contains("&lt;img")
+                .contains("\\!\\[pwn\\](http\\://evil)");
         assertThat(md).contains("| read | `GET /api/items/1` | 200 | 12 ms | ✗ 1 assertion failed |");
         assertThat(md).contains("<details><summary>Why checks failed</summary>\n\n```text\nread: GET /api/items/1 → 200\n");
     }

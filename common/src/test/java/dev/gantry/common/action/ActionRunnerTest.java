@@ -1,0 +1,69 @@
+package dev.gantry.common.action;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ActionRunnerTest {
+    @TempDir
+    Path dir;
+
+    private final ActionMetadata metadata = ActionMetadata.parse("""
+            name: 'Gantry test action'
+            inputs:
+              token:
+                required: true
+            """.getBytes(StandardCharsets.UTF_8));
+
+    private String run(ActionRunner.Action action, int expectedCode) throws IOException {
+        Path summary = Files.createFile(dir.resolve("summary.md"));
+        Path output = Files.createFile(dir.resolve("output.txt"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = ActionRunner.run(metadata, action, new String[0], Map.of("GITHUB_STEP_SUMMARY", summary.toString(),
+                "GITHUB_OUTPUT", output.toString(), "INPUT_TOKEN", ""), new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(expectedCode);
+        return Files.readString(summary);
+    }
+
+    @Test
+    void aBadInputStillWritesASummaryWithTheVerdictAndTheReason() throws IOException {
+        String summary = run(ctx -> ctx.inputs().required("token"), 2);
+        assertThat(summary).startsWith("### ⚠️ Gantry test action: invalid input or configuration")
+                .contains("Input required and not supplied: token").contains("Nothing was changed");
+    }
+
+    @Test
+    void aProviderErrorStillWritesASummary() throws IOException {
+        String summary = run(ctx -> {
+            throw new dev.gantry.common.http.ProviderException("Vercel", 503, null, "<b>down</b>", null, "GET /x", null);
+        }, 3);
+        assertThat(summary).startsWith("### 🔥 Gantry test action: provider or infrastructure error")
+                .contains("HTTP 503: &lt;b&gt;down&lt;/b&gt;");
+    }
+
+    @Test
+    void runningOutOfMemoryIsReportedAsOursNotAsTheProviders() throws IOException {
+        String summary = run(ctx -> {
+            throw new OutOfMemoryError("Java heap space");
+        }, 3);
+        assertThat(summary).contains("ran out of memory").contains("not of the provider or the app");
+    }
+
+    @Test
+    void anActionsOwnReportGetsTheReasonAppendedWhenItLacksIt() throws IOException {
+        String summary = run(ctx -> {
+            ctx.summary().heading("❌ Deploy failed", 3);
+            throw ActionException.failed("step 'build' failed: exit 1");
+        }, 1);
+        assertThat(summary).startsWith("### ❌ Deploy failed").contains("**Why:** step 'build' failed: exit 1");
+    }
+}
