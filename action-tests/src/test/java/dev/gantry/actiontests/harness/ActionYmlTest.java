@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every action's metadata: valid per SchemaStore, in step with the Java code, documented exactly. */
-class ActionMetadataTest {
+class ActionYmlTest {
     /** How the actions read inputs: {@code inputs.<method>("name"} with a literal name. */
     private static final Pattern INPUT_READ = Pattern.compile("\\binputs\\s*\\.\\s*\\w+\\(\\s*\"([^\"]+)\"");
     private static final Pattern TABLE_ROW = Pattern.compile("^\\|\\s*`([^`]+)`\\s*\\|");
