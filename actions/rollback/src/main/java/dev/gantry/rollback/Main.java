@@ -1,22 +1,21 @@
 package dev.gantry.rollback;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.checks.CheckSuite;
+import dev.gantry.checks.ChecksInput;
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionRunner;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Inputs;
 import dev.gantry.common.http.BaseUrl;
 import dev.gantry.common.http.HttpApi;
+import dev.gantry.common.http.Deadline;
 import dev.gantry.common.http.WarmUp;
-import dev.gantry.smoketest.engine.CheckFileException;
-import dev.gantry.smoketest.engine.CheckSuite;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.gantry.common.http.Deadline;
-
 import java.time.Duration;
 import java.util.Map;
 
@@ -94,7 +93,7 @@ public final class Main {
 
         CheckSuite checks = null;
         if (verifyUrl != null) {
-            checks = suite(verifyChecks, ctx.github().workspace());
+            checks = ChecksInput.read("verify-checks", verifyChecks, ctx.github().workspace());
         } else if (!verifyChecks.isEmpty()) {
             throw InputException.invalid("verify-checks", "is set but verify-url is empty; give the URL to verify");
         }
@@ -116,34 +115,6 @@ public final class Main {
         } catch (IOException e) {
             throw InputException.invalid("vercel-project-id", "is empty and .vercel/project.json cannot be read: "
                     + e.getMessage());
-        }
-    }
-
-    /** The verification checks: inline YAML, a file in the workspace, or the default (GET / answers 2xx). */
-    static CheckSuite suite(String value, Path workspace) {
-        if (value.isEmpty()) return CheckSuite.defaultSuite();
-        String yaml;
-        String source;
-        if (value.contains("\n") || value.startsWith("checks:") || value.startsWith("- ")) {
-            yaml = value;
-            source = "<inline verify-checks>";
-        } else {
-            Path file = workspace.resolve(value).normalize();
-            if (!Files.isRegularFile(file)) {
-                throw InputException.invalid("verify-checks", "names a file that does not exist: " + value
-                        + " (relative to the workspace); give a path or inline YAML");
-            }
-            try {
-                yaml = Files.readString(file);
-            } catch (IOException e) {
-                throw InputException.invalid("verify-checks", "names a file that cannot be read: " + value);
-            }
-            source = value;
-        }
-        try {
-            return CheckSuite.parse(yaml, source);
-        } catch (CheckFileException e) {
-            throw InputException.invalid("verify-checks", e.getMessage());
         }
     }
 }

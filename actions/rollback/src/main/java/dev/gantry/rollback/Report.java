@@ -8,7 +8,7 @@ import dev.gantry.rollback.RollbackProvider.Condition;
 import dev.gantry.rollback.RollbackProvider.Execution;
 import dev.gantry.rollback.RollbackProvider.Operation;
 import dev.gantry.rollback.RollbackProvider.Plan;
-import dev.gantry.smoketest.engine.CheckOutcome;
+import dev.gantry.checks.CheckOutcome;
 
 import java.time.Duration;
 import java.time.Instant;

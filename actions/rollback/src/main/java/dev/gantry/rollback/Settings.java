@@ -1,6 +1,6 @@
 package dev.gantry.rollback;
 
-import dev.gantry.smoketest.engine.CheckSuite;
+import dev.gantry.checks.CheckSuite;
 
 import java.net.URI;
 import java.time.Duration;

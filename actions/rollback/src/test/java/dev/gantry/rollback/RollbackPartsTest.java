@@ -1,46 +1,27 @@
 package dev.gantry.rollback;
 
 import dev.gantry.common.action.ActionMetadata;
-import dev.gantry.common.action.InputException;
 import dev.gantry.common.vercel.Project;
 import dev.gantry.rollback.RollbackProvider.Execution;
 import dev.gantry.rollback.RollbackProvider.Operation;
 import dev.gantry.rollback.RollbackProvider.Plan;
 import dev.gantry.rollback.RollbackProvider.Status;
-import dev.gantry.smoketest.engine.CheckSuite;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The rollback's small parts: its own action.yml, the checks input, job matching, durations and the report's verdict. */
+/** The rollback's small parts: its own action.yml, job matching, durations and the report's verdict. */
 class RollbackPartsTest {
 
     @Test
-    void readsItsOwnActionYmlEvenWithTheSmokeTestJarOnTheClasspath() {
+    void readsItsOwnActionYml() {
         ActionMetadata md = ActionMetadata.fromClasspath(Main.class);
-        assertThat(md.inputs()).containsKeys("provider", "undo", "revert", "verify-url");
+        assertThat(md.inputs()).containsKeys("provider", "undo", "revert", "verify-url", "verify-checks");
         assertThat(md.outputs()).containsKeys("rolled-back-from", "rolled-back-to", "incident-url", "result");
-    }
-
-    @Test
-    void verifyChecksAreInlineYamlAFileOrTheDefault(@TempDir Path ws) throws Exception {
-        assertThat(Main.suite("", ws).checks()).extracting(c -> c.name()).containsExactly("root");
-        CheckSuite inline = Main.suite("checks:\n  - name: health\n    request: { path: /health }\n", ws);
-        assertThat(inline.checks()).extracting(c -> c.name()).containsExactly("health");
-        Files.writeString(ws.resolve("checks.yml"), "- name: home\n  request: { path: / }\n");
-        assertThat(Main.suite("checks.yml", ws).checks()).extracting(c -> c.name()).containsExactly("home");
-        assertThatThrownBy(() -> Main.suite("missing.yml", ws)).isInstanceOf(InputException.class)
-                .hasMessageContaining("verify-checks").hasMessageContaining("does not exist");
-        assertThatThrownBy(() -> Main.suite("checks:\n  - name: x\n", ws)).isInstanceOf(InputException.class)
-                .hasMessageContaining("verify-checks").hasMessageContaining("needs a 'request'");
     }
 
     @Test

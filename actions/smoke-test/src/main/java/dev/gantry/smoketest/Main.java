@@ -1,5 +1,7 @@
 package dev.gantry.smoketest;
 
+import dev.gantry.checks.CheckSuite;
+import dev.gantry.checks.ChecksInput;
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionRunner;
 import dev.gantry.common.action.InputException;
@@ -9,7 +11,6 @@ import dev.gantry.common.http.WarmUp;
 import dev.gantry.smoketest.slo.Slo;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -90,35 +91,14 @@ public final class Main {
         boolean commentOnPr = inputs.bool("comment-on-pr");
         String failOn = inputs.choice("fail-on", "any", "any", "functional", "slo");
 
-        Path workspace = ctx.github().workspace();
-        String checksInput = inputs.string("checks");
-        String checksYaml = null;
-        String checksSource = null;
-        if (!checksInput.isEmpty()) {
-            if (checksInput.contains("\n") || checksInput.startsWith("checks:") || checksInput.startsWith("- ")) {
-                checksYaml = checksInput;
-                checksSource = "<inline checks>";
-            } else {
-                Path file = workspace.resolve(checksInput).normalize();
-                if (!Files.isRegularFile(file)) {
-                    throw InputException.invalid("checks", "names a file that does not exist: " + checksInput
-                            + " (relative to the workspace " + workspace + "); give a path or inline YAML");
-                }
-                try {
-                    checksYaml = Files.readString(file);
-                } catch (java.io.IOException e) {
-                    throw InputException.invalid("checks", "names a file that cannot be read: " + checksInput + " (" + e.getMessage() + ")");
-                }
-                checksSource = workspace.relativize(file).toString().replace('\\', '/');
-            }
-        }
+        CheckSuite checks = ChecksInput.read("checks", inputs.string("checks"), ctx.github().workspace());
 
-        Path junitPath = junit.isEmpty() ? null : workspace.resolve(junit).normalize();
+        Path junitPath = junit.isEmpty() ? null : ctx.github().workspace().resolve(junit).normalize();
         var reporter = commentOnPr
                 ? GitHubReporters.create(GitHubReporters.Settings.of(ctx.github(), token, true), ctx.log())
                 : null;
 
-        SmokeTest.Settings settings = new SmokeTest.Settings(url, checksYaml, checksSource, waitTimeout, waitInterval,
+        SmokeTest.Settings settings = new SmokeTest.Settings(url, checks, waitTimeout, waitInterval,
                 requestTimeout, headers, variables, secrets, slos, soakRate, soakDuration, soakWarmup, maxInFlight,
                 junitPath, junit, reporter, SmokeTest.FailOn.valueOf(failOn.toUpperCase(java.util.Locale.ROOT)));
         new SmokeTest(ctx, settings).run();

@@ -7,14 +7,13 @@ import dev.gantry.common.action.ExitCode;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Log;
 import dev.gantry.common.github.GitHubReporter;
-import dev.gantry.smoketest.engine.Check;
-import dev.gantry.smoketest.engine.CheckFileException;
-import dev.gantry.smoketest.engine.CheckOutcome;
-import dev.gantry.smoketest.engine.CheckRunner;
-import dev.gantry.smoketest.engine.CheckSuite;
-import dev.gantry.smoketest.engine.HealthWait;
-import dev.gantry.smoketest.engine.Scope;
-import dev.gantry.smoketest.engine.SuiteResult;
+import dev.gantry.checks.Check;
+import dev.gantry.checks.CheckOutcome;
+import dev.gantry.checks.CheckRunner;
+import dev.gantry.checks.CheckSuite;
+import dev.gantry.checks.HealthWait;
+import dev.gantry.checks.Scope;
+import dev.gantry.checks.SuiteResult;
 import dev.gantry.smoketest.report.JUnitReport;
 import dev.gantry.smoketest.report.Report;
 import dev.gantry.smoketest.slo.Samples;
@@ -60,11 +59,15 @@ final class SmokeTest {
         }
     }
 
-    record Settings(URI url, String checksYaml, String checksSource, Duration waitTimeout, Duration waitInterval,
+    record Settings(URI url, CheckSuite checks, Duration waitTimeout, Duration waitInterval,
                     Duration requestTimeout, Map<String, String> headers, Map<String, String> variables,
                     Map<String, String> secrets, List<Slo> slos, int soakRate, Duration soakDuration,
                     Duration soakWarmup, int maxInFlight, Path junitPath, String junitInput, GitHubReporter reporter,
                     FailOn failOn) {
+        /** The checks file as the repository names it, or {@code <inline checks>} / {@code <default>}. */
+        String checksSource() {
+            return checks.source();
+        }
     }
 
     private final ActionContext ctx;
@@ -79,7 +82,7 @@ final class SmokeTest {
 
     void run() {
         Instant started = Instant.now();
-        CheckSuite suite = suite();
+        CheckSuite suite = s.checks();
         validateAgainst(suite);
 
         try (CheckRunner runner = CheckRunner.builder().requestTimeout(s.requestTimeout()).defaultHeaders(s.headers())
@@ -140,19 +143,6 @@ final class SmokeTest {
             Verdict verdict = decide(checks, waited, gates, soak[0]);
             report(suite, checks, waited, gates, soak[0], soakSkipped[0], verdict, started);
             finish(verdict, checks, waited, gates, soak[0]);
-        }
-    }
-
-    private CheckSuite suite() {
-        if (s.checksYaml() == null) return CheckSuite.defaultSuite();
-        try {
-            return CheckSuite.parse(s.checksYaml(), s.checksSource());
-        } catch (CheckFileException e) {
-            Annotation where = e.source().startsWith("<")
-                    ? Annotation.titled("smoke-test: invalid checks")
-                    : new Annotation("smoke-test: invalid checks file", e.source(), e.line() > 0 ? e.line() : null,
-                    null, e.column() > 0 ? e.column() : null, null);
-            throw new ActionException(ExitCode.BAD_INPUT, "Input 'checks': " + e.getMessage(), null, where, null);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.gantry.smoketest.report;
 
-import dev.gantry.smoketest.engine.CheckOutcome;
+import dev.gantry.checks.CheckOutcome;
 import dev.gantry.smoketest.slo.SloResult;
 import dev.gantry.smoketest.soak.SoakResult;
 

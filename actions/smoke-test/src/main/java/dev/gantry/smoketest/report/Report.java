@@ -2,9 +2,9 @@ package dev.gantry.smoketest.report;
 
 import dev.gantry.common.action.Markdown;
 import dev.gantry.common.action.Summary;
-import dev.gantry.smoketest.engine.CheckOutcome;
-import dev.gantry.smoketest.engine.HealthWait;
-import dev.gantry.smoketest.engine.SuiteResult;
+import dev.gantry.checks.CheckOutcome;
+import dev.gantry.checks.HealthWait;
+import dev.gantry.checks.SuiteResult;
 import dev.gantry.smoketest.slo.SloResult;
 import dev.gantry.smoketest.soak.SoakResult;
 

@@ -1,6 +1,6 @@
 package dev.gantry.smoketest.soak;
 
-import dev.gantry.smoketest.engine.RenderedRequest;
+import dev.gantry.checks.RenderedRequest;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,9 +1,9 @@
 package dev.gantry.smoketest.soak;
 
 import dev.gantry.common.action.Log;
-import dev.gantry.smoketest.engine.Check;
-import dev.gantry.smoketest.engine.CheckRunner;
-import dev.gantry.smoketest.engine.RenderedRequest;
+import dev.gantry.checks.Check;
+import dev.gantry.checks.CheckRunner;
+import dev.gantry.checks.RenderedRequest;
 
 import java.net.URI;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.gantry.smoketest.soak;
 
-import dev.gantry.smoketest.engine.Assertion;
-import dev.gantry.smoketest.engine.RenderedRequest;
+import dev.gantry.checks.Assertion;
+import dev.gantry.checks.RenderedRequest;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.gantry.smoketest.report;
 
-import dev.gantry.smoketest.engine.CheckOutcome;
-import dev.gantry.smoketest.engine.Scope;
-import dev.gantry.smoketest.engine.SuiteResult;
+import dev.gantry.checks.CheckOutcome;
+import dev.gantry.checks.Scope;
+import dev.gantry.checks.SuiteResult;
 import dev.gantry.smoketest.slo.Samples;
 import dev.gantry.smoketest.slo.Slo;
 import dev.gantry.smoketest.slo.SloResult;

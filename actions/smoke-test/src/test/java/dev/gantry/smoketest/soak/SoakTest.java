@@ -2,9 +2,9 @@ package dev.gantry.smoketest.soak;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.gantry.common.action.Log;
-import dev.gantry.smoketest.engine.Assertion;
-import dev.gantry.smoketest.engine.Check;
-import dev.gantry.smoketest.engine.RenderedRequest;
+import dev.gantry.checks.Assertion;
+import dev.gantry.checks.Check;
+import dev.gantry.checks.RenderedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

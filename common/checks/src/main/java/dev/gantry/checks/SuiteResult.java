@@ -1,4 +1,4 @@
-package dev.gantry.smoketest.engine;
+package dev.gantry.checks;
 
 import java.util.List;
 

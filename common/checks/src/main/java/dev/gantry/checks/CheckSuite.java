@@ -1,7 +1,7 @@
-package dev.gantry.smoketest.engine;
+package dev.gantry.checks;
 
 import dev.gantry.common.action.Inputs;
-import dev.gantry.smoketest.engine.YamlTree.Node;
+import dev.gantry.checks.YamlTree.Node;
 
 import java.time.Duration;
 import java.util.ArrayList;

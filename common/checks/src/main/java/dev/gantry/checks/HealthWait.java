@@ -1,4 +1,4 @@
-package dev.gantry.smoketest.engine;
+package dev.gantry.checks;
 
 import dev.gantry.common.action.Log;
 import dev.gantry.common.http.Sleeper;

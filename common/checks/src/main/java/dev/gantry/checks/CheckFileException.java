@@ -1,4 +1,4 @@
-package dev.gantry.smoketest.engine;
+package dev.gantry.checks;
 
 /**
  * A checks file that cannot be used: names the file, the line and column (1-based) and what is wrong, so the

@@ -1,4 +1,4 @@
-package dev.gantry.smoketest.engine;
+package dev.gantry.checks;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.MissingNode;

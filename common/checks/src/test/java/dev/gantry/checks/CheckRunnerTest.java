@@ -1,4 +1,4 @@
-package dev.gantry.smoketest.engine;
+package dev.gantry.checks;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
