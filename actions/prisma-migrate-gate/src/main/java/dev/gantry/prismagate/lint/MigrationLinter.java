@@ -1,5 +1,6 @@
 package dev.gantry.prismagate.lint;
 
+import dev.gantry.prismagate.sql.Cursor;
 import dev.gantry.prismagate.sql.Statement;
 import dev.gantry.prismagate.sql.Token;
 
