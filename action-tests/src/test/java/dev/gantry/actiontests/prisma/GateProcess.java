@@ -23,12 +23,13 @@ final class GateProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
 
-    private GateProcess(ActionRun run) throws IOException {
+    private GateProcess(ActionRun run, List<String> jvmOptions) throws IOException {
         this.run = run;
         this.env = run.environment();
         this.log = run.runDir().resolve("child.log");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         // the gate's own classes first: every action module has an action.yml at its root
         List<String> cp = new ArrayList<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
@@ -42,7 +43,12 @@ final class GateProcess implements AutoCloseable {
     }
 
     static GateProcess start(ActionRun run) throws IOException {
-        return new GateProcess(run);
+        return new GateProcess(run, List.of());
+    }
+
+    /** With JVM options, e.g. {@code -Djdk.net.hosts.file=…} to resolve a provider's host name to loopback. */
+    static GateProcess start(ActionRun run, List<String> jvmOptions) throws IOException {
+        return new GateProcess(run, jvmOptions);
     }
 
     boolean alive() {

@@ -31,8 +31,9 @@ final class Assessment {
     String notManaged;
     /** Who held Prisma's lock past the wait (a deploy still running), or null. */
     String lockHolder;
-    /** The hash of the pending set (with a database), or null. */
+    /** The hash of the pending set (with a database), or null; and how many migrations that set holds. */
     String planHash;
+    int planSize;
     /** The snapshot taken before applying, or null. */
     Snapshot.Taken backup;
     /** Why no snapshot was taken although {@code backup: true}, or null. */

@@ -127,6 +127,7 @@ public final class Gate {
             assess();
             if (s.dataCheck()) dataCheck(c);
             a.planHash = PlanHash.of(pending());
+            a.planSize = pending().size();
             if (!s.apply() || blocked()) return null;
             return new Deploy(s, a, paths, session, log, this::setDoing).run(pending(), pendingChanges());
         } catch (SQLException e) {

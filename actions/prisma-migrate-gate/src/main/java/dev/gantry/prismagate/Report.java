@@ -135,7 +135,8 @@ final class Report {
         if (failure != null) sum.raw(Summary.inline(failure));
         migrationsTable(sum, plan);
         if (a.planHash != null) {
-            sum.raw("Plan hash: `" + a.planHash + "` (" + plural(plan.pendingCount(), "pending migration") + ")");
+            sum.raw("Plan hash: `" + a.planHash + "` (" + plural(a.planSize, "pending migration") + (s.apply()
+                    ? " when this run started" : "") + "; pass it to apply as plan-hash to apply exactly this plan)");
         }
         snapshotSection(sum);
         problemsSection(sum);

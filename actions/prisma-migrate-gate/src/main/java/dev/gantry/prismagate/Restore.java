@@ -127,7 +127,7 @@ final class Restore {
 
     private void summaryOfFailure(String id, ActionException e) {
         ctx.summary().raw("❌ **Restore of `" + id + "` failed**" + (s.environment().isEmpty() ? "" : " on **"
-                + s.environment() + "**") + ": nothing was changed.");
+                + s.environment() + "**") + ".");
         ctx.summary().raw(Summary.inline(e.getMessage()));
     }
 
