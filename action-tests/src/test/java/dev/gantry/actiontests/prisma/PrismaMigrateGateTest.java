@@ -387,6 +387,33 @@ class PrismaMigrateGateTest {
     }
 
     @Test
+    void theAnnotationPointsInsideAMultiLineStatementAndAfterTransactionBlocks() {
+        repo.migration("20240101000000_init", INIT);
+        repo.migration("20240102000000_multi", "BEGIN;\nCREATE TABLE \"A\" (id int);\nCOMMIT;\n-- a view\n"
+                + "CREATE VIEW v AS SELECT\n  id,\n  name,\n  nonsense\nFROM \"User\";\n");
+        ActionResult r = gate("apply").run();
+        assertThat(r.exitCode()).isEqualTo(1);
+        WorkflowCommands.Command err = r.errors().get(r.errors().size() - 1);
+        assertThat(err.property("line")).isEqualTo("8");
+        assertThat(err.data()).contains("statement 4").contains("Statements 1-3 (lines 1-3) ran")
+                .contains("--applied");
+        assertThat((String) pg.migrationRows(url).get(1).get("logs"))
+                .startsWith("gantry-prisma-migrate-gate: committed 1 of 2 transaction blocks").contains("42703");
+    }
+
+    @Test
+    void aFileThatOpensATransactionItNeverCommitsIsRolledBack() {
+        repo.migration("20240101000000_init", INIT);
+        repo.migration("20240102000000_open", "BEGIN;\nALTER TABLE \"User\" ADD COLUMN \"x\" INTEGER;\n");
+        ActionResult r = gate("apply").run();
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.output("result")).isEqualTo("apply-failed");
+        assertThat((String) pg.migrationRows(url).get(1).get("logs")).contains("25001").contains("does not commit");
+        assertThat(pg.query(url, "SELECT 1 FROM information_schema.columns WHERE table_name = 'User' AND column_name = 'x'"))
+                .isEmpty();
+    }
+
+    @Test
     void statementTimeoutStopsARunawayMigrationAndRecordsIt() {
         repo.migration("20240101000000_init", INIT);
         repo.migration("20240102000000_backfill", "-- backfill\nALTER TABLE \"User\" ADD COLUMN \"b\" TEXT;\nSELECT pg_sleep(5);\n");

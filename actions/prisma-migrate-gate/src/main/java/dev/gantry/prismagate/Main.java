@@ -35,23 +35,23 @@ public final class Main {
     }
 
     static Settings settings(ActionContext ctx) {
-        Inputs in = ctx.inputs();
+        Inputs inputs = ctx.inputs();
         return Settings.builder(ctx.github().workspace())
-                .databaseUrl(in.secret("database-url"))
-                .migrationsDir(in.string("migrations-dir"))
-                .mode(in.choice("mode", "check", "check", "apply", "restore"))
-                .environment(in.string("environment"))
-                .allowDestructive(in.bool("allow-destructive"), in.string("allow-label"), ctx.github().pullRequestLabels())
-                .rules(String.join(",", in.multiline("rules")))
-                .failOn(in.choice("fail-on", "error", "error", "warning"))
-                .timeout(in.duration("timeout", Duration.ofMinutes(30)))
-                .lockTimeout(in.duration("lock-timeout", Duration.ofSeconds(10)))
-                .statementTimeout(in.duration("statement-timeout", Duration.ZERO))
-                .dataCheck(in.bool("data-check"))
-                .backup(in.bool("backup"))
-                .backupId(in.string("backup-id"))
-                .planHash(in.string("plan-hash"))
-                .githubToken(in.secret("github-token"))
+                .databaseUrl(inputs.secret("database-url"))
+                .migrationsDir(inputs.string("migrations-dir"))
+                .mode(inputs.choice("mode", "check", "check", "apply", "restore"))
+                .environment(inputs.string("environment"))
+                .allowDestructive(inputs.bool("allow-destructive"), inputs.string("allow-label"), ctx.github().pullRequestLabels())
+                .rules(String.join(",", inputs.multiline("rules")))
+                .failOn(inputs.choice("fail-on", "error", "error", "warning"))
+                .timeout(inputs.duration("timeout", Duration.ofMinutes(30)))
+                .lockTimeout(inputs.duration("lock-timeout", Duration.ofSeconds(10)))
+                .statementTimeout(inputs.duration("statement-timeout", Duration.ZERO))
+                .dataCheck(inputs.bool("data-check"))
+                .backup(inputs.bool("backup"))
+                .backupId(inputs.string("backup-id"))
+                .planHash(inputs.string("plan-hash"))
+                .githubToken(inputs.secret("github-token"))
                 .build();
     }
 }

@@ -19,8 +19,9 @@ public record Execution(Kind kind, List<Statement> statements, List<Block> block
     /**
      * Statements {@code first} to {@code last} (indexes, inclusive) commit together; {@code closing} is the index
      * of the COMMIT/END/ROLLBACK that ends the block, or -1 for the trailing statements the message's end commits.
+     * {@code unclosed}: the trailing statements open a transaction (BEGIN) that nothing commits.
      */
-    public record Block(int first, int last, int closing, boolean opensItself, boolean rollsBack) {
+    public record Block(int first, int last, int closing, boolean opensItself, boolean rollsBack, boolean unclosed) {
     }
 
     public static Execution of(List<Statement> statements) {
@@ -28,10 +29,10 @@ public record Execution(Kind kind, List<Statement> statements, List<Block> block
         if (control) return new Execution(Kind.TRANSACTION_BLOCKS, statements, blocks(statements));
         if (statements.size() == 1 && cannotRunInTransaction(statements.get(0))) {
             return new Execution(Kind.NON_TRANSACTIONAL_STATEMENT, statements,
-                    List.of(new Block(0, 0, -1, false, false)));
+                    List.of(new Block(0, 0, -1, false, false, false)));
         }
         return new Execution(Kind.TRANSACTIONAL, statements,
-                List.of(new Block(0, statements.size() - 1, -1, false, false)));
+                List.of(new Block(0, statements.size() - 1, -1, false, false, false)));
     }
 
     private static List<Block> blocks(List<Statement> ss) {
@@ -39,11 +40,14 @@ public record Execution(Kind kind, List<Statement> statements, List<Block> block
         int first = 0;
         for (int i = 0; i < ss.size(); i++) {
             if (closes(ss.get(i))) {
-                out.add(new Block(first, i, i, opens(ss.get(first)), rollsBack(ss.get(i))));
+                out.add(new Block(first, i, i, opens(ss.get(first)), rollsBack(ss.get(i)), false));
                 first = i + 1;
             }
         }
-        if (first < ss.size()) out.add(new Block(first, ss.size() - 1, -1, opens(ss.get(first)), false));
+        if (first < ss.size()) {
+            boolean unclosed = ss.subList(first, ss.size()).stream().anyMatch(Execution::opens);
+            out.add(new Block(first, ss.size() - 1, -1, opens(ss.get(first)), false, unclosed));
+        }
         return List.copyOf(out);
     }
 

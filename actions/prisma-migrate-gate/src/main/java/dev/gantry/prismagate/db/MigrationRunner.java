@@ -118,6 +118,11 @@ public final class MigrationRunner {
                     progress.accept(i);
                     execute(ss.get(i).text());
                 }
+                if (b.unclosed()) {
+                    i = ss.size() - 1;
+                    throw new SQLException("The migration opens a transaction (BEGIN) that it does not commit; it was"
+                            + " rolled back", "25001");
+                }
                 String note = String.format(PROGRESS, done + 1, blocks.size(), b.last() + 1, ss.size());
                 if (b.rollsBack()) {
                     i = b.closing();
