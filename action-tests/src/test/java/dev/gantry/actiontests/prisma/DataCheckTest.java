@@ -170,6 +170,17 @@ class DataCheckTest {
     }
 
     @Test
+    void dataRulesTakeTheRulesInputAndTheIgnoreComments() {
+        repo.migration("20240102000000_email", "-- gantry-ignore: data-null-values\n"
+                + "ALTER TABLE \"User\" ALTER COLUMN \"email\" SET NOT NULL;\n"
+                + "ALTER TABLE \"User\" ALTER COLUMN \"age\" SET DATA TYPE INTEGER USING (\"age\"::integer);\n");
+        ActionResult r = gate("check").with("rules", "data-cast-fails=warning").run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.warnings()).anySatisfy(c -> assertThat(c.property("title")).isEqualTo("data-cast-fails"));
+    }
+
+    @Test
     void aReadOnlyRoleIsEnough() {
         pg.exec(url, "CREATE ROLE reader LOGIN PASSWORD 'r3ader'; GRANT USAGE ON SCHEMA public TO reader;"
                 + " GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader; ALTER ROLE reader SET"

@@ -208,8 +208,11 @@ public final class Gate {
             if (e.getValue().isEmpty()) continue;
             LocalMigration m = a.entries.stream().filter(x -> x.name().equals(e.getKey())).findFirst().orElseThrow()
                     .local();
+            List<Statement> statements = Statement.split(m.script());
+            List<Finding> kept = e.getValue().stream()
+                    .filter(f -> !MigrationLinter.suppressed(statements, f.line(), f.rule().id())).toList();
             List<Plan.Issue> merged = new ArrayList<>(a.issues.get(e.getKey()));
-            merged.addAll(issuesOf(m, e.getValue()).stream().filter(i -> !i.rule().equals(Rule.INVALID_ENCODING.id()))
+            merged.addAll(issuesOf(m, kept).stream().filter(i -> !i.rule().equals(Rule.INVALID_ENCODING.id()))
                     .toList());
             merged.sort(Comparator.comparingInt(Plan.Issue::line));
             a.issues.put(e.getKey(), merged);

@@ -76,40 +76,51 @@ public record DatabaseUrl(String jdbcUrl, Properties properties, String host, in
         }
         if (user != null) props.setProperty("user", user);
         if (password != null) props.setProperty("password", password);
-        String schema = "public";
-        List<String> ignored = new ArrayList<>();
-        boolean pgbouncer = false;
-        Integer connectTimeout = null;
-        for (Map.Entry<String, String> q : query(u.getRawQuery()).entrySet()) {
-            String k = q.getKey();
-            switch (k) {
-                case "schema" -> {
-                    if (!q.getValue().isEmpty()) schema = q.getValue();
-                }
-                case "pgbouncer" -> pgbouncer = q.getValue().equals("true");
-                case "connect_timeout" -> {
-                    if (!q.getValue().matches("\\d{1,6}")) {
-                        throw new IllegalArgumentException("has connect_timeout=" + q.getValue() + ", which is not a"
-                                + " number of seconds");
-                    }
-                    connectTimeout = Integer.parseInt(q.getValue());
-                }
-                default -> {
-                    if (PASSED.containsKey(k)) props.setProperty(PASSED.get(k), q.getValue());
-                    else ignored.add(k);
-                }
-            }
-        }
+        Parameters q = Parameters.of(u.getRawQuery(), props);
         props.putIfAbsent("sslmode", "prefer");
-        props.setProperty("currentSchema", schema);
+        props.setProperty("currentSchema", q.schema);
         props.putIfAbsent("ApplicationName", "gantry-prisma-migrate-gate");
         String path = u.getRawPath() == null || u.getRawPath().length() <= 1 ? "/postgres" : u.getRawPath();
         String hp = host + (colon > 0 && !hostPort.endsWith("]") ? ":" + port : "");
         String jdbc = "jdbc:postgresql://" + hp + path;
         String database = decode(path.substring(1));
-        String display = "postgresql://" + (user == null ? "" : user + "@") + hp + "/" + database + "?schema=" + schema;
-        return new DatabaseUrl(jdbc, props, host, port, database, user, schema, password, display,
-                List.copyOf(ignored), pgbouncer, connectTimeout);
+        String display = "postgresql://" + (user == null ? "" : user + "@") + hp + "/" + database + "?schema="
+                + q.schema;
+        return new DatabaseUrl(jdbc, props, host, port, database, user, q.schema, password, display,
+                List.copyOf(q.ignored), q.pgbouncer, q.connectTimeout);
+    }
+
+    /** The query parameters: Prisma's own, those passed on to the driver ({@code props}), and the ignored ones. */
+    private static final class Parameters {
+        String schema = "public";
+        final List<String> ignored = new ArrayList<>();
+        boolean pgbouncer;
+        Integer connectTimeout;
+
+        static Parameters of(String rawQuery, Properties props) {
+            Parameters p = new Parameters();
+            for (Map.Entry<String, String> q : query(rawQuery).entrySet()) {
+                String k = q.getKey();
+                switch (k) {
+                    case "schema" -> {
+                        if (!q.getValue().isEmpty()) p.schema = q.getValue();
+                    }
+                    case "pgbouncer" -> p.pgbouncer = q.getValue().equals("true");
+                    case "connect_timeout" -> {
+                        if (!q.getValue().matches("\\d{1,6}")) {
+                            throw new IllegalArgumentException("has connect_timeout=" + q.getValue() + ", which is"
+                                    + " not a number of seconds");
+                        }
+                        p.connectTimeout = Integer.parseInt(q.getValue());
+                    }
+                    default -> {
+                        if (PASSED.containsKey(k)) props.setProperty(PASSED.get(k), q.getValue());
+                        else p.ignored.add(k);
+                    }
+                }
+            }
+            return p;
+        }
     }
 
     /**
