@@ -76,6 +76,9 @@ public final class Gate {
         } catch (ActionException e) {
             report().failureSummary(ctx.summary(), e);
             throw e;
+        } catch (RuntimeException e) {
+            report().failureSummary(ctx.summary(), new ActionException(ExitCode.FAILED, "Unexpected error: " + e));
+            throw e;
         }
         finish(failure);
     }

@@ -4,6 +4,7 @@ import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.Log;
 import dev.gantry.common.http.Poller;
 import dev.gantry.prismagate.db.AdvisoryLock;
+import dev.gantry.prismagate.db.DatabaseErrors;
 import dev.gantry.prismagate.db.Deadline;
 
 import java.sql.Connection;
@@ -52,7 +53,7 @@ final class Locking {
             if (lock.tryAcquire()) return Optional.empty();
             return Optional.of(lock.holder().map(AdvisoryLock.Holder::describe).orElse("a session of another role"));
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot take Prisma's advisory lock: " + e.getMessage(), e);
+            throw DatabaseErrors.of("taking Prisma's advisory lock", e, s.database(), deadline);
         }
     }
 

@@ -77,8 +77,9 @@ final class DataProbe {
     }
 
     /**
-     * Tries {@code expr} (SQL over the table's columns) on each row with {@code column} not NULL, catching the
-     * error per row in a PL/pgSQL block; a big table is sampled. Returns rows tried, rows failed, and the first
+     * Tries {@code expr} (SQL over the table's columns) on each row with {@code column} not NULL, catching a data
+     * error (class 22, or 23 from a domain's CHECK) per row in a PL/pgSQL block; any other error (a type that does
+     * not exist yet) ends the check without a verdict. A big table is sampled. Returns rows tried, rows failed, and the first
      * failure's key and SQLSTATE with the message up to its first colon (which is where values start).
      */
     CastResult cast(Name table, String column, String expr) throws SQLException {
@@ -96,7 +97,7 @@ final class DataProbe {
                 + "    tried := tried + 1;\n"
                 + "    BEGIN\n"
                 + "      PERFORM (" + expr + ") FROM " + table.sql() + " WHERE ctid = r.gantry_ctid;\n"
-                + "    EXCEPTION WHEN others THEN\n"
+                + "    EXCEPTION WHEN data_exception OR integrity_constraint_violation THEN\n"
                 + "      bad := bad + 1;\n"
                 + "      IF example IS NULL THEN example := r.gantry_key || ' (' || SQLSTATE || ': '"
                 + " || split_part(SQLERRM, ':', 1) || ')'; END IF;\n"
