@@ -138,9 +138,10 @@ public final class Judge {
                     case VALID -> applied(name, "Index " + index.display() + " exists and is valid.");
                     case ABSENT -> notApplied(name, "Index " + index.display() + " does not exist: the build did not"
                             + " start or was rolled back.", false);
-                    case INVALID -> new Verdict(Verdict.State.INTERRUPTED_INDEX, "The CONCURRENTLY build was"
-                            + " interrupted and left index " + index.display() + " INVALID (it is not used, and the"
-                            + " statement cannot run again while it exists).", "Drop it with `DROP INDEX CONCURRENTLY "
+                    case INVALID -> new Verdict(Verdict.State.INTERRUPTED_INDEX, "The CONCURRENTLY build did not"
+                            + " finish (it failed or was interrupted) and left index " + index.display() + " INVALID (it"
+                            + " is not used, and the statement cannot run again while it exists).",
+                            "Drop it with `DROP INDEX CONCURRENTLY "
                             + index.sql() + ";`, then run `" + resolve.apply("--rolled-back", name) + "` and deploy"
                             + " again, which builds it anew.", List.of(0));
                 };
