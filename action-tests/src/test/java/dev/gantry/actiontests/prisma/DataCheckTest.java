@@ -170,6 +170,23 @@ class DataCheckTest {
     }
 
     @Test
+    void aCastOverABigTableIsTriedOnASample() {
+        pg.exec(url, "CREATE TABLE \"Big\" (id int PRIMARY KEY, amount text);"
+                + " INSERT INTO \"Big\" SELECT i, CASE WHEN i % 100 = 0 THEN 'n/a' ELSE i::text END"
+                + " FROM generate_series(1, 30000) i; ANALYZE \"Big\"");
+        repo.migration("20240102000000_amount", "ALTER TABLE \"Big\" ALTER COLUMN \"amount\" SET DATA TYPE INTEGER"
+                + " USING (\"amount\"::integer);\n");
+        ActionResult r = gate("check").run();
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(error(r, "data-cast-fails").data()).containsPattern("\\d+ of 20000 values of Big.amount do not convert"
+                + " to INTEGER \\(e.g. id=\\d+00 \\(22P02: invalid input syntax for type integer\\)\\); sampled: 20000 rows"
+                + " of about 30,000").doesNotContain("n/a");
+        // the same table, every value fine: one pass, no finding
+        pg.exec(url, "UPDATE \"Big\" SET amount = id::text");
+        assertThat(gate("check").run().errors()).isEmpty();
+    }
+
+    @Test
     void dataRulesTakeTheRulesInputAndTheIgnoreComments() {
         repo.migration("20240102000000_email", "-- gantry-ignore: data-null-values\n"
                 + "ALTER TABLE \"User\" ALTER COLUMN \"email\" SET NOT NULL;\n"

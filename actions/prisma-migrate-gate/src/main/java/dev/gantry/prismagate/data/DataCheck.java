@@ -260,11 +260,14 @@ public final class DataCheck {
         }
         String expr = t.using() != null ? "(" + t.using() + ")::" + target : qcol + "::" + target;
         DataProbe.CastResult r = probe.cast(table, qcol, expr);
-        if (r.failed() > 0) {
-            add(Rule.DATA_CAST_FAILS, t.line(), r.failed() + " of " + r.tried() + " values of " + table.display() + "."
-                    + col + " do not convert to " + target + " (e.g. " + r.example() + ")"
-                    + (r.sampled() ? "; a sample of about " + r.estimate() + " rows was checked" : ""));
-        }
+        if (r.failed() == 0) return;
+        String what = r.example() == null
+                ? "values of " + table.display() + "." + col + " do not all convert to " + target + " (the rows tried"
+                + " one by one, " + r.tried() + ", did not show which)"
+                : r.failed() + " of " + r.tried() + " values of " + table.display() + "." + col + " do not convert to "
+                + target + " (e.g. " + r.example() + ")";
+        add(Rule.DATA_CAST_FAILS, t.line(), what + (r.sampled() ? "; sampled: " + r.tried() + " rows of about "
+                + String.format("%,d", r.estimate()) : ""));
     }
 
     private void enumCheck(Change.AlterColumnType t, Name table, String qcol, boolean array, List<String> labels,

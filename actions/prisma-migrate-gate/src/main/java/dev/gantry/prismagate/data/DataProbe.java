@@ -24,8 +24,10 @@ final class DataProbe {
     static final int COUNT_CAP = 10_000;
     /** Duplicate keys reported up to this many groups. */
     static final int GROUP_CAP = 100;
-    /** A cast is tried row by row on at most this many rows (a sample of bigger tables). */
-    static final int CAST_SAMPLE = 100_000;
+    /** A failing cast is tried row by row on at most this many rows (a sample of bigger tables). */
+    static final int CAST_SAMPLE = 20_000;
+    /** Up to this many rows (the planner's estimate) a cast is first tried on the whole table in one pass. */
+    static final long FULL_PASS = 1_000_000;
     static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern CAST_NOTICE = Pattern.compile("gantry-cast-check (\\d+) (\\d+) ?(.*)", Pattern.DOTALL);
 
@@ -77,18 +79,24 @@ final class DataProbe {
     }
 
     /**
-     * Tries {@code expr} (SQL over the table's columns) on each row with {@code column} not NULL, catching a data
-     * error (class 22, or 23 from a domain's CHECK) per row in a PL/pgSQL block; any other error (a type that does
-     * not exist yet) ends the check without a verdict. A big table is sampled. Returns rows tried, rows failed, and the first
-     * failure's key and SQLSTATE with the message up to its first colon (which is where values start).
+     * Whether {@code expr} (SQL over the table's columns) converts every value of {@code column}: first one pass
+     * over the table ({@code count(expr)}; above {@link #FULL_PASS} estimated rows, over a {@code TABLESAMPLE});
+     * only when that pass fails on data, the failing rows are counted and named by trying up to
+     * {@link #CAST_SAMPLE} rows one by one in a PL/pgSQL block that catches a data error (class 22, or 23 from a
+     * domain's CHECK) per row. Any other error (a type that does not exist yet) ends the check without a verdict.
      */
     CastResult cast(Name table, String column, String expr) throws SQLException {
         long estimate = estimate(table);
-        String from = table.sql();
-        boolean sampled = estimate > CAST_SAMPLE;
-        if (sampled) {
-            from += " TABLESAMPLE SYSTEM (" + Math.max(0.01, Math.min(100.0, 100.0 * CAST_SAMPLE * 2 / estimate)) + ")";
+        String pass = table.sql() + (estimate > FULL_PASS ? " TABLESAMPLE SYSTEM (" + percent(FULL_PASS, estimate) + ")" : "");
+        try {
+            long n = read(rs -> rs.next() ? rs.getLong(1) : 0L, "SELECT count((" + expr + ")) FROM " + pass + " c");
+            return new CastResult(n, 0, null, estimate > FULL_PASS, estimate);
+        } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (!state.startsWith("22") && !state.startsWith("23")) throw e;
         }
+        boolean sampled = estimate > CAST_SAMPLE;
+        String from = table.sql() + (sampled ? " TABLESAMPLE SYSTEM (" + percent(CAST_SAMPLE, estimate) + ")" : "");
         String key = keyExpression(table);
         String body = "DECLARE r record; tried bigint := 0; bad bigint := 0; example text;\n"
                 + "BEGIN\n"
@@ -109,8 +117,15 @@ final class DataProbe {
         String notice = execute("DO " + tag + body + tag);
         Matcher m = notice == null ? null : CAST_NOTICE.matcher(notice);
         if (m == null || !m.find()) throw new SQLException("the cast check returned nothing");
-        return new CastResult(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
-                m.group(3).isBlank() ? null : m.group(3).strip(), sampled, estimate);
+        long bad = Long.parseLong(m.group(2));
+        // the pass failed, so at least one value does not convert even if the rows tried do not show it
+        return new CastResult(Long.parseLong(m.group(1)), Math.max(1, bad), bad == 0 ? null
+                : m.group(3).isBlank() ? null : m.group(3).strip(), sampled, estimate);
+    }
+
+    /** A TABLESAMPLE SYSTEM percentage that yields about twice {@code rows} of {@code estimate}. */
+    private static String percent(long rows, long estimate) {
+        return String.format(java.util.Locale.ROOT, "%.4f", Math.max(0.01, Math.min(100.0, 200.0 * rows / estimate)));
     }
 
     record CastResult(long tried, long failed, String example, boolean sampled, long estimate) {
