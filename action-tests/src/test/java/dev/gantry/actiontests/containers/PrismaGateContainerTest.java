@@ -111,7 +111,7 @@ class PrismaGateContainerTest {
         assertThat(r.output("applied-count")).isEqualTo("2");
         assertThat(r.output("pending-count")).isEqualTo("0");
         assertThat(r.summary()).startsWith("✅ **Migrations applied**");
-        assertThat(r.log()).contains("Applying migration `20240101000000_init` (1/2)");
+        assertThat(r.log()).contains("Applying migration `20240101000000_init` (1/2, one transaction with its bookkeeping)");
         assertThat(appliedMigrations()).containsExactly("20240101000000_init", "20240102000000_add_email");
         assertThat(r.leaks(PASSWORD)).isFalse();
     }

@@ -46,15 +46,21 @@ class ConcurrentApplyTest {
                     .workspace(ws).with("database-url", url).with("mode", "apply").with("lock-timeout", "30s").run());
             // the second gate starts while the first holds the lock and is inside the slow migration
             Instant deadline = Instant.now().plusSeconds(20);
-            while (Instant.now().isBefore(deadline) && pg.query(url, "SELECT 1 FROM pg_stat_activity WHERE query LIKE"
-                    + " '%pg_sleep(4)%' AND pid <> pg_backend_pid()").isEmpty()) {
-                Thread.sleep(20);
+            boolean inside = false;
+            while (!inside) {
+                assertThat(Instant.now()).as("the first gate reached the slow migration within 20 s").isBefore(deadline);
+                inside = !pg.query(url, "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(4)%' AND state ="
+                        + " 'active' AND pid <> pg_backend_pid()").isEmpty();
+                if (!inside) Thread.sleep(20);
             }
-            // a check meanwhile sees the unfinished row and says a deploy may be running
-            ActionResult check = ActionRun.of("prisma-migrate-gate").workspace(ws).with("database-url", url).run();
-            assertThat(check.warnings()).anySatisfy(c -> assertThat(c.data()).contains("a deploy may be running right now"));
             Future<ActionResult> b = pool.submit(() -> ActionRun.of("prisma-migrate-gate")
                     .workspace(ws).with("database-url", url).with("mode", "apply").with("lock-timeout", "30s").run());
+            // a check meanwhile waits for the deploy that holds the lock, then judges what it committed
+            ActionResult check = ActionRun.of("prisma-migrate-gate").workspace(ws).with("database-url", url).run();
+            assertThat(check.log()).contains("Prisma's advisory lock is held by session")
+                    .contains("has ended: judging the history now");
+            assertThat(check.exitCode()).as(check.toString()).isZero();
+            assertThat(check.output("pending-count")).isEqualTo("0");
             ActionResult ra = a.get(60, TimeUnit.SECONDS);
             ActionResult rb = b.get(60, TimeUnit.SECONDS);
             assertThat(ra.exitCode()).as(ra.toString()).isZero();
@@ -85,6 +91,12 @@ class ConcurrentApplyTest {
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
             assertThat(r.output("result")).isEqualTo("timeout");
             assertThat(r.errors().get(0).data()).contains("pg_advisory_lock(72707369)");
+            assertThat(r.summary()).as("every exit writes a summary").contains("Migration gate stopped")
+                    .contains("pg_advisory_lock(72707369)");
+            // check does not take the lock; it waits for it as long, then says a deploy may be running
+            ActionResult check = ActionRun.of("prisma-migrate-gate").workspace(ws).with("database-url", url)
+                    .with("lock-timeout", "1s").run();
+            assertThat(check.warnings()).anySatisfy(c -> assertThat(c.data()).contains("a deploy may be running right now"));
             assertThat(pg.query(url, "SELECT 1 FROM information_schema.tables WHERE table_name IN ('User', '_prisma_migrations')")).isEmpty();
         }
     }

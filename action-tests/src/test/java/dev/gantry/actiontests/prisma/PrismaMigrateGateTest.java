@@ -62,7 +62,7 @@ class PrismaMigrateGateTest {
         assertThat(r.output("applied-count")).isEqualTo("2");
         assertThat(r.output("pending-count")).isEqualTo("0");
         assertThat(r.summary()).startsWith("✅ **Migrations applied** on **staging**");
-        assertThat(r.log()).contains("Applying migration `20240101000000_init` (1/2)");
+        assertThat(r.log()).contains("Applying migration `20240101000000_init` (1/2, one transaction with its bookkeeping)");
 
         List<Map<String, Object>> rows = pg.migrationRows(url);
         assertThat(rows).extracting(m -> m.get("migration_name")).containsExactly("20240101000000_init",
@@ -115,8 +115,11 @@ class PrismaMigrateGateTest {
         assertThat(failed.output("result")).isEqualTo("apply-failed");
         WorkflowCommands.Command err = failed.errors().get(failed.errors().size() - 1);
         assertThat(err.property("file")).isEqualTo("prisma/migrations/20240103000000_bad/migration.sql");
-        assertThat(err.property("line")).as("the server gives no position for a missing relation").isEqualTo("1");
-        assertThat(err.data()).contains("P3018").contains("npx prisma migrate resolve --rolled-back \"20240103000000_bad\"");
+        assertThat(err.property("line")).as("no position for a missing relation: the failing statement's line")
+                .isEqualTo("3");
+        assertThat(err.data()).contains("P3018").contains("statement 2").contains("none of it is in the database")
+                .contains("npx prisma migrate resolve --rolled-back \"20240103000000_bad\"")
+                .doesNotContain("--applied");
         Map<String, Object> bad = pg.migrationRows(url).get(2);
         assertThat(bad.get("migration_name")).isEqualTo("20240103000000_bad");
         assertThat(bad.get("checksum")).isEqualTo("789bdf41cb076260209003526523f501ae256916ffc93cf14b6182604db29218");
@@ -133,10 +136,11 @@ class PrismaMigrateGateTest {
         assertThat(check.output("result")).isEqualTo("out-of-sync");
         assertThat(check.errors()).anySatisfy(c -> {
             assertThat(c.property("file")).isEqualTo("prisma/migrations/20240103000000_bad/migration.sql");
-            assertThat(c.data()).contains("did not finish").contains("P3009")
+            assertThat(c.data()).contains("did not finish").contains("P3009").contains("none of it is in the database")
                     .contains("npx prisma migrate resolve --rolled-back \"20240103000000_bad\"")
-                    .contains("npx prisma migrate resolve --applied \"20240103000000_bad\"");
+                    .as("nothing of it ran: marking it applied would be a lie").doesNotContain("--applied");
         });
+        assertThat(plan(check).path("migrations").get(2).path("recovery").asText()).isEqualTo("not-applied");
         assertThat(check.log()).contains("42P01");
         assertThat(plan(check).path("verdict").asText()).isEqualTo("out-of-sync");
         assertThat(check.summary()).startsWith("❌ **Migration history out of sync**");
@@ -332,10 +336,13 @@ class PrismaMigrateGateTest {
         // the resolve command names the schema when it is not at prisma/schema.prisma
         assertThat(ActionRun.of("prisma-migrate-gate").workspace(other).with("database-url", url).with("mode", "apply")
                 .run().exitCode()).isZero();
+        // a row left unfinished although the script committed (a deploy killed between the two): the catalog shows
+        // the table, so the advice is to record it as applied, never to run it again
         pg.exec(url, "UPDATE _prisma_migrations SET finished_at = NULL");
         ActionResult failed = ActionRun.of("prisma-migrate-gate").workspace(other).with("database-url", url).run();
-        assertThat(failed.errors()).anySatisfy(c -> assertThat(c.data()).contains(
-                "npx prisma migrate resolve --rolled-back \"20240101000000_init\" --schema packages/db/prisma/schema.prisma"));
+        assertThat(failed.errors()).anySatisfy(c -> assertThat(c.data()).contains("table User exists").contains(
+                "npx prisma migrate resolve --applied \"20240101000000_init\" --schema packages/db/prisma/schema.prisma")
+                .doesNotContain("--rolled-back"));
     }
 
     @Test
@@ -377,6 +384,33 @@ class PrismaMigrateGateTest {
         assertThat(err.property("line")).isEqualTo("3");
         assertThat(r.output("applied-count")).isEqualTo("1");
         assertThat(pg.migrationRows(url)).extracting(m -> m.get("finished_at") != null).containsExactly(true, false);
+    }
+
+    @Test
+    void theAnnotationPointsInsideAMultiLineStatementAndAfterTransactionBlocks() {
+        repo.migration("20240101000000_init", INIT);
+        repo.migration("20240102000000_multi", "BEGIN;\nCREATE TABLE \"A\" (id int);\nCOMMIT;\n-- a view\n"
+                + "CREATE VIEW v AS SELECT\n  id,\n  name,\n  nonsense\nFROM \"User\";\n");
+        ActionResult r = gate("apply").run();
+        assertThat(r.exitCode()).isEqualTo(1);
+        WorkflowCommands.Command err = r.errors().get(r.errors().size() - 1);
+        assertThat(err.property("line")).isEqualTo("8");
+        assertThat(err.data()).contains("statement 4").contains("Statements 1-3 (lines 1-3) ran")
+                .contains("--applied");
+        assertThat((String) pg.migrationRows(url).get(1).get("logs"))
+                .startsWith("gantry-prisma-migrate-gate: committed 1 of 2 transaction blocks").contains("42703");
+    }
+
+    @Test
+    void aFileThatOpensATransactionItNeverCommitsIsRolledBack() {
+        repo.migration("20240101000000_init", INIT);
+        repo.migration("20240102000000_open", "BEGIN;\nALTER TABLE \"User\" ADD COLUMN \"x\" INTEGER;\n");
+        ActionResult r = gate("apply").run();
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.output("result")).isEqualTo("apply-failed");
+        assertThat((String) pg.migrationRows(url).get(1).get("logs")).contains("25001").contains("does not commit");
+        assertThat(pg.query(url, "SELECT 1 FROM information_schema.columns WHERE table_name = 'User' AND column_name = 'x'"))
+                .isEmpty();
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /** What the gate found, per migration; serialised as the {@code plan} output. */
 public record Plan(String environment, String database, String mode, int pendingCount, boolean destructive,
-                   String verdict, List<Item> migrations) {
+                   String verdict, String planHash, String backupId, List<Item> migrations) {
 
     /**
      * The plan as compact JSON, written by hand: on a cold JVM even Jackson's streaming generator costs more than
@@ -27,6 +27,10 @@ public record Plan(String environment, String database, String mode, int pending
         b.append(",\"destructive\":").append(destructive);
         b.append(",\"verdict\":");
         string(b, verdict);
+        b.append(",\"planHash\":");
+        string(b, planHash);
+        b.append(",\"backupId\":");
+        string(b, backupId);
         b.append(",\"migrations\":[");
         for (int m = 0; m < migrations.size(); m++) {
             Item item = migrations.get(m);
@@ -58,6 +62,8 @@ public record Plan(String environment, String database, String mode, int pending
             }
             b.append("],\"problem\":");
             string(b, item.problem());
+            b.append(",\"recovery\":");
+            string(b, item.recovery());
             b.append('}');
         }
         return b.append("]}").toString();
@@ -117,8 +123,12 @@ public record Plan(String environment, String database, String mode, int pending
         }
     }
 
-    /** One migration: where it stands, its class (for migrations that will run), its findings. */
+    /**
+     * One migration: where it stands, its class (for migrations that will run), its findings, and for an
+     * unfinished row what the gate judged of it ({@code applied}, {@code not-applied}, {@code partly-applied},
+     * {@code interrupted-index}, {@code in-progress}, {@code unknown}).
+     */
     public record Item(String name, String state, String migrationClass, String checksum, List<Issue> findings,
-                       String problem) {
+                       String problem, String recovery) {
     }
 }

@@ -33,10 +33,13 @@ public final class MigrationsTable {
 
     private final Connection connection;
     private final String schema;
+    /** The table, qualified: a migration that changes the search path cannot send the bookkeeping elsewhere. */
+    private final String table;
 
     public MigrationsTable(Connection connection, String schema) {
         this.connection = connection;
         this.schema = schema;
+        this.table = "\"" + schema.replace("\"", "\"\"") + "\".\"_prisma_migrations\"";
     }
 
     public boolean schemaExists() throws SQLException {
@@ -83,7 +86,7 @@ public final class MigrationsTable {
         List<MigrationRow> out = new ArrayList<>();
         try (Statement st = connection.createStatement();
              ResultSet rs = st.executeQuery("SELECT \"id\", \"checksum\", \"finished_at\", \"migration_name\", \"logs\","
-                     + " \"rolled_back_at\", \"started_at\", \"applied_steps_count\" FROM \"_prisma_migrations\""
+                     + " \"rolled_back_at\", \"started_at\", \"applied_steps_count\" FROM " + table + ""
                      + " ORDER BY \"started_at\" ASC")) {
             while (rs.next()) {
                 out.add(new MigrationRow(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class),
@@ -94,23 +97,26 @@ public final class MigrationsTable {
         return out;
     }
 
-    /** {@code record_migration_started}: the row exists (committed) before the script runs. */
-    public String recordStarted(String name, String checksum) throws SQLException {
-        String id = UUID.randomUUID().toString();
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO \"_prisma_migrations\" (\"id\","
+    /** A new row's id: a random UUID v4, as Prisma's engine draws it. */
+    public static String newId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** {@code record_migration_started}: {@code INSERT (id, checksum, started_at, migration_name)}. */
+    public void recordStarted(String id, String name, String checksum, OffsetDateTime startedAt) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + table + " (\"id\","
                 + "\"checksum\",\"started_at\",\"migration_name\") VALUES (?,?,?,?)")) {
             ps.setString(1, id);
             ps.setString(2, checksum);
-            ps.setObject(3, now());
+            ps.setObject(3, startedAt);
             ps.setString(4, name);
             ps.executeUpdate();
         }
-        return id;
     }
 
     /** {@code record_successful_step}. */
     public void recordSuccessfulStep(String id) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE \"_prisma_migrations\" SET"
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + table + " SET"
                 + " \"applied_steps_count\" = (\"applied_steps_count\" + ?) WHERE \"id\" = ?")) {
             ps.setInt(1, 1);
             ps.setString(2, id);
@@ -120,7 +126,7 @@ public final class MigrationsTable {
 
     /** {@code record_migration_finished}. */
     public void recordFinished(String id) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE \"_prisma_migrations\" SET \"finished_at\" = ?"
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + table + " SET \"finished_at\" = ?"
                 + " WHERE \"id\" = ?")) {
             ps.setObject(1, now());
             ps.setString(2, id);
@@ -128,9 +134,12 @@ public final class MigrationsTable {
         }
     }
 
-    /** {@code record_failed_step}: the error goes into {@code logs}; the row stays unfinished (failed). */
-    public void recordFailed(String id, String logs) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE \"_prisma_migrations\" SET \"logs\" = ?"
+    /**
+     * {@code record_failed_step}: the error goes into {@code logs}; the row stays unfinished (failed). Also the
+     * progress note of a file with transaction blocks while it runs (null clears it).
+     */
+    public void recordLogs(String id, String logs) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + table + " SET \"logs\" = ?"
                 + " WHERE \"id\" = ?")) {
             ps.setString(1, logs);
             ps.setString(2, id);
@@ -139,7 +148,7 @@ public final class MigrationsTable {
     }
 
     /** The engine's clock in UTC, at the microsecond precision of the native engine. */
-    static OffsetDateTime now() {
+    public static OffsetDateTime now() {
         return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -1,5 +1,6 @@
 package dev.gantry.prismagate.lint;
 
+import dev.gantry.prismagate.sql.Cursor;
 import dev.gantry.prismagate.sql.Statement;
 import dev.gantry.prismagate.sql.Token;
 
@@ -32,6 +33,23 @@ public final class MigrationLinter {
     /** What the linter found in one migration file. */
     public record Result(List<Finding> findings, int statements, boolean transactionControl, int opaqueBlocks,
                          boolean nonTransactional) {
+    }
+
+    /**
+     * Whether a {@code gantry-ignore} comment silences {@code rule} for the statement at {@code line} (or a
+     * {@code gantry-ignore-file} comment for the whole file): for findings made outside the linter (the data check).
+     */
+    public static boolean suppressed(List<Statement> statements, int line, String rule) {
+        for (Statement s : statements) {
+            boolean here = s.startLine() <= line && line <= s.endLine();
+            for (Token c : s.leadingComments()) {
+                Matcher m = IGNORE.matcher(c.text());
+                if (!m.find()) continue;
+                boolean file = m.group(1) != null;
+                if ((file || here) && List.of(m.group(2).split("[ ,]+")).contains(rule)) return true;
+            }
+        }
+        return false;
     }
 
     /** Lints one migration (the next in history order) and updates the model with its effects. */

@@ -46,7 +46,24 @@ public enum Rule {
             "This statement cannot run inside a transaction block, and Prisma sends the whole file as one implicit"
                     + " transaction: it fails (SQLSTATE 25001). Move it alone into its own migration."),
     INVALID_ENCODING("invalid-encoding", Impact.BROKEN, Severity.ERROR,
-            "migration.sql is not valid UTF-8: Prisma replaces the bad bytes before hashing and running it.");
+            "migration.sql is not valid UTF-8: Prisma replaces the bad bytes before hashing and running it."),
+    DATA_REQUIRED_COLUMN("data-required-column", Impact.BROKEN, Severity.ERROR, Texts.DATA
+            + " Give the column a DEFAULT, or add it nullable, backfill it, then set NOT NULL."),
+    DATA_NULL_VALUES("data-null-values", Impact.BROKEN, Severity.ERROR, Texts.DATA
+            + " Backfill the NULLs first (in an earlier migration or an UPDATE before this statement)."),
+    DATA_DUPLICATES("data-duplicates", Impact.BROKEN, Severity.ERROR, Texts.DATA
+            + " Remove or merge the duplicates first."),
+    DATA_ENUM_VALUE_IN_USE("data-enum-value-in-use", Impact.BROKEN, Severity.ERROR, Texts.DATA
+            + " Move the rows to values the enum keeps first."),
+    DATA_ORPHAN_ROWS("data-orphan-rows", Impact.BROKEN, Severity.ERROR, Texts.DATA
+            + " Delete or fix the orphan rows first, or add the key NOT VALID and validate it later."),
+    DATA_CAST_FAILS("data-cast-fails", Impact.BROKEN, Severity.ERROR, Texts.DATA
+            + " Fix the values first, or give the change a USING expression that converts them.");
+
+    private static final class Texts {
+        static final String DATA = "Checked against the rows of the database (read-only): this statement fails on"
+                + " them, and Prisma then blocks every later deploy until the failed migration is resolved (P3009).";
+    }
 
     private final String id;
     private final Impact impact;

@@ -85,6 +85,17 @@ public record Statement(List<Token> tokens, List<Token> leadingComments, String 
         return i < tokens.size() ? tokens.get(i) : null;
     }
 
+    /** The source text from token {@code from} to token {@code to}, both included (tokens of this statement). */
+    public String source(Token from, Token to) {
+        int base = tokens.get(0).start();
+        return text.substring(from.start() - base, to.end() - base);
+    }
+
+    /** The source text of consecutive tokens of this statement, or "" for none. */
+    public String source(List<Token> range) {
+        return range.isEmpty() ? "" : source(range.get(0), range.get(range.size() - 1));
+    }
+
     /** The first keyword, upper case. */
     public String keyword() {
         return tokens.get(0).type() == Token.Type.WORD ? tokens.get(0).text().toUpperCase(java.util.Locale.ROOT) : "";

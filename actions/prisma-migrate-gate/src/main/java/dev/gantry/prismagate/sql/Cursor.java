@@ -1,41 +1,40 @@
-package dev.gantry.prismagate.lint;
+package dev.gantry.prismagate.sql;
 
-import dev.gantry.prismagate.sql.Token;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** Reads a statement's tokens left to right: keywords, (qualified) names, balanced parentheses. */
-final class Cursor {
+public final class Cursor {
     private final List<Token> ts;
     private int i;
 
-    Cursor(List<Token> tokens) {
+    public Cursor(List<Token> tokens) {
         this.ts = tokens;
     }
 
-    boolean done() {
+    public boolean done() {
         return i >= ts.size();
     }
 
-    Token peek() {
+    public Token peek() {
         return peek(0);
     }
 
-    Token peek(int k) {
+    public Token peek(int k) {
         return i + k < ts.size() ? ts.get(i + k) : null;
     }
 
-    int position() {
+    public int position() {
         return i;
     }
 
-    Token next() {
+    public Token next() {
         return i < ts.size() ? ts.get(i++) : null;
     }
 
     /** Whether the next tokens are these keywords, in order. */
-    boolean at(String... keywords) {
+    public boolean at(String... keywords) {
         for (int k = 0; k < keywords.length; k++) {
             Token t = peek(k);
             if (t == null || !t.is(keywords[k])) return false;
@@ -44,14 +43,14 @@ final class Cursor {
     }
 
     /** Consumes the keywords if they come next. */
-    boolean accept(String... keywords) {
+    public boolean accept(String... keywords) {
         if (!at(keywords)) return false;
         i += keywords.length;
         return true;
     }
 
     /** A possibly qualified name ({@code a}, {@code "S"."T"}); returns its last part, or null if none comes next. */
-    String name() {
+    public String name() {
         Token t = peek();
         if (t == null || !t.isIdentifier()) return null;
         String last = t.identifier();
@@ -63,8 +62,49 @@ final class Cursor {
         return last;
     }
 
+    /** A possibly qualified name ({@code a}, {@code "S"."T"}, {@code db.s.t} keeps the last two parts), or null. */
+    public Name qualifiedName() {
+        Token t = peek();
+        if (t == null || !t.isIdentifier()) return null;
+        String schema = null;
+        String last = t.identifier();
+        i++;
+        while (peek() != null && peek().type() == Token.Type.DOT && peek(1) != null && peek(1).isIdentifier()) {
+            schema = last;
+            last = peek(1).identifier();
+            i += 2;
+        }
+        return new Name(schema, last);
+    }
+
+    /** The tokens of a balanced parenthesised group that comes next, without the outer parentheses; null if none. */
+    public List<Token> parens() {
+        if (peek() == null || peek().type() != Token.Type.LPAREN) return null;
+        int from = i + 1;
+        skipParens();
+        return ts.subList(from, Math.max(from, i - 1));
+    }
+
+    /** The tokens from here up to (not including) the first top-level one that is any of the keywords. */
+    public List<Token> until(String... keywords) {
+        int from = i;
+        int depth = 0;
+        while (!done()) {
+            Token t = peek();
+            if (t.type() == Token.Type.LPAREN) depth++;
+            else if (t.type() == Token.Type.RPAREN) depth--;
+            else if (depth == 0) {
+                for (String k : keywords) {
+                    if (t.is(k)) return ts.subList(from, i);
+                }
+            }
+            i++;
+        }
+        return ts.subList(from, i);
+    }
+
     /** Skips a balanced parenthesised group if one comes next. */
-    void skipParens() {
+    public void skipParens() {
         if (peek() == null || peek().type() != Token.Type.LPAREN) return;
         int depth = 0;
         while (!done()) {
@@ -75,7 +115,7 @@ final class Cursor {
     }
 
     /** The remaining tokens split at commas outside parentheses. */
-    List<List<Token>> restByTopLevelCommas() {
+    public List<List<Token>> restByTopLevelCommas() {
         List<List<Token>> parts = new ArrayList<>();
         List<Token> cur = new ArrayList<>();
         int depth = 0;
@@ -95,7 +135,7 @@ final class Cursor {
     }
 
     /** Whether a keyword occurs in the remaining tokens outside parentheses. */
-    boolean containsTopLevel(String keyword) {
+    public boolean containsTopLevel(String keyword) {
         int depth = 0;
         for (int k = i; k < ts.size(); k++) {
             Token t = ts.get(k);
@@ -106,7 +146,7 @@ final class Cursor {
         return false;
     }
 
-    boolean containsWord(String keyword) {
+    public boolean containsWord(String keyword) {
         for (int k = i; k < ts.size(); k++) {
             if (ts.get(k).is(keyword)) return true;
         }
@@ -114,7 +154,7 @@ final class Cursor {
     }
 
     /** Whether the keywords occur consecutively somewhere in the remaining tokens. */
-    boolean containsSequence(String... keywords) {
+    public boolean containsSequence(String... keywords) {
         outer:
         for (int k = i; k + keywords.length <= ts.size(); k++) {
             for (int j = 0; j < keywords.length; j++) {
