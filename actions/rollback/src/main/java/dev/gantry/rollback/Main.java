@@ -5,26 +5,20 @@ import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionRunner;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Inputs;
-import dev.gantry.common.http.BaseUrl;
+import dev.gantry.common.action.Workspace;
+import dev.gantry.common.http.Deadline;
 import dev.gantry.common.http.HttpApi;
 import dev.gantry.common.http.WarmUp;
 import dev.gantry.smoketest.engine.CheckFileException;
 import dev.gantry.smoketest.engine.CheckSuite;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.gantry.common.http.Deadline;
-
 import java.time.Duration;
-import java.util.Map;
 
-/** The rollback action: reads and checks every input, then runs {@link RollbackFlow} with the provider's side. */
+/** The rollback action: inputs → {@link Settings} (checked when built) → {@link RollbackFlow} with the provider's side. */
 public final class Main {
-    static final String DIGITALOCEAN_API = "https://api.digitalocean.com";
-    static final String VERCEL_API = "https://api.vercel.com";
-
     private Main() {
     }
 
@@ -34,83 +28,39 @@ public final class Main {
     }
 
     public static void run(ActionContext ctx) {
-        Inputs inputs = ctx.inputs();
-        String provider = inputs.choice("provider", null, "digitalocean", "vercel");
-        inputs.required("provider");
-        String token = inputs.secret("token");
-        String appName = inputs.string("app-name");
-        String appId = inputs.string("app-id");
-        String vercelToken = inputs.secret("vercel-token");
-        String vercelOrgId = inputs.string("vercel-org-id");
-        String vercelProjectId = inputs.string("vercel-project-id");
-        String target = inputs.string("target");
-        String reason = inputs.string("reason");
-        Duration timeout = inputs.duration("timeout", Duration.ofMinutes(10));
-        if (timeout.isZero() || timeout.isNegative()) throw InputException.invalid("timeout", "must be longer than 0");
-        boolean dryRun = inputs.bool("dry-run");
-        boolean commit = inputs.bool("commit");
-        boolean revert = inputs.bool("revert");
-        boolean undo = inputs.bool("undo");
-        URI verifyUrl = inputs.url("verify-url", null);
-        String verifyChecks = inputs.string("verify-checks");
-        Map<String, String> verifySecrets = inputs.keyValues("verify-secrets", true);
-        Duration verifyTimeout = inputs.duration("verify-timeout", Duration.ofMinutes(2));
-        if (verifyTimeout.isNegative()) throw InputException.invalid("verify-timeout", "must not be negative");
-        String incident = inputs.choice("incident", "true", "true", "false", "on-failure");
-        String githubToken = inputs.secret("github-token");
-        String environment = inputs.string("environment");
-        boolean digitalocean = provider.equals("digitalocean");
-        URI apiUrl = BaseUrl.check("api-url", inputs.url("api-url", digitalocean ? DIGITALOCEAN_API : VERCEL_API));
-
-        if (digitalocean) {
-            if (token.isEmpty()) throw new InputException("token", "Input required and not supplied: token (the "
-                    + "DigitalOcean API token, for provider digitalocean)");
-            if (appName.isEmpty() == appId.isEmpty()) {
-                throw InputException.invalid(appName.isEmpty() ? "app-name" : "app-id", appName.isEmpty()
-                        ? "or app-id must name the app to roll back" : "and app-name are both set; set one of them");
-            }
-            if (undo) throw InputException.invalid("undo", "is for provider vercel; on DigitalOcean use revert: true");
-            if (commit && revert) throw InputException.invalid("revert", "and commit are both true; choose one");
-            if (revert && !target.isEmpty()) {
-                throw InputException.invalid("target", "must be empty with revert: true (a revert goes back to the spec "
-                        + "from before the pinned rollback)");
-            }
-        } else {
-            if (vercelToken.isEmpty()) throw new InputException("vercel-token", "Input required and not supplied: "
-                    + "vercel-token (for provider vercel)");
-            if (commit) throw InputException.invalid("commit", "is for provider digitalocean (Vercel rollbacks are not pinned)");
-            if (revert) throw InputException.invalid("revert", "is for provider digitalocean; on Vercel use undo: true");
-            if (vercelProjectId.isEmpty() || vercelOrgId.isEmpty()) {
-                JsonNode linked = linkedProject(ctx.github().workspace());
-                if (vercelProjectId.isEmpty()) vercelProjectId = linked.path("projectId").asText("");
-                if (vercelOrgId.isEmpty()) vercelOrgId = linked.path("orgId").asText("");
-                if (vercelOrgId.startsWith("usr_") || vercelOrgId.startsWith("user_")) vercelOrgId = "";
-            }
-            if (vercelProjectId.isEmpty()) {
-                throw new InputException("vercel-project-id", "Input required and not supplied: vercel-project-id (and "
-                        + "there is no .vercel/project.json in the workspace)");
-            }
-        }
-
-        CheckSuite checks = null;
-        if (verifyUrl != null) {
-            checks = suite(verifyChecks, ctx.github().workspace());
-        } else if (!verifyChecks.isEmpty()) {
-            throw InputException.invalid("verify-checks", "is set but verify-url is empty; give the URL to verify");
-        }
-
-        Settings s = new Settings(provider, apiUrl, target, reason, timeout, dryRun, commit, revert, undo, verifyUrl,
-                checks, verifySecrets, verifyTimeout, Settings.Incident.of(incident), githubToken, environment);
-        Deadline deadline = ctx.deadline("timeout", timeout);
-        RollbackProvider side = digitalocean
-                ? new DigitalOceanRollback(ctx.log(), s, apiUrl, token, appName, appId, deadline)
-                : new VercelRollback(ctx.log(), s, apiUrl, vercelToken, vercelOrgId, vercelProjectId, deadline);
+        Inputs in = ctx.inputs();
+        String provider = in.choice("provider", null, "digitalocean", "vercel");
+        in.required("provider");
+        Path workspace = ctx.github().workspace();
+        Settings s = Settings.builder(provider)
+                .apiUrl(in.url("api-url", null))
+                .digitalOcean(in.secret("token"), in.string("app-name"), in.string("app-id"))
+                .vercel(in.secret("vercel-token"), in.string("vercel-org-id"), in.string("vercel-project-id"),
+                        () -> linkedProject(workspace))
+                .target(in.string("target"))
+                .reason(in.string("reason"))
+                .timeout(in.duration("timeout", Duration.ofMinutes(10)))
+                .dryRun(in.bool("dry-run"))
+                .commit(in.bool("commit"))
+                .revert(in.bool("revert"))
+                .undo(in.bool("undo"))
+                .verify(in.url("verify-url", null), in.string("verify-checks"), checks -> suite(checks, workspace),
+                        in.keyValues("verify-secrets", true), in.duration("verify-timeout", Duration.ofMinutes(2)))
+                .incident(in.choice("incident", "true", "true", "false", "on-failure"))
+                .github(in.secret("github-token"), in.string("environment"), in.string("production-environment"))
+                .build();
+        Deadline deadline = ctx.deadline("timeout", s.timeout());
+        RollbackProvider side = s.digitalocean()
+                ? new DigitalOceanRollback(ctx.log(), s, s.apiUrl(), s.token(), s.appName(), s.appId(), deadline)
+                : new VercelRollback(ctx.log(), s, s.apiUrl(), s.vercelToken(), s.vercelOrgId(), s.vercelProjectId(),
+                        deadline);
         new RollbackFlow(ctx, s, side, deadline).run();
     }
 
+    /** {@code .vercel/project.json} in the workspace, or null when there is none. */
     private static JsonNode linkedProject(Path workspace) {
         Path f = workspace.resolve(".vercel/project.json");
-        if (!Files.isRegularFile(f)) return HttpApi.JSON.createObjectNode();
+        if (!Files.isRegularFile(f)) return null;
         try {
             return HttpApi.JSON.readTree(f.toFile());
         } catch (IOException e) {
@@ -128,7 +78,7 @@ public final class Main {
             yaml = value;
             source = "<inline verify-checks>";
         } else {
-            Path file = workspace.resolve(value).normalize();
+            Path file = Workspace.resolve(workspace, "verify-checks", value);
             if (!Files.isRegularFile(file)) {
                 throw InputException.invalid("verify-checks", "names a file that does not exist: " + value
                         + " (relative to the workspace); give a path or inline YAML");
