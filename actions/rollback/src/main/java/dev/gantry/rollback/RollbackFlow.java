@@ -249,8 +249,9 @@ final class RollbackFlow {
 
     /**
      * The record of what served before is set {@code inactive}; the record of what serves now says
-     * {@code success} (or {@code failure} when its verification failed) with its live URL, at the commit it was
-     * built from: its own record when one exists at that commit, else a new one.
+     * {@code success} (or {@code failure} when its verification failed) with its live URL: the record made when it
+     * was deployed, or, when it has none, a new one at the commit it was built from (never the workflow's commit,
+     * which in an on-failure job is the bad one).
      */
     private void records(Plan plan, Execution ex) {
         GitHubReporter gh = github();
@@ -288,7 +289,7 @@ final class RollbackFlow {
         ids.remove(null);
         for (String id : ids) {
             Optional<DeploymentRecord> r = gh.findDeployment(env, id);
-            if (r.isPresent() && (served.commit() == null || served.commit().equals(r.get().sha()))) return r;
+            if (r.isPresent()) return r;
         }
         if (served.commit() == null) {
             report.notes.add("No GitHub deployment record for the restored deployment " + report.restored() + ": "
