@@ -32,9 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * checked against GitHub's {@code basic-error} shape.
  */
 class GitHubContractTest {
-    private static final Pattern LIST_ISSUES = Pattern.compile("(/api/v3)?/repos/[^/]+/[^/]+/issues");
-    private static final Pattern USER = Pattern.compile("(/api/v3)?/user");
-    private static final Pattern GRAPHQL = Pattern.compile("(/api)?/graphql");
+    private static final Pattern LIST_ISSUES = GitHubContract.LIST_ISSUES;
+    private static final Pattern USER = GitHubContract.USER;
+    private static final Pattern GRAPHQL = GitHubContract.GRAPHQL;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
@@ -134,7 +134,7 @@ class GitHubContractTest {
             LoopbackServer.RecordedRequest req = e.request();
             String where = req.method() + " " + req.path() + "?" + req.query() + " → " + e.reply().status();
             if (req.method().equals("GET") && LIST_ISSUES.matcher(req.path()).matches()) {
-                problems.addAll(checkListIssues(req, where));
+                problems.addAll(GitHubContract.listIssues(req, where));
                 problems.addAll(checkErrorOrArray(e, where));
                 covered.add("GET /repos/acme/shop/issues");
                 continue;
@@ -177,32 +177,9 @@ class GitHubContractTest {
                 .anySatisfy(p -> assertThat(p).contains("'ref'")).anySatisfy(p -> assertThat(p).contains("'title'"));
     }
 
-    /** issues/list-for-repo, as GitHub documents it: state, labels, sort, direction, since, per_page, page. */
-    private static List<String> checkListIssues(LoopbackServer.RecordedRequest req, String where) {
-        List<String> problems = new ArrayList<>();
-        for (String kv : req.query() == null ? new String[0] : req.query().split("&")) {
-            String k = kv.substring(0, Math.max(0, kv.indexOf('=')));
-            String v = kv.substring(kv.indexOf('=') + 1);
-            boolean ok = switch (k) {
-                case "state" -> v.matches("open|closed|all");
-                case "sort" -> v.matches("created|updated|comments");
-                case "direction" -> v.matches("asc|desc");
-                case "per_page" -> v.matches("\\d+") && Integer.parseInt(v) <= 100;
-                case "page" -> v.matches("\\d+");
-                case "labels", "since", "milestone", "assignee", "creator", "mentioned", "type" -> true;
-                default -> false;
-            };
-            if (!ok) problems.add(where + ": query parameter " + kv + " is not one GitHub documents");
-        }
-        if (req.body().length > 0) problems.add(where + ": sends a body");
-        return problems;
-    }
-
     /** users/get-authenticated: no query, no body; a user object, or 403 for an installation token. */
     private static List<String> checkGetUser(LoopbackServer.Exchange e, String where) throws Exception {
-        List<String> problems = new ArrayList<>();
-        if (e.request().query() != null && !e.request().query().isEmpty()) problems.add(where + ": has a query");
-        if (e.request().body().length > 0) problems.add(where + ": sends a body");
+        List<String> problems = new ArrayList<>(GitHubContract.getUser(e.request(), where));
         if (e.reply().status() >= 400) {
             problems.addAll(basicError(e.reply().body(), where));
         } else {
@@ -214,12 +191,7 @@ class GitHubContractTest {
 
     /** GraphQL over HTTP as GitHub documents it: POST, a JSON body with a string {@code query}; an answer with data or errors. */
     private static List<String> checkGraphql(LoopbackServer.Exchange e, String where) throws Exception {
-        List<String> problems = new ArrayList<>();
-        JsonNode body = e.request().json();
-        if (!body.path("query").isTextual()) problems.add(where + ": no query string");
-        if (!String.valueOf(e.request().header("content-type")).startsWith("application/json")) {
-            problems.add(where + ": not sent as JSON");
-        }
+        List<String> problems = new ArrayList<>(GitHubContract.graphql(e.request(), where));
         JsonNode answer = LoopbackServer.JSON.readTree(e.reply().body());
         if (e.reply().status() == 200 && !answer.has("data") && !answer.has("errors")) problems.add(where + ": neither data nor errors");
         return problems;
