@@ -190,6 +190,20 @@ class VercelRollbackTest {
     }
 
     @Test
+    void hostileTextInGithubsAnswersStaysInertInTheLogTheSummaryAndTheOutputs() {
+        seed(120, 60);
+        gh.hostileText("\n::error::pwned-by-github\n<img src=x onerror=alert(1)>");
+        Support.recordDeployment(gh, "production", "vercel", sim.productionOf(VercelSimulator.PROJECT_ID));
+        ActionResult r = rollback().run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.commands().carrying("pwned-by-github")).isEmpty();
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.summary().replaceAll("`[^`\n]*`", "")).doesNotContain("<img");
+        assertThat(r.outputs().values()).noneMatch(v -> v.contains("pwned-by-github"));
+    }
+
+    @Test
     void pagesThroughNewerDeploymentsToFindAnOlderCandidate() {
         // production was rolled back to an old deployment before: 120 newer ones are not candidates for this one
         long now = sim.clock().millis();

@@ -28,26 +28,26 @@ public final class Main {
     }
 
     public static void run(ActionContext ctx) {
-        Inputs in = ctx.inputs();
-        String provider = in.choice("provider", null, "digitalocean", "vercel");
-        in.required("provider");
+        Inputs inputs = ctx.inputs();
+        String provider = inputs.choice("provider", null, "digitalocean", "vercel");
+        inputs.required("provider");
         Path workspace = ctx.github().workspace();
         Settings s = Settings.builder(provider)
-                .apiUrl(in.url("api-url", null))
-                .digitalOcean(in.secret("token"), in.string("app-name"), in.string("app-id"))
-                .vercel(in.secret("vercel-token"), in.string("vercel-org-id"), in.string("vercel-project-id"),
+                .apiUrl(inputs.url("api-url", null))
+                .digitalOcean(inputs.secret("token"), inputs.string("app-name"), inputs.string("app-id"))
+                .vercel(inputs.secret("vercel-token"), inputs.string("vercel-org-id"), inputs.string("vercel-project-id"),
                         () -> linkedProject(workspace))
-                .target(in.string("target"))
-                .reason(in.string("reason"))
-                .timeout(in.duration("timeout", Duration.ofMinutes(10)))
-                .dryRun(in.bool("dry-run"))
-                .commit(in.bool("commit"))
-                .revert(in.bool("revert"))
-                .undo(in.bool("undo"))
-                .verify(in.url("verify-url", null), in.string("verify-checks"), checks -> suite(checks, workspace),
-                        in.keyValues("verify-secrets", true), in.duration("verify-timeout", Duration.ofMinutes(2)))
-                .incident(in.choice("incident", "true", "true", "false", "on-failure"))
-                .github(in.secret("github-token"), in.string("environment"), in.string("production-environment"))
+                .target(inputs.string("target"))
+                .reason(inputs.string("reason"))
+                .timeout(inputs.duration("timeout", Duration.ofMinutes(10)))
+                .dryRun(inputs.bool("dry-run"))
+                .commit(inputs.bool("commit"))
+                .revert(inputs.bool("revert"))
+                .undo(inputs.bool("undo"))
+                .verify(inputs.url("verify-url", null), inputs.string("verify-checks"), checks -> suite(checks, workspace),
+                        inputs.keyValues("verify-secrets", true), inputs.duration("verify-timeout", Duration.ofMinutes(2)))
+                .incident(inputs.choice("incident", "true", "true", "false", "on-failure"))
+                .github(inputs.secret("github-token"), inputs.string("environment"), inputs.string("production-environment"))
                 .build();
         Deadline deadline = ctx.deadline("timeout", s.timeout());
         RollbackProvider side = s.digitalocean()
