@@ -90,6 +90,20 @@ class GitHubRecordsTest {
     }
 
     @Test
+    void aRecordWhoseCreateLostItsAnswerIsFoundNotMadeTwice() {
+        sim.inject(Fault.loseAnswer(LoopbackServer.matching("POST", "/repos/acme/shop/deployments"), 1));
+        ReporterRun run = ReporterRun.onPush(sim);
+        DeploymentRecord d = run.reporter.createDeployment(request("production", false, "p1")).orElseThrow();
+        assertThat(sim.deployments()).singleElement().satisfies(j -> assertThat(j.path("id").asLong()).isEqualTo(d.id()));
+        assertThat(sim.requests("POST", "/repos/acme/shop/deployments")).hasSize(1);
+        // the look-up between: this run's nonce, at the commit and environment it asked for
+        assertThat(sim.requests("GET", "/repos/acme/shop/deployments")).singleElement().satisfies(q -> {
+            assertThat(q.param("sha")).isEqualTo(ReporterRun.SHA);
+            assertThat(q.param("environment")).isEqualTo("production");
+        });
+    }
+
+    @Test
     void deactivatingADeletedPreviewSetsItsRecordsInactiveAndNoOneElses() {
         ReporterRun run = ReporterRun.onPullRequest(sim, 7);
         DeploymentRecord first = run.reporter.createDeployment(request("preview/shop-pr-7", true, "v1")).orElseThrow();

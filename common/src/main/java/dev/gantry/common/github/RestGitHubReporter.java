@@ -252,7 +252,7 @@ final class RestGitHubReporter implements GitHubReporter {
     }
 
     @Override
-    public Optional<DeploymentRecord> findDeployment(String environment, String providerDeploymentId) {
+    public synchronized Optional<DeploymentRecord> findDeployment(String environment, String providerDeploymentId) {
         if (providerDeploymentId == null) return Optional.empty();
         return call(Permission.DEPLOYMENTS, "look up the deployment record of " + providerDeploymentId, () -> {
             for (int page = 1; page <= MAX_DEPLOYMENT_PAGES; page++) {
@@ -272,7 +272,7 @@ final class RestGitHubReporter implements GitHubReporter {
     // ---------------------------------------------------------------- sticky PR comment
 
     @Override
-    public Optional<String> stickyComment(String markerKey, Markdown markdown) {
+    public synchronized Optional<String> stickyComment(String markerKey, Markdown markdown) {
         Integer pr = settings.pullRequest();
         if (pr == null) return Optional.empty();
         String marker = ReportText.marker(markerKey);
@@ -330,7 +330,7 @@ final class RestGitHubReporter implements GitHubReporter {
     // ---------------------------------------------------------------- incident issue
 
     @Override
-    public Optional<String> incident(Incident incident) {
+    public synchronized Optional<String> incident(Incident incident) {
         String marker = ReportText.marker(incident.markerKey());
         Optional<Lookup<Issue>> found = call(Permission.ISSUES, "look for an open incident issue",
                 () -> ownIncident(incident.label(), marker));
