@@ -69,6 +69,8 @@ public final class AppPlatformSimulator extends LoopbackServer {
     private Duration nextSupersede;
     private boolean updatesStartNoDeployment;
     private int rollbackRevisionLimit = 10;
+    /** The commit the next deployments of source components are built from (a push moves it). */
+    private String sourceCommit = "9a4df0b6a1e3c2d4f5b6a7c8d9e0f1a2b3c4d5e6";
     private String acceptedToken = TOKEN;
     private volatile java.util.function.Function<String, String> ingressFor;
     private volatile java.util.function.BiConsumer<String, JsonNode> onLive;
@@ -126,6 +128,15 @@ public final class AppPlatformSimulator extends LoopbackServer {
         this.building = building;
         this.pendingDeploy = pendingDeploy;
         this.deploying = deploying;
+        return this;
+    }
+
+    /**
+     * The repository's head moves to {@code sha}: deployments made from now on build their source components from
+     * it ({@code source_commit_hash}); a rollback deployment keeps its target's commit.
+     */
+    public synchronized AppPlatformSimulator sourceCommit(String sha) {
+        this.sourceCommit = sha;
         return this;
     }
 
@@ -465,6 +476,7 @@ public final class AppPlatformSimulator extends LoopbackServer {
         a.updatedAt = clock.instant();
         SimDeployment d = newDeployment(a, "rollback to " + target.id, "MANUAL_ROLLBACK", "ROLLBACK_APP", true);
         d.clonedFrom = target.id;
+        d.commit = target.commit;
         d.build = false;
         d.rebuildLeaves();
         if (!body.path("skip_pin").asBoolean(false)) {
@@ -628,6 +640,7 @@ public final class AppPlatformSimulator extends LoopbackServer {
         final String causeType;
         final String userAction;
         String clonedFrom;
+        String commit = sourceCommit;
         boolean build;
         boolean forceBuild;
         Failure failure;
@@ -930,7 +943,7 @@ public final class AppPlatformSimulator extends LoopbackServer {
             for (JsonNode c : d.spec.path(kind)) {
                 ObjectNode ref = arr.addObject();
                 ref.put("name", c.path("name").asText());
-                if (!c.path("image").isObject()) ref.put("source_commit_hash", "9a4df0b6a1e3c2d4f5b6a7c8d9e0f1a2b3c4d5e6");
+                if (!c.path("image").isObject()) ref.put("source_commit_hash", d.commit);
             }
         }
         o.put("phase_last_updated_at", v.phaseSince.toString());

@@ -5,6 +5,8 @@ import dev.gantry.actiontests.harness.OpenApiContract;
 import dev.gantry.common.github.GitHubReporter.DeploymentRecord;
 import dev.gantry.common.github.GitHubReporter.DeploymentRequest;
 import dev.gantry.common.github.GitHubReporter.DeploymentState;
+import dev.gantry.common.github.GitHubReporter.Incident;
+import dev.gantry.common.action.Markdown;
 import dev.gantry.common.testing.LoopbackServer;
 import org.junit.jupiter.api.Test;
 
@@ -22,13 +24,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every request the gateway sends and every answer the simulator gives validate against GitHub's OpenAPI
  * description ({@code ../shared/specs/github/github.openapi.json}; skipped when absent).
  *
- * <p>Two gaps of that (cut-down) description are handled explicitly: it has no {@code GET /repos/{o}/{r}/issues}
- * (issues/list-for-repo), which the incident de-duplication needs, so that one operation's query is checked here
- * by hand; and it declares no 401/403/429 for most operations although GitHub answers them on every one, so those
- * error bodies are checked against GitHub's {@code basic-error} shape.
+ * <p>Gaps of that (cut-down) description are handled explicitly: it has no {@code GET /repos/{o}/{r}/issues}
+ * (issues/list-for-repo, with the {@code creator} and {@code labels} filters the incident look-up uses), no
+ * {@code GET /user} (users/get-authenticated) and no GraphQL endpoint (not REST: {@code viewer { login }} finds an
+ * installation token's account), so those requests are checked here by hand against GitHub's documentation; and it
+ * declares no 401/403/429 for most operations although GitHub answers them on every one, so those error bodies are
+ * checked against GitHub's {@code basic-error} shape.
  */
 class GitHubContractTest {
-    private static final Pattern LIST_ISSUES = Pattern.compile("(/api/v3)?/repos/[^/]+/[^/]+/issues");
+    private static final Pattern LIST_ISSUES = GitHubContract.LIST_ISSUES;
+    private static final Pattern USER = GitHubContract.USER;
+    private static final Pattern GRAPHQL = GitHubContract.GRAPHQL;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
@@ -61,11 +67,23 @@ class GitHubContractTest {
             run.reporter.setStatus(d, s, "https://shop-git-feature-cart.vercel.app", "state " + s.wire());
         }
         run.reporter.findDeployment("preview", "dpl_1").orElseThrow();
-        run.reporter.stickyComment("vercel-deploy:preview", "Preview: https://one.vercel.app").orElseThrow();
-        run.reporter.stickyComment("vercel-deploy:preview", "Preview: https://two.vercel.app").orElseThrow();
-        run.reporter.stickyComment("smoke-test:preview", "x".repeat(70_000)).orElseThrow();
-        run.reporter.incident("rollback:production", "Rollback of production", "Rolled back.", List.of("incident")).orElseThrow();
-        run.reporter.incident("rollback:production", "Rollback of production", "Again.", List.of("incident")).orElseThrow();
+        run.reporter.stickyComment("vercel-deploy:preview", Markdown.of("Preview: https://one.vercel.app")).orElseThrow();
+        run.reporter.stickyComment("vercel-deploy:preview", Markdown.of("Preview: https://two.vercel.app")).orElseThrow();
+        run.reporter.stickyComment("smoke-test:preview", Markdown.of("x".repeat(70_000))).orElseThrow();
+        run.reporter.incident(new Incident("rollback:production", "incident", "Rollback of production",
+                Markdown.of("Rolled back."), List.of("rollback"))).orElseThrow();
+        run.reporter.incident(new Incident("rollback:production", "incident", "Rollback of production",
+                Markdown.of("Again."), List.of())).orElseThrow();
+        // the replaced record retired, a preview's records set inactive, the step's end
+        DeploymentRecord next = run.reporter.createDeployment(new DeploymentRequest("preview", null, "Preview of #7",
+                true, false, "vercel", "dpl_2")).orElseThrow();
+        run.reporter.setStatus(next, DeploymentState.SUCCESS, "https://shop-git-feature-cart.vercel.app", "ready");
+        run.reporter.deactivate("preview", "preview deleted");
+        run.reporter.finish(false);
+        // a personal access token's account comes from GET /user
+        sim.userToken("ghp_contract000000000000000000000000000", "deploy-bot", GitHubSimulator.Scope.values());
+        new ReporterRun(sim, "ghp_contract000000000000000000000000000", 7).reporter
+                .stickyComment("smoke-test:preview", Markdown.of("by a PAT")).orElseThrow();
         assertThat(run.warnings()).isEmpty();
 
         // operations the gateway does not call, and error answers
@@ -88,8 +106,8 @@ class GitHubContractTest {
         sim.readOnlyToken("ghs_readOnly");
         ReporterRun fork = new ReporterRun(sim, "ghs_readOnly", 7);
         fork.reporter.createDeployment(new DeploymentRequest("preview", null, "d", true, false, "vercel", "dpl_2"));
-        fork.reporter.stickyComment("vercel-deploy:preview", "Preview");
-        fork.reporter.incident("rollback:preview", "t", "b", List.of());
+        fork.reporter.stickyComment("vercel-deploy:preview", Markdown.of("Preview"));
+        fork.reporter.incident(new Incident("rollback:preview", "incident", "t", Markdown.of("b"), List.of()));
         assertThat(fork.warnings()).hasSize(3);
     }
 
@@ -116,8 +134,19 @@ class GitHubContractTest {
             LoopbackServer.RecordedRequest req = e.request();
             String where = req.method() + " " + req.path() + "?" + req.query() + " → " + e.reply().status();
             if (req.method().equals("GET") && LIST_ISSUES.matcher(req.path()).matches()) {
-                problems.addAll(checkListIssues(req, where));
+                problems.addAll(GitHubContract.listIssues(req, where));
                 problems.addAll(checkErrorOrArray(e, where));
+                covered.add("GET /repos/acme/shop/issues");
+                continue;
+            }
+            if (req.method().equals("GET") && USER.matcher(req.path()).matches()) {
+                problems.addAll(checkGetUser(e, where));
+                covered.add("GET /user");
+                continue;
+            }
+            if (req.method().equals("POST") && GRAPHQL.matcher(req.path()).matches()) {
+                problems.addAll(checkGraphql(e, where));
+                covered.add("POST /graphql");
                 continue;
             }
             List<String> requestProblems = contract.checkRequest(req);
@@ -139,32 +168,32 @@ class GitHubContractTest {
         assertThat(problems).isEmpty();
         assertThat(covered).as("operations the gateway used (and so were checked)").containsExactlyInAnyOrder(
                 "POST /repos/acme/shop/deployments", "GET /repos/acme/shop/deployments",
-                "POST /repos/acme/shop/deployments/{n}/statuses",
+                "POST /repos/acme/shop/deployments/{n}/statuses", "GET /repos/acme/shop/deployments/{n}/statuses",
                 "GET /repos/acme/shop/issues/{n}/comments", "POST /repos/acme/shop/issues/{n}/comments",
-                "PATCH /repos/acme/shop/issues/comments/{n}", "POST /repos/acme/shop/issues");
+                "PATCH /repos/acme/shop/issues/comments/{n}", "POST /repos/acme/shop/issues",
+                "GET /repos/acme/shop/issues", "GET /user", "POST /graphql");
         // the contract is not vacuous: the deliberately invalid requests above are flagged by it too
         assertThat(flagged).hasSize(3).anySatisfy(p -> assertThat(p).contains("$.state"))
                 .anySatisfy(p -> assertThat(p).contains("'ref'")).anySatisfy(p -> assertThat(p).contains("'title'"));
     }
 
-    /** issues/list-for-repo, as GitHub documents it: state, labels, sort, direction, since, per_page, page. */
-    private static List<String> checkListIssues(LoopbackServer.RecordedRequest req, String where) {
-        List<String> problems = new ArrayList<>();
-        for (String kv : req.query() == null ? new String[0] : req.query().split("&")) {
-            String k = kv.substring(0, Math.max(0, kv.indexOf('=')));
-            String v = kv.substring(kv.indexOf('=') + 1);
-            boolean ok = switch (k) {
-                case "state" -> v.matches("open|closed|all");
-                case "sort" -> v.matches("created|updated|comments");
-                case "direction" -> v.matches("asc|desc");
-                case "per_page" -> v.matches("\\d+") && Integer.parseInt(v) <= 100;
-                case "page" -> v.matches("\\d+");
-                case "labels", "since", "milestone", "assignee", "creator", "mentioned", "type" -> true;
-                default -> false;
-            };
-            if (!ok) problems.add(where + ": query parameter " + kv + " is not one GitHub documents");
+    /** users/get-authenticated: no query, no body; a user object, or 403 for an installation token. */
+    private static List<String> checkGetUser(LoopbackServer.Exchange e, String where) throws Exception {
+        List<String> problems = new ArrayList<>(GitHubContract.getUser(e.request(), where));
+        if (e.reply().status() >= 400) {
+            problems.addAll(basicError(e.reply().body(), where));
+        } else {
+            JsonNode u = LoopbackServer.JSON.readTree(e.reply().body());
+            if (!u.path("login").isTextual() || !u.path("id").isIntegralNumber()) problems.add(where + ": not a user");
         }
-        if (req.body().length > 0) problems.add(where + ": sends a body");
+        return problems;
+    }
+
+    /** GraphQL over HTTP as GitHub documents it: POST, a JSON body with a string {@code query}; an answer with data or errors. */
+    private static List<String> checkGraphql(LoopbackServer.Exchange e, String where) throws Exception {
+        List<String> problems = new ArrayList<>(GitHubContract.graphql(e.request(), where));
+        JsonNode answer = LoopbackServer.JSON.readTree(e.reply().body());
+        if (e.reply().status() == 200 && !answer.has("data") && !answer.has("errors")) problems.add(where + ": neither data nor errors");
         return problems;
     }
 

@@ -182,8 +182,11 @@ final class GitHubJson {
                 .put("state", s.state);
         o.set("creator", creator);
         o.put("description", s.description).put("environment", s.environment)
-                .put("target_url", s.logUrl).put("log_url", s.logUrl).put("environment_url", s.environmentUrl)
-                .put("created_at", time(s.createdAt)).put("updated_at", time(s.createdAt))
+                .put("target_url", s.logUrl);
+        // optional URLs that were never given are left out (an empty string is not the RFC 3986 URI the schema asks)
+        if (!s.logUrl.isEmpty()) o.put("log_url", s.logUrl);
+        if (!s.environmentUrl.isEmpty()) o.put("environment_url", s.environmentUrl);
+        o.put("created_at", time(s.createdAt)).put("updated_at", time(s.createdAt))
                 .put("deployment_url", deploymentUrl).put("repository_url", api + "/repos/" + r.fullName());
         return o;
     }

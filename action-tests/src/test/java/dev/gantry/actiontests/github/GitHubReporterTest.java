@@ -3,9 +3,11 @@ package dev.gantry.actiontests.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.actiontests.harness.ActionRun;
 import dev.gantry.common.action.GitHubContext;
+import dev.gantry.common.action.Markdown;
 import dev.gantry.common.github.GitHubReporter.DeploymentRecord;
 import dev.gantry.common.github.GitHubReporter.DeploymentRequest;
 import dev.gantry.common.github.GitHubReporter.DeploymentState;
+import dev.gantry.common.github.GitHubReporter.Incident;
 import dev.gantry.common.github.GitHubReporters;
 import dev.gantry.common.testing.LoopbackServer;
 import dev.gantry.common.testing.LoopbackServer.Fault;
@@ -106,11 +108,11 @@ class GitHubReporterTest {
     void stickyCommentIsCreatedOnceThenUpdatedInPlace() {
         sim.comment(7, "octocat", "Looks good, deploying a preview.");
         String url = ReporterRun.onPullRequest(sim, 7).reporter
-                .stickyComment("vercel-deploy:preview", "Preview: https://one.vercel.app").orElseThrow();
+                .stickyComment("vercel-deploy:preview", Markdown.of("Preview: https://one.vercel.app")).orElseThrow();
         ReporterRun second = ReporterRun.onPullRequest(sim, 7);
-        String url2 = second.reporter.stickyComment("vercel-deploy:preview", "Preview: https://two.vercel.app").orElseThrow();
+        String url2 = second.reporter.stickyComment("vercel-deploy:preview", Markdown.of("Preview: https://two.vercel.app")).orElseThrow();
         // another action's marker is a different comment
-        ReporterRun.onPullRequest(sim, 7).reporter.stickyComment("smoke-test:preview", "Smoke test passed");
+        ReporterRun.onPullRequest(sim, 7).reporter.stickyComment("smoke-test:preview", Markdown.of("Smoke test passed"));
 
         assertThat(url2).isEqualTo(url).contains("/pull/7#issuecomment-");
         List<JsonNode> comments = sim.comments(7);
@@ -121,10 +123,11 @@ class GitHubReporterTest {
         assertThat(sim.requests("POST", COMMENTS)).hasSize(2);
         assertThat(sim.requests("PATCH", "/repos/acme/shop/issues/comments/\\d+")).hasSize(1);
 
-        // same text again: nothing to write
+        // same text again: nothing to write (the one POST asks GraphQL who the token is)
         sim.clearRequests();
-        ReporterRun.onPullRequest(sim, 7).reporter.stickyComment("vercel-deploy:preview", "Preview: https://two.vercel.app");
-        assertThat(sim.requests().stream().map(RecordedRequest::method)).containsOnly("GET");
+        ReporterRun.onPullRequest(sim, 7).reporter.stickyComment("vercel-deploy:preview", Markdown.of("Preview: https://two.vercel.app"));
+        assertThat(sim.requests().stream().filter(r -> !r.path().equals("/graphql")).map(RecordedRequest::method))
+                .containsOnly("GET");
     }
 
     @Test
@@ -134,7 +137,7 @@ class GitHubReporterTest {
         for (int i = 0; i < 20; i++) sim.comment(7, "octocat", "later note " + i);
 
         ReporterRun run = ReporterRun.onPullRequest(sim, 7);
-        run.reporter.stickyComment("do-deploy:staging", "new report").orElseThrow();
+        run.reporter.stickyComment("do-deploy:staging", Markdown.of("new report")).orElseThrow();
 
         List<RecordedRequest> pages = sim.requests("GET", COMMENTS);
         assertThat(pages).extracting(r -> r.param("page")).containsExactly("1", "2", "3");
@@ -162,7 +165,7 @@ class GitHubReporterTest {
     @Test
     void anOversizedReportIsCutToGithubsLimitAndAccepted() {
         String huge = "```\n" + "line of a very long build log\n".repeat(3_000) + "```\n";
-        ReporterRun.onPullRequest(sim, 7).reporter.stickyComment("smoke-test:production", huge).orElseThrow();
+        ReporterRun.onPullRequest(sim, 7).reporter.stickyComment("smoke-test:production", Markdown.of(huge)).orElseThrow();
 
         String body = sim.comments(7).get(0).path("body").asText();
         assertThat(body.length()).isLessThanOrEqualTo(65_536).isGreaterThan(60_000);
@@ -173,12 +176,12 @@ class GitHubReporterTest {
     @Test
     void anIncidentIsOpenedOnceThenCommentedOn() {
         ReporterRun first = ReporterRun.onPush(sim);
-        String url = first.reporter.incident("rollback:production", "Rollback of production",
-                "Smoke test failed; rolled back to dep-a.", List.of("incident", "production")).orElseThrow();
+        String url = first.reporter.incident(new Incident("rollback:production", "incident", "Rollback of production",
+                Markdown.of("Smoke test failed; rolled back to dep-a."), List.of("production"))).orElseThrow();
         sim.pullRequest(20, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "feature/other");
         ReporterRun second = ReporterRun.onPush(sim);
-        String url2 = second.reporter.incident("rollback:production", "Rollback of production",
-                "Rolled back again.", List.of("incident")).orElseThrow();
+        String url2 = second.reporter.incident(new Incident("rollback:production", "incident", "Rollback of production",
+                Markdown.of("Rolled back again."), List.of())).orElseThrow();
 
         assertThat(url2).isEqualTo(url).contains("/issues/");
         List<JsonNode> issues = sim.issues();
@@ -188,11 +191,13 @@ class GitHubReporterTest {
         assertThat(issue.path("body").asText()).startsWith("<!-- gantry:rollback:production -->\n");
         assertThat(issue.path("labels")).extracting(l -> l.path("name").asText()).containsExactly("incident", "production");
         assertThat(sim.comments(issue.path("number").asInt())).singleElement()
-                .satisfies(c -> assertThat(c.path("body").asText()).isEqualTo("Rolled back again."));
+                .satisfies(c -> assertThat(c.path("body").asText())
+                        .matches("<!-- gantry:rollback:production:update:[0-9a-f-]{36} -->\nRolled back again\\."));
 
         // once it is closed, the next incident is a new issue
         sim.closeIssue(issue.path("number").asInt());
-        ReporterRun.onPush(sim).reporter.incident("rollback:production", "Rollback of production", "Third time.", List.of());
+        ReporterRun.onPush(sim).reporter.incident(new Incident("rollback:production", "incident", "Rollback of production",
+                Markdown.of("Third time."), List.of()));
         assertThat(sim.issues()).hasSize(2);
     }
 
@@ -203,9 +208,9 @@ class GitHubReporterTest {
 
         assertThat(run.reporter.createDeployment(preview("dpl_1"))).isEmpty();
         assertThat(run.reporter.createDeployment(preview("dpl_2"))).isEmpty();
-        assertThat(run.reporter.stickyComment("vercel-deploy:preview", "Preview ready")).isEmpty();
-        assertThat(run.reporter.stickyComment("vercel-deploy:preview", "Preview ready")).isEmpty();
-        assertThat(run.reporter.incident("rollback:preview", "t", "b", List.of())).isEmpty();
+        assertThat(run.reporter.stickyComment("vercel-deploy:preview", Markdown.of("Preview ready"))).isEmpty();
+        assertThat(run.reporter.stickyComment("vercel-deploy:preview", Markdown.of("Preview ready"))).isEmpty();
+        assertThat(run.reporter.incident(new Incident("rollback:preview", "incident", "t", Markdown.of("b"), List.of()))).isEmpty();
 
         List<String> warnings = run.warnings();
         assertThat(warnings).hasSize(3);
@@ -219,22 +224,22 @@ class GitHubReporterTest {
     }
 
     @Test
-    void anExhaustedRateLimitFailsAtOnceWithAClearWarningInsteadOfWaitingForTheReset() {
+    void anExhaustedRateLimitWhoseResetIsPastTheRetryBudgetIsAWarningAtOnce() {
         sim.rateLimit(0, Duration.ofMinutes(50), 403);
         ReporterRun run = ReporterRun.onPullRequest(sim, 7);
-        assertThat(run.reporter.stickyComment("vercel-deploy:preview", "Preview ready")).isEmpty();
+        assertThat(run.reporter.stickyComment("vercel-deploy:preview", Markdown.of("Preview ready"))).isEmpty();
         assertThat(run.warnings()).singleElement().asString()
                 .contains("rate limit").contains("API rate limit exceeded").doesNotContain("pull-requests: write");
         assertThat(run.sleeps).isEmpty();
 
-        // 429 on a read: retried only while the reset is within the retry deadline, so here not at all
+        // 429 on a read: waited out only while the reset fits the step's deadline and the retry budget: not here
         sim.rateLimit(0, Duration.ofMinutes(50), 429);
         ReporterRun again = ReporterRun.onPullRequest(sim, 7);
-        assertThat(again.reporter.stickyComment("vercel-deploy:preview", "Preview ready")).isEmpty();
+        assertThat(again.reporter.stickyComment("vercel-deploy:preview", Markdown.of("Preview ready"))).isEmpty();
         assertThat(again.warnings()).singleElement().asString().contains("rate limit").contains("gave up")
                 .contains("past the retry budget");
         assertThat(again.sleeps).as("never waits for the reset").isEmpty();
-        // 429 on a create: never resent blindly
+        // 429 on a create: GitHub did nothing, but the reset is too far to wait for
         ReporterRun deploy = ReporterRun.onPush(sim);
         assertThat(deploy.reporter.createDeployment(preview("dpl_1"))).isEmpty();
         assertThat(deploy.warnings()).singleElement().asString().contains("rate limit");
@@ -243,8 +248,19 @@ class GitHubReporterTest {
     }
 
     @Test
-    void aSecondaryRateLimitIsAWarningNotAMissingPermission() {
-        sim.secondaryRateLimit(LoopbackServer.matching("POST", "/repos/acme/shop/deployments"), 1, Duration.ofMinutes(2));
+    void aSecondaryRateLimitOnACreateIsWaitedOutAndTheCreateResent() {
+        sim.secondaryRateLimit(LoopbackServer.matching("POST", "/repos/acme/shop/deployments"), 1, Duration.ofMinutes(1));
+        ReporterRun run = ReporterRun.onPush(sim);
+        assertThat(run.reporter.createDeployment(preview("dpl_1"))).isPresent();
+        assertThat(run.sleeps).singleElement().satisfies(d -> assertThat(d).isBetween(Duration.ofSeconds(59), Duration.ofMinutes(1)));
+        assertThat(sim.requests("POST", "/repos/acme/shop/deployments")).hasSize(2);
+        assertThat(sim.deployments()).hasSize(1);
+        assertThat(run.warnings()).isEmpty();
+    }
+
+    @Test
+    void aSecondaryRateLimitPastTheRetryBudgetIsAWarningNotAMissingPermission() {
+        sim.secondaryRateLimit(LoopbackServer.matching("POST", "/repos/acme/shop/deployments"), 1, Duration.ofMinutes(10));
         ReporterRun run = ReporterRun.onPush(sim);
         assertThat(run.reporter.createDeployment(preview("dpl_1"))).isEmpty();
         assertThat(run.warnings()).singleElement().asString().contains("secondary rate limit").doesNotContain("deployments: write");
@@ -254,10 +270,59 @@ class GitHubReporterTest {
     }
 
     @Test
+    void githubsOlderAbuseDetectionMessageIsARateLimitNotAMissingPermission() {
+        sim.inject(Fault.status(LoopbackServer.matching("POST", COMMENTS), 1, LoopbackServer.Reply.json(403,
+                GitHubJson.error("You have triggered an abuse detection mechanism. Please wait a few minutes before you "
+                        + "try again.", "https://docs.github.com/rest/overview/resources-in-the-rest-api#abuse-rate-limits", 403))
+                .withHeader("retry-after", "30")));
+        ReporterRun run = ReporterRun.onPullRequest(sim, 7);
+        assertThat(run.reporter.stickyComment("do-deploy:staging", Markdown.of("report"))).isPresent();
+        assertThat(run.reporter.incident(new Incident("rollback:staging", "incident", "t", Markdown.of("b"), List.of())))
+                .as("comments are still allowed afterwards").isPresent();
+        assertThat(run.sleeps).singleElement().satisfies(d -> assertThat(d).isBetween(Duration.ofSeconds(29), Duration.ofSeconds(30)));
+        assertThat(run.warnings()).isEmpty();
+        assertThat(sim.comments(7)).hasSize(1);
+    }
+
+    @Test
+    void aCreateAnsweredWith429IsResentOnceTheWaitIsOver() {
+        sim.inject(Fault.status(LoopbackServer.matching("POST", "/repos/acme/shop/issues"), 1, LoopbackServer.Reply.json(429,
+                GitHubJson.error("API rate limit exceeded", "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api", 429))
+                .withHeader("retry-after", "1")));
+        ReporterRun run = ReporterRun.onPush(sim);
+        assertThat(run.reporter.incident(new Incident("rollback:production", "incident", "Rollback of production",
+                Markdown.of("Rolled back."), List.of("rollback")))).isPresent();
+        assertThat(sim.requests("POST", "/repos/acme/shop/issues")).hasSize(2);
+        assertThat(sim.issues()).hasSize(1);
+        assertThat(run.sleeps).singleElement().satisfies(d -> assertThat(d).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1)));
+        assertThat(run.warnings()).isEmpty();
+    }
+
+    @Test
+    void anIssueWhoseCreateLostItsAnswerIsFoundNotOpenedTwice() {
+        sim.inject(Fault.loseAnswer(LoopbackServer.matching("POST", "/repos/acme/shop/issues"), 1));
+        ReporterRun run = ReporterRun.onPush(sim);
+        String url = run.reporter.incident(new Incident("rollback:production", "incident", "Rollback of production",
+                Markdown.of("Rolled back."), List.of())).orElseThrow();
+        assertThat(sim.issues()).singleElement().satisfies(i -> assertThat(url).isEqualTo(i.path("html_url").asText()));
+        assertThat(sim.requests("POST", "/repos/acme/shop/issues")).hasSize(1);
+    }
+
+    @Test
+    void theWarningNamesTheCallThatFailed() {
+        sim.inject(Fault.status(LoopbackServer.matching("POST", COMMENTS), 1, LoopbackServer.Reply.json(422,
+                GitHubJson.validationFailed("https://docs.github.com/rest", "IssueComment", "body", "custom", "nope"))));
+        ReporterRun run = ReporterRun.onPullRequest(sim, 7);
+        assertThat(run.reporter.stickyComment("do-deploy:staging", Markdown.of("report"))).isEmpty();
+        assertThat(run.warnings()).singleElement().asString().startsWith("GitHub: could not create the comment on pull "
+                + "request #7").doesNotContain("update");
+    }
+
+    @Test
     void debugLoggingShowsTheCallsButNeverTheToken() {
         ReporterRun run = new ReporterRun(new GitHubReporters.Settings(GitHubSimulator.DEFAULT_TOKEN, sim.apiUrl().toString(),
                 "acme/shop", 7, ReporterRun.HEAD, ReporterRun.SHA, ReporterRun.RUN_URL, true), true);
-        run.reporter.stickyComment("vercel-deploy:preview", "Preview").orElseThrow();
+        run.reporter.stickyComment("vercel-deploy:preview", Markdown.of("Preview")).orElseThrow();
         assertThat(run.commands().named("debug")).isNotEmpty()
                 .anySatisfy(c -> assertThat(c.data()).contains("POST").contains("/repos/acme/shop/issues/7/comments"));
         assertThat(run.commands().named("debug")).noneSatisfy(c -> assertThat(c.data()).containsIgnoringCase("authorization"));
@@ -272,8 +337,10 @@ class GitHubReporterTest {
             assertThat(ghes.apiUrl().getPath()).isEqualTo("/api/v3");
             DeploymentRecord d = run.reporter.createDeployment(preview("dpl_1")).orElseThrow();
             run.reporter.setStatus(d, DeploymentState.SUCCESS, "https://preview.example", "ok");
-            run.reporter.stickyComment("vercel-deploy:preview", "Preview").orElseThrow();
-            assertThat(ghes.requests()).isNotEmpty().allSatisfy(r -> assertThat(r.path()).startsWith("/api/v3/repos/acme/shop/"));
+            run.reporter.stickyComment("vercel-deploy:preview", Markdown.of("Preview")).orElseThrow();
+            assertThat(ghes.requests()).isNotEmpty().allSatisfy(r -> assertThat(r.path())
+                    .matches("/api/v3/repos/acme/shop/.*|/api/graphql"));
+            assertThat(ghes.requests("POST", "/api/graphql")).as("GHES serves GraphQL at /api/graphql").hasSize(1);
             assertThat(ghes.statusStates(d.id())).containsExactly("success");
             assertThat(ghes.comments(7).get(0).path("html_url").asText()).startsWith(ghes.serverUrl() + "/acme/shop/pull/7");
             assertThat(run.warnings()).isEmpty();
@@ -283,7 +350,7 @@ class GitHubReporterTest {
     @Test
     void aRejectedTokenIsAWarningNotAFailure() {
         ReporterRun run = new ReporterRun(sim, "ghs_revokedToken000000000000000000000", 7);
-        assertThat(run.reporter.stickyComment("vercel-deploy:preview", "x")).isEmpty();
+        assertThat(run.reporter.stickyComment("vercel-deploy:preview", Markdown.of("x"))).isEmpty();
         assertThat(run.warnings()).singleElement().asString().contains("HTTP 401").contains("Bad credentials");
     }
 
@@ -292,12 +359,13 @@ class GitHubReporterTest {
         sim.inject(Fault.status(LoopbackServer.matching("POST", COMMENTS), 1,
                 LoopbackServer.Reply.json(502, Map.of("message", "Server Error"))));
         ReporterRun run = ReporterRun.onPullRequest(sim, 7);
-        assertThat(run.reporter.stickyComment("do-deploy:staging", "report")).isPresent();
+        assertThat(run.reporter.stickyComment("do-deploy:staging", Markdown.of("report"))).isPresent();
 
         assertThat(sim.requests("POST", COMMENTS)).hasSize(2);
         assertThat(sim.comments(7)).hasSize(1);
-        // the check between the two attempts: list, find nothing, create
-        List<String> order = sim.requests().stream().map(r -> r.method() + " " + r.param("page")).toList();
+        // the check between the two attempts: list, find nothing, create (after asking GraphQL who the token is)
+        List<String> order = sim.requests().stream().filter(r -> !r.path().equals("/graphql"))
+                .map(r -> r.method() + " " + r.param("page")).toList();
         assertThat(order).containsExactly("GET 1", "POST null", "GET 1", "POST null");
     }
 
@@ -312,8 +380,8 @@ class GitHubReporterTest {
         for (var s : List.of(off, noToken, clearText)) {
             ReporterRun run = new ReporterRun(s);
             assertThat(run.reporter.createDeployment(preview("x"))).isEmpty();
-            assertThat(run.reporter.stickyComment("k", "b")).isEmpty();
-            assertThat(run.reporter.incident("k", "t", "b", List.of())).isEmpty();
+            assertThat(run.reporter.stickyComment("k", Markdown.of("b"))).isEmpty();
+            assertThat(run.reporter.incident(new Incident("k", "incident", "t", Markdown.of("b"), List.of()))).isEmpty();
         }
         assertThat(new ReporterRun(clearText).warnings()).singleElement().asString().contains("GITHUB_API_URL").contains("https://");
         assertThat(sim.requests()).isEmpty();
@@ -323,7 +391,7 @@ class GitHubReporterTest {
     void buildingTheReporterSendsNothingAndNoPullRequestMeansNoComment() {
         ReporterRun run = ReporterRun.onPush(sim);
         assertThat(sim.requests()).as("no GET /user or other call at build").isEmpty();
-        assertThat(run.reporter.stickyComment("vercel-deploy:preview", "x")).isEmpty();
+        assertThat(run.reporter.stickyComment("vercel-deploy:preview", Markdown.of("x"))).isEmpty();
         assertThat(sim.requests()).isEmpty();
     }
 

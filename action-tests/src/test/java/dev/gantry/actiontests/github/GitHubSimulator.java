@@ -25,14 +25,22 @@ import java.util.regex.Pattern;
 
 /**
  * A stateful GitHub REST API on loopback, for exactly what the gateway uses: the repository, pull requests,
- * deployments and their statuses (list, create), issue comments (list with Link-header pagination, create,
- * update) and issues (create, list, comment). It behaves as GitHub documents: tokens are checked (401 "Bad
- * credentials"), write calls need the token's permission (403 "Resource not accessible by integration" with
- * {@code x-accepted-github-permissions}), every answer carries the {@code x-ratelimit-*} headers and an exhausted
- * limit answers 403 (or 429) "API rate limit exceeded", errors have GitHub's shape ({@code message},
- * {@code documentation_url}, 422 with {@code errors}), {@code auto_inactive} retires earlier deployments, and
- * {@link #enterprise()} serves the API under {@code /api/v3} as GitHub Enterprise Server does.
- * Every request is recorded ({@link #requests()}, {@link #exchanges()}) and faults can be injected.
+ * deployments and their statuses (list, create), issue comments (list with Link-header pagination and
+ * {@code since}, create, update), issues (create, list with the {@code creator} and {@code labels} filters,
+ * comment), {@code GET /user} and GraphQL's {@code viewer}. It behaves as GitHub documents: tokens are checked
+ * (401 "Bad credentials") and each acts as an account: the workflow's installation token is
+ * {@code github-actions[bot]} (its {@code GET /user} is refused), a GitHub App's token is {@code <slug>[bot]}, a
+ * personal access token is its user, and a reader (anyone who can see the repository) may open issues and comment
+ * but not set labels, edit others' comments or write deployments. Write calls need the token's permission (403
+ * "Resource not accessible by integration" with {@code x-accepted-github-permissions}), every answer carries the
+ * {@code x-ratelimit-*} headers and an exhausted limit answers 403 (or 429) "API rate limit exceeded", errors have
+ * GitHub's shape ({@code message}, {@code documentation_url}, 422 with {@code errors}), {@code auto_inactive}
+ * retires earlier deployments in either of the two scopes GitHub's documentation gives it ({@link AutoInactive}),
+ * and {@link #enterprise()} serves the API under {@code /api/v3} (GraphQL at {@code /api/graphql}) as GitHub
+ * Enterprise Server does. It also plays the adversary: other accounts' issues and comments that carry an action's
+ * marker, thousands of open issues and comments made cheaply ({@link #bulkIssues}, {@link #bulkComments}),
+ * answers whose text fields carry workflow commands and HTML ({@link #hostileText}), and injected faults.
+ * Every request is recorded ({@link #requests()}, {@link #exchanges()}).
  */
 public final class GitHubSimulator extends LoopbackServer {
     /** The token {@code ActionRun} gives {@code ${{ github.token }}}; it has every write permission here. */
@@ -116,8 +124,27 @@ public final class GitHubSimulator extends LoopbackServer {
         Instant createdAt;
     }
 
-    private record Identity(String login, long id, String type, Set<Scope> scopes) {
+    /** How an account reaches the repository. */
+    enum Kind {
+        /** An installation token (the workflow's GITHUB_TOKEN, a GitHub App's): {@code GET /user} is refused. */
+        INSTALLATION,
+        /** A user's token with write access (a personal access token). */
+        USER,
+        /** Anyone who can read the repository: opens issues and comments, sets no labels. */
+        READER
     }
+
+    private record Identity(String login, long id, String type, Set<Scope> scopes, Kind kind) {
+    }
+
+    /**
+     * The scope of {@code auto_inactive} on a {@code success} status, as GitHub's documentation states it in two
+     * places. The REST reference: earlier {@code success} deployments of the same environment that are neither
+     * transient nor production. The deployments guide: every earlier deployment of the environment that is not
+     * transient, production included. {@link #OFF}: nothing is retired (a client that sends {@code false}, or a
+     * GitHub that does not do it).
+     */
+    public enum AutoInactive { NON_PRODUCTION, ALL_NON_TRANSIENT, OFF }
 
     private final String prefix;
     private final Repo repo;
@@ -138,6 +165,8 @@ public final class GitHubSimulator extends LoopbackServer {
     private int rateLimitStatus = 403;
     private final List<String> failingContexts = new ArrayList<>();
     private boolean mergeOnAutoMerge;
+    private AutoInactive autoInactive = AutoInactive.NON_PRODUCTION;
+    private String hostile;
 
     public GitHubSimulator() {
         this("");
@@ -151,8 +180,8 @@ public final class GitHubSimulator extends LoopbackServer {
         this.json = new GitHubJson(super.baseUrl() + prefix, prefix.isEmpty() ? "https://github.com" : super.baseUrl().toString());
         this.rateReset = clock.instant().plus(Duration.ofHours(1));
         branches.put("main", "4f2c9a1e5b7d3c8f0a6e2d4b1c9f7e5a3d1b8c6e");
-        users.put("github-actions[bot]", new Identity("github-actions[bot]", 41_898_282L, "Bot", Set.of()));
-        users.put("octocat", new Identity("octocat", 583_231L, "User", Set.of()));
+        users.put("github-actions[bot]", new Identity("github-actions[bot]", 41_898_282L, "Bot", Set.of(), Kind.INSTALLATION));
+        users.put("octocat", new Identity("octocat", 583_231L, "User", Set.of(), Kind.USER));
         token(DEFAULT_TOKEN, Scope.values());
         routes();
     }
@@ -183,10 +212,74 @@ public final class GitHubSimulator extends LoopbackServer {
 
     // ------------------------------------------------------------------ configuration
 
-    /** Accepts {@code token} for the bot user with the given write permissions (none: a read-only token). */
+    /**
+     * Accepts {@code token} as the workflow's installation token ({@code github-actions[bot]}) with the given write
+     * permissions (none: a read-only token).
+     */
     public synchronized GitHubSimulator token(String token, Scope... scopes) {
-        Set<Scope> s = scopes.length == 0 ? EnumSet.noneOf(Scope.class) : EnumSet.of(scopes[0], scopes);
-        tokens.put(token, new Identity("github-actions[bot]", 41_898_282L, "Bot", s));
+        tokens.put(token, new Identity("github-actions[bot]", 41_898_282L, "Bot", scopes(scopes), Kind.INSTALLATION));
+        return this;
+    }
+
+    /** Accepts {@code token} as a GitHub App's installation token: the account {@code <slug>[bot]}. */
+    public synchronized GitHubSimulator appToken(String token, String slug, Scope... scopes) {
+        Identity id = new Identity(slug + "[bot]", 150_000_000L + Math.abs(slug.hashCode() % 1_000_000), "Bot",
+                scopes(scopes), Kind.INSTALLATION);
+        tokens.put(token, id);
+        users.put(id.login(), id);
+        return this;
+    }
+
+    /** Accepts {@code token} as a personal access token of {@code login}, a collaborator with these permissions. */
+    public synchronized GitHubSimulator userToken(String token, String login, Scope... scopes) {
+        Identity id = new Identity(login, 9_000_000L + Math.abs(login.hashCode() % 1_000_000), "User", scopes(scopes),
+                Kind.USER);
+        tokens.put(token, id);
+        users.put(login, id);
+        return this;
+    }
+
+    /**
+     * Accepts {@code token} as {@code login}, someone who can only read the repository: like anyone on a public
+     * repository, they open issues and comment (labels they send are dropped), and edit only their own comments.
+     */
+    public synchronized GitHubSimulator readerToken(String token, String login) {
+        Identity id = new Identity(login, 7_000_000L + Math.abs(login.hashCode() % 1_000_000), "User",
+                EnumSet.noneOf(Scope.class), Kind.READER);
+        tokens.put(token, id);
+        users.put(login, id);
+        return this;
+    }
+
+    private static Set<Scope> scopes(Scope... scopes) {
+        return scopes.length == 0 ? EnumSet.noneOf(Scope.class) : EnumSet.of(scopes[0], scopes);
+    }
+
+    /** The scope {@code auto_inactive} has (default: {@link AutoInactive#NON_PRODUCTION}, the REST reference). */
+    public synchronized GitHubSimulator autoInactive(AutoInactive scope) {
+        this.autoInactive = scope;
+        return this;
+    }
+
+    /**
+     * A hostile GitHub: from now on the text fields of its answers ({@code environment}, {@code description},
+     * a status's {@code state}, titles, the GraphQL viewer's login) end with {@code text}.
+     */
+    public synchronized GitHubSimulator hostileText(String text) {
+        this.hostile = text;
+        return this;
+    }
+
+    /** {@code count} open issues by {@code author}, made cheaply (the first page is rendered only when asked for). */
+    public synchronized GitHubSimulator bulkIssues(int count, String author) {
+        for (int i = 0; i < count; i++) newIssue(nextNumber, "Bug report " + nextNumber, "Steps to reproduce ...", author, "NONE");
+        return this;
+    }
+
+    /** {@code count} comments by {@code author} on issue or pull request {@code number}. */
+    public synchronized GitHubSimulator bulkComments(int number, int count, String author) {
+        IssueState i = issues.get(number);
+        for (int n = 0; n < count; n++) addComment(i, author, "CONTRIBUTOR", "Comment " + n + " on #" + number);
         return this;
     }
 
@@ -239,7 +332,7 @@ public final class GitHubSimulator extends LoopbackServer {
         return this;
     }
 
-    /** An open issue written by {@code author}; returns its number. */
+    /** An open issue written by {@code author}, labelled by a maintainer; returns its number. */
     public synchronized int openIssue(String title, String body, String author, String... labels) {
         IssueState i = newIssue(nextNumber, title, body, author, "MEMBER");
         i.labels.addAll(List.of(labels));
@@ -299,6 +392,19 @@ public final class GitHubSimulator extends LoopbackServer {
     // ------------------------------------------------------------------ routes
 
     private void routes() {
+        route("GET", Pattern.quote(prefix) + "/user", (req, m) -> withHeaders(req, () -> {
+            Object who = authenticate(req, true);
+            if (who instanceof Reply r) return r;
+            Identity id = (Identity) who;
+            if (id.kind() == Kind.INSTALLATION) {
+                return Reply.json(403, GitHubJson.error("Resource not accessible by integration",
+                        DOCS + "/users/users#get-the-authenticated-user", 403));
+            }
+            return Reply.json(200, user(id.login()));
+        }));
+        // GraphQL beside the REST root: /graphql on github.com, /api/graphql on GHES
+        String graphql = prefix.isEmpty() ? "/graphql" : prefix.substring(0, prefix.lastIndexOf('/')) + "/graphql";
+        route("POST", Pattern.quote(graphql), (req, m) -> withHeaders(req, () -> graphql(req)));
         String repoPath = Pattern.quote(prefix) + "/repos/([^/]+)/([^/]+)";
         route("GET", repoPath, guarded(null, this::getRepository));
         route("GET", repoPath + "/pulls/(\\d+)", guarded(null, this::getPull));
@@ -307,7 +413,8 @@ public final class GitHubSimulator extends LoopbackServer {
         route("GET", repoPath + "/deployments/(\\d+)/statuses", guarded(null, this::listStatuses));
         route("POST", repoPath + "/deployments/(\\d+)/statuses", guarded(Scope.DEPLOYMENTS, this::createStatus));
         route("GET", repoPath + "/issues", guarded(null, this::listIssues));
-        route("POST", repoPath + "/issues", guarded(Scope.ISSUES, this::createIssue));
+        // readers may open issues too: checked in the handler
+        route("POST", repoPath + "/issues", guarded(null, this::createIssue));
         route("GET", repoPath + "/issues/(\\d+)/comments", guarded(null, this::listComments));
         // PR conversation comments need pull_requests or issues write: checked in the handler
         route("POST", repoPath + "/issues/(\\d+)/comments", guarded(null, this::createComment));
@@ -318,26 +425,49 @@ public final class GitHubSimulator extends LoopbackServer {
     }
 
     private Handler guarded(Scope scope, BiFunction<Call, Matcher, Reply> handler) {
-        return (req, m) -> {
-            synchronized (this) {
-                String rid = String.format("C0DE:%X:%X:%X", 0xBEEF, requestIds.incrementAndGet(), port());
-                Reply r = answer(scope, handler, req, m);
-                r = r.withHeader("x-github-request-id", rid).withHeader("x-github-media-type", "github.v3; format=json");
-                String version = req.header("x-github-api-version");
-                if (version != null) r = r.withHeader("x-github-api-version-selected", version);
-                if (r.status() != 401) {
-                    r = r.withHeader("x-ratelimit-limit", String.valueOf(rateLimit))
-                            .withHeader("x-ratelimit-remaining", String.valueOf(Math.max(0, rateRemaining)))
-                            .withHeader("x-ratelimit-used", String.valueOf(rateLimit - Math.max(0, rateRemaining)))
-                            .withHeader("x-ratelimit-reset", String.valueOf(rateReset.getEpochSecond()))
-                            .withHeader("x-ratelimit-resource", "core");
-                }
-                return r;
-            }
-        };
+        return (req, m) -> withHeaders(req, () -> answer(scope, handler, req, m));
+    }
+
+    /** GitHub's headers on every answer (request id, media type, rate limit), and the hostile text when asked. */
+    private synchronized Reply withHeaders(RecordedRequest req, java.util.function.Supplier<Reply> answer) {
+        String rid = String.format("C0DE:%X:%X:%X", 0xBEEF, requestIds.incrementAndGet(), port());
+        Reply r = hostile == null ? answer.get() : hostile(answer.get());
+        r = r.withHeader("x-github-request-id", rid).withHeader("x-github-media-type", "github.v3; format=json");
+        String version = req.header("x-github-api-version");
+        if (version != null) r = r.withHeader("x-github-api-version-selected", version);
+        if (r.status() != 401) {
+            r = r.withHeader("x-ratelimit-limit", String.valueOf(rateLimit))
+                    .withHeader("x-ratelimit-remaining", String.valueOf(Math.max(0, rateRemaining)))
+                    .withHeader("x-ratelimit-used", String.valueOf(rateLimit - Math.max(0, rateRemaining)))
+                    .withHeader("x-ratelimit-reset", String.valueOf(rateReset.getEpochSecond()))
+                    .withHeader("x-ratelimit-resource", "core");
+        }
+        return r;
     }
 
     private Reply answer(Scope scope, BiFunction<Call, Matcher, Reply> handler, RecordedRequest req, Matcher m) {
+        Object authenticated = authenticate(req, true);
+        if (authenticated instanceof Reply r) return r;
+        Identity who = (Identity) authenticated;
+        if (!m.group(1).equalsIgnoreCase(repo.owner()) || !m.group(2).equalsIgnoreCase(repo.name())) {
+            return notFoundError();
+        }
+        if (scope != null && !who.scopes().contains(scope)) {
+            return forbidden(scope.header, who);
+        }
+        JsonNode body = null;
+        if (req.body().length > 0) {
+            try {
+                body = JSON.readTree(req.body());
+            } catch (IOException e) {
+                return Reply.json(400, GitHubJson.error("Problems parsing JSON", DOCS, 400));
+            }
+        }
+        return handler.apply(new Call(who, body, req), m);
+    }
+
+    /** The token's account, or the answer GitHub gives without one; {@code counted}: it uses the REST limit. */
+    private Object authenticate(RecordedRequest req, boolean counted) {
         String auth = req.header("authorization");
         if (auth == null) {
             return Reply.json(401, GitHubJson.error("Requires authentication", DOCS, 401));
@@ -357,32 +487,72 @@ public final class GitHubSimulator extends LoopbackServer {
             rateRemaining = rateLimit;
             rateReset = clock.instant().plus(Duration.ofHours(1));
         }
+        if (!counted) return who;
         if (rateRemaining <= 0) {
             return Reply.json(rateLimitStatus, GitHubJson.error("API rate limit exceeded for installation ID 52713104. "
                     + "If you reach out to GitHub Support for help, please include the request ID.",
                     "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api", rateLimitStatus));
         }
         rateRemaining--;
-        if (!m.group(1).equalsIgnoreCase(repo.owner()) || !m.group(2).equalsIgnoreCase(repo.name())) {
-            return notFoundError();
+        return who;
+    }
+
+    /** GraphQL: only {@code viewer { login }} is known here; anything else is a GraphQL error (HTTP 200). */
+    private Reply graphql(RecordedRequest req) {
+        Object authenticated = authenticate(req, false);
+        if (authenticated instanceof Reply r) return r;
+        Identity who = (Identity) authenticated;
+        JsonNode b;
+        try {
+            b = JSON.readTree(req.body());
+        } catch (IOException e) {
+            return Reply.json(400, GitHubJson.error("Problems parsing JSON", DOCS, 400));
         }
-        if (scope != null && !who.scopes().contains(scope)) {
-            return forbidden(scope.header);
+        String query = b == null ? "" : b.path("query").asText("").replaceAll("\\s+", " ").strip();
+        ObjectNode out = GitHubJson.F.objectNode();
+        if (query.matches("(query( \\w+)? ?)?\\{ ?viewer ?\\{ ?login ?} ?}")) {
+            out.putObject("data").putObject("viewer").put("login", who.login());
+        } else {
+            out.putArray("errors").addObject().put("message", "Field not supported by this simulator: " + query);
         }
-        JsonNode body = null;
-        if (req.body().length > 0) {
-            try {
-                body = JSON.readTree(req.body());
-            } catch (IOException e) {
-                return Reply.json(400, GitHubJson.error("Problems parsing JSON", DOCS, 400));
-            }
-        }
-        return handler.apply(new Call(who, body, req), m);
+        return Reply.json(200, out);
     }
 
     private static Reply forbidden(String permissions) {
         return Reply.json(403, GitHubJson.error("Resource not accessible by integration", DOCS, 403))
                 .withHeader("x-accepted-github-permissions", permissions);
+    }
+
+    private static Reply forbidden(String permissions, Identity who) {
+        if (who.kind() == Kind.INSTALLATION) return forbidden(permissions);
+        return Reply.json(403, GitHubJson.error("Resource not accessible by personal access token", DOCS, 403))
+                .withHeader("x-accepted-github-permissions", permissions);
+    }
+
+    /** The answer with the hostile text appended to its text fields. */
+    private Reply hostile(Reply r) {
+        if (r.body().length == 0 || !String.valueOf(r.headers().get("Content-Type")).contains("json")) return r;
+        try {
+            JsonNode n = JSON.readTree(r.body());
+            poison(n);
+            return new Reply(r.status(), r.headers(), JSON.writeValueAsBytes(n));
+        } catch (IOException e) {
+            return r;
+        }
+    }
+
+    private void poison(JsonNode n) {
+        if (n instanceof ObjectNode o) {
+            for (String f : List.of("environment", "original_environment", "description", "title", "state")) {
+                if (o.path(f).isTextual()) o.put(f, o.path(f).asText() + hostile);
+            }
+            if (o.path("viewer").path("login").isTextual()) {
+                ((ObjectNode) o.get("viewer")).put("login", o.path("viewer").path("login").asText() + hostile);
+            }
+            o.elements().forEachRemaining(this::poison);
+        } else if (n instanceof ArrayNode a) {
+            a.elements().forEachRemaining(this::poison);
+        }
     }
 
     private static Reply notFoundError() {
@@ -507,19 +677,20 @@ public final class GitHubSimulator extends LoopbackServer {
         s.environmentUrl = b.path("environment_url").asText("");
         s.creator = call.who().login();
         s.createdAt = clock.instant();
-        // auto_inactive (default true): a success retires earlier successful deployments of the same
-        // non-transient, non-production environment
-        if (state.equals("success") && b.path("auto_inactive").asBoolean(true)) {
+        // auto_inactive (default true): a success retires earlier deployments of the same environment, in the
+        // scope this simulator was given (the REST reference leaves production out, the guide does not)
+        if (state.equals("success") && b.path("auto_inactive").asBoolean(true) && autoInactive != AutoInactive.OFF) {
             for (DeploymentState other : deployments) {
-                if (other == d || !other.environment.equals(d.environment) || other.transientEnvironment
-                        || other.productionEnvironment || other.statuses.isEmpty()) continue;
+                if (other == d || other.id > d.id || !other.environment.equals(d.environment)
+                        || other.transientEnvironment || other.statuses.isEmpty()) continue;
+                if (other.productionEnvironment && autoInactive == AutoInactive.NON_PRODUCTION) continue;
                 if (!other.statuses.get(other.statuses.size() - 1).state.equals("success")) continue;
                 StatusState inactive = new StatusState();
                 inactive.id = ids.incrementAndGet();
                 inactive.state = "inactive";
                 inactive.description = "";
                 inactive.environment = other.environment;
-                inactive.logUrl = "";
+                inactive.logUrl = s.logUrl;
                 inactive.environmentUrl = "";
                 inactive.creator = call.who().login();
                 inactive.createdAt = s.createdAt;
@@ -543,13 +714,15 @@ public final class GitHubSimulator extends LoopbackServer {
         RecordedRequest req = call.req();
         String state = req.param("state") == null ? "open" : req.param("state");
         List<String> labels = req.param("labels") == null || req.param("labels").isBlank() ? List.of()
-                : List.of(req.param("labels").split(","));
+                : List.of(req.param("labels").toLowerCase(java.util.Locale.ROOT).split(","));
+        String creator = req.param("creator");
         String sort = req.param("sort") == null ? "created" : req.param("sort");
         boolean asc = "asc".equals(req.param("direction"));
         List<IssueState> match = new ArrayList<>();
         for (IssueState i : issues.values()) {
             if (!state.equals("all") && !state.equals(i.state)) continue;
-            if (!i.labels.containsAll(labels)) continue;
+            if (!i.labels.stream().map(l -> l.toLowerCase(java.util.Locale.ROOT)).toList().containsAll(labels)) continue;
+            if (creator != null && !creator.equalsIgnoreCase(i.author)) continue;
             match.add(i);
         }
         Comparator<IssueState> order = switch (sort) {
@@ -564,6 +737,8 @@ public final class GitHubSimulator extends LoopbackServer {
 
     private Reply createIssue(Call call, Matcher m) {
         String docs = DOCS + "/issues/issues#create-an-issue";
+        Identity who = call.who();
+        if (who.kind() != Kind.READER && !who.scopes().contains(Scope.ISSUES)) return forbidden(Scope.ISSUES.header, who);
         JsonNode b = call.body();
         if (b == null || !b.isObject()) return Reply.json(400, GitHubJson.error("Problems parsing JSON", docs, 400));
         JsonNode title = b.path("title");
@@ -580,7 +755,8 @@ public final class GitHubSimulator extends LoopbackServer {
                     "body is too long (maximum is " + MAX_BODY + " characters)"));
         }
         IssueState i = newIssue(nextNumber, title.asText(), body, call.who().login(), "NONE");
-        for (JsonNode l : b.path("labels")) {
+        // labels need triage access: what a reader sends is dropped silently, as GitHub does
+        for (JsonNode l : who.kind() == Kind.READER ? GitHubJson.F.arrayNode() : b.path("labels")) {
             String name = l.isTextual() ? l.asText() : l.path("name").asText("");
             if (!name.isBlank() && !i.labels.contains(name)) i.labels.add(name);
         }
@@ -625,6 +801,9 @@ public final class GitHubSimulator extends LoopbackServer {
         CommentState c = comments.stream().filter(x -> x.id == id).findFirst().orElse(null);
         if (c == null) return notFoundError();
         Reply denied = commentPermission(call, issues.get(c.issue));
+        if (denied == null && call.who().kind() == Kind.READER && !call.who().login().equalsIgnoreCase(c.author)) {
+            denied = forbidden(Scope.ISSUES.header, call.who()); // only your own comments without write access
+        }
         if (denied != null) return denied;
         Reply invalid = checkCommentBody(call.body(), docs);
         if (invalid != null) return invalid;
@@ -635,12 +814,13 @@ public final class GitHubSimulator extends LoopbackServer {
 
     /** Comments on a pull request need pull_requests or issues write; on an issue, issues write. */
     private static Reply commentPermission(Call call, IssueState target) {
+        if (call.who().kind() == Kind.READER) return null; // anyone who can read may comment
         Set<Scope> s = call.who().scopes();
         if (target.pullRequest) {
             return s.contains(Scope.PULL_REQUESTS) || s.contains(Scope.ISSUES) ? null
-                    : forbidden("issues=write; pull_requests=write");
+                    : forbidden("issues=write; pull_requests=write", call.who());
         }
-        return s.contains(Scope.ISSUES) ? null : forbidden(Scope.ISSUES.header);
+        return s.contains(Scope.ISSUES) ? null : forbidden(Scope.ISSUES.header, call.who());
     }
 
     private static Reply checkCommentBody(JsonNode b, String docs) {
@@ -690,7 +870,8 @@ public final class GitHubSimulator extends LoopbackServer {
     // ------------------------------------------------------------------ helpers
 
     private ObjectNode user(String login) {
-        Identity u = users.getOrDefault(login, new Identity(login, Math.abs((long) login.hashCode()) + 1, "User", Set.of()));
+        Identity u = users.getOrDefault(login, new Identity(login, Math.abs((long) login.hashCode()) + 1, "User", Set.of(),
+                Kind.USER));
         return json.user(u.login(), u.id(), u.type());
     }
 

@@ -74,8 +74,8 @@ class DeployThenRollbackTest {
         assertThat(back.exitCode()).as(back.toString()).isZero();
         assertThat(back.output("rolled-back-from")).isEqualTo(bad);
         assertThat(back.output("rolled-back-to")).isEqualTo(good);
-        // do-deploy's own records: the bad one failed, the good one success again
-        assertThat(gh.statusStates(recordOf(bad))).last().isEqualTo("failure");
+        // do-deploy's own records: the bad one inactive, the good one success again
+        assertThat(gh.statusStates(recordOf(bad))).last().isEqualTo("inactive");
         assertThat(gh.statusStates(recordOf(good))).last().isEqualTo("success");
         assertThat(gh.issues()).hasSize(1);
 
@@ -111,7 +111,7 @@ class DeployThenRollbackTest {
 
             assertThat(back.exitCode()).as(back.toString()).isZero();
             assertThat(vercel.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(good);
-            assertThat(gh.statusStates(recordOf(bad))).last().isEqualTo("failure");
+            assertThat(gh.statusStates(recordOf(bad))).last().isEqualTo("inactive");
             assertThat(gh.statusStates(recordOf(good))).last().isEqualTo("success");
         }
     }

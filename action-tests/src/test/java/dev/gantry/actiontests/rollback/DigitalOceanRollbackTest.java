@@ -362,18 +362,94 @@ class DigitalOceanRollbackTest {
         assertThat(sim.requests("POST", "/v2/apps/.*/rollback$")).hasSize(1);
     }
 
+    static final String GOOD_COMMIT = "1111111111111111111111111111111111111111";
+    static final String BAD_COMMIT = "2222222222222222222222222222222222222222";
+
     @Test
-    void marksTheBadDeploymentRecordFailedAndTheRestoredOneSuccessful() {
+    void marksTheBadDeploymentRecordInactiveAndTheRestoredOneSuccessfulAtItsLiveUrl() {
         String[] h = history(SPEC);
-        long bad = Support.recordDeployment(gh, "shop-api", "digitalocean", h[2]);
         long good = Support.recordDeployment(gh, "shop-api", "digitalocean", h[0]);
+        long bad = Support.recordDeployment(gh, "shop-api", "digitalocean", h[2]);
         ActionResult r = rollback().run();
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(gh.statusStates(bad)).contains("failure");
+        assertThat(gh.statusStates(bad)).containsExactly("success", "inactive");
         assertThat(gh.statusStates(good)).endsWith("success");
-        assertThat(gh.statuses(bad).stream().map(s -> s.path("description").asText()))
-                .anySatisfy(d -> assertThat(d).contains("rolled back to " + h[0]));
+        assertThat(gh.statuses(bad).get(1).path("description").asText()).startsWith("rolled back to " + h[0]);
+        assertThat(gh.statuses(good)).last().satisfies(st -> assertThat(st.path("environment_url").asText())
+                .isEqualTo(sim.app(appId).path("live_url").asText()).startsWith("https://"));
+        assertThat(gh.deployments()).as("the restored deployment's own record is used").hasSize(2);
+    }
+
+    /** The app's history built from two commits: good (live before), bad (live now). */
+    String[] twoCommits() {
+        sim.sourceCommit(GOOD_COMMIT);
+        appId = sim.seedApp(SPEC);
+        String good = activeId();
+        sim.sourceCommit(BAD_COMMIT);
+        String bad = deploy();
+        return new String[]{good, bad};
+    }
+
+    @Test
+    void withoutARecordTheRestoredDeploymentGetsOneAtTheCommitItWasBuiltFromNotTheFailingJobs() {
+        String[] h = twoCommits();
+        // the on-failure job of the bad release runs at the bad commit
+        ActionResult r = rollback().with("environment", "production").env("GITHUB_SHA", BAD_COMMIT).run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        JsonNode record = gh.deployments().get(0);
+        assertThat(gh.deployments()).hasSize(1);
+        assertThat(record.path("sha").asText()).isEqualTo(GOOD_COMMIT);
+        assertThat(record.path("environment").asText()).isEqualTo("production");
+        assertThat(record.path("production_environment").asBoolean()).isTrue();
+        assertThat(record.path("payload").path("provider_deployment_id").asText()).isEqualTo(r.output("deployment-id"));
+        long id = record.path("id").asLong();
+        assertThat(gh.statusStates(id)).containsExactly("success");
+        assertThat(gh.statuses(id).get(0).path("environment_url").asText())
+                .isEqualTo(sim.app(appId).path("live_url").asText());
+        assertThat(h[1]).isNotEqualTo(h[0]);
+    }
+
+    @Test
+    void onStagingTheNewRecordIsNotProductionAndTheRecordItReplacesIsRetired() {
+        String[] h = twoCommits();
+        long badRecord = Support.recordDeployment(gh, "staging", "digitalocean", h[1]);
+        ActionResult r = rollback().with("environment", "staging").run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        JsonNode record = gh.deployments().get(0);
+        assertThat(record.path("id").asLong()).isNotEqualTo(badRecord);
+        assertThat(record.path("sha").asText()).isEqualTo(GOOD_COMMIT);
+        assertThat(record.path("production_environment").asBoolean()).as("staging is not production").isFalse();
+        assertThat(gh.statusStates(badRecord)).containsExactly("success", "inactive");
+        assertThat(gh.statusStates(record.path("id").asLong())).containsExactly("success");
+    }
+
+    @Test
+    void hostileProviderTextNeverReachesTheIncidentOrTheLogRaw() {
+        String[] h = history(SPEC);
+        String html = "<img src=x onerror=alert(1)> [click](https://evil.example) </details>";
+        sim.failNextDeploy("api", "exit 137 " + html + "\n::error::pwned-by-provider",
+                List.of("```", "Killed " + html, "::warning::pwned-by-provider-log"));
+        ActionResult r = rollback().with("environment", "prod<b>uction</b>").run();
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        // the provider's text is quoted in the action's own failure annotation, escaped; it commands nothing itself
+        assertThat(r.commands().carrying("pwned-by-provider")).singleElement().satisfies(c -> {
+            assertThat(c.name()).isEqualTo("error");
+            assertThat(c.data()).startsWith("The rollback of app shop-api");
+        });
+        JsonNode issue = gh.issues().get(0);
+        assertThat(issue.path("title").asText()).isEqualTo("Incident: rollback of prod<b>uction</b> failed");
+        String body = issue.path("body").asText();
+        // outside code blocks nothing of it is markup
+        String prose = body.replaceAll("(?s)(`{3,})[^\n]*\n.*?\n\\1\n", "").replaceAll("`[^`\n]*`", "");
+        assertThat(prose).contains("pwned-by-provider").doesNotContain("<img").doesNotContain("](https://evil")
+                .doesNotContain("<b>");
+        assertThat(r.summary().replaceAll("(?s)(`{3,})[^\n]*\n.*?\n\\1\n", "").replaceAll("`[^`\n]*`", ""))
+                .doesNotContain("<img").doesNotContain("<b>");
+        assertThat(h).hasSize(3);
     }
 
     @Test

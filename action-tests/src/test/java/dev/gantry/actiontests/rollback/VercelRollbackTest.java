@@ -1,10 +1,10 @@
 package dev.gantry.actiontests.rollback;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.actiontests.github.GitHubSimulator;
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
 import dev.gantry.actiontests.harness.OpenApiContract;
-import dev.gantry.actiontests.harness.Project;
 import dev.gantry.actiontests.vercel.SimClock;
 import dev.gantry.actiontests.vercel.VercelSimulator;
 import dev.gantry.common.testing.LoopbackServer;
@@ -13,8 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -51,18 +49,20 @@ class VercelRollbackTest {
             Pattern.compile(".* → (429|5\\d\\d): status not declared.*"),
             Pattern.compile("GET /v13/deployments/[^ ]+ → 200: \\$: must be valid to one and only one schema, but 2 are valid with indexes '0, 1'"));
 
+    /**
+     * What the action sent and got, against Vercel's description. Without {@code ../shared} (a fresh clone) the
+     * check is skipped, and the test is reported as skipped with the missing path as its reason.
+     */
     @AfterEach
     void contractAndStop() {
         try {
-            Path spec = Project.sharedFile("specs/vercel/vercel.openapi.json");
-            if (Files.exists(spec)) {
-                // what the action sent and got (the test's own setup calls are not the client's)
-                List<LoopbackServer.Exchange> ours = sim.exchanges().stream()
-                        .filter(e -> !e.request().path().equals("/v13/deployments")).toList();
-                List<String> problems = OpenApiContract.require("vercel/vercel.openapi.json").checkExchanges(ours).stream()
-                        .filter(p -> DOCUMENTED_GAPS.stream().noneMatch(g -> g.matcher(p).matches())).toList();
-                assertThat(problems).as("requests and answers vs vercel.openapi.json").isEmpty();
-            }
+            OpenApiContract contract = OpenApiContract.require("vercel/vercel.openapi.json");
+            // the test's own setup calls are not the client's
+            List<LoopbackServer.Exchange> ours = sim.exchanges().stream()
+                    .filter(e -> !e.request().path().equals("/v13/deployments")).toList();
+            List<String> problems = contract.checkExchanges(ours).stream()
+                    .filter(p -> DOCUMENTED_GAPS.stream().noneMatch(g -> g.matcher(p).matches())).toList();
+            assertThat(problems).as("requests and answers vs vercel.openapi.json").isEmpty();
         } finally {
             sim.close();
             gh.close();
@@ -127,8 +127,8 @@ class VercelRollbackTest {
         // the job was polled through rollbackInfo until it succeeded
         assertThat(sim.requests("GET", "/v9/projects/.*")).anySatisfy(q -> assertThat(q.param("rollbackInfo")).isEqualTo("true"));
         assertThat(app.requests("GET", "/api/version")).hasSize(1);
-        // GitHub: the bad record failed, the restored one success; an incident with the facts
-        assertThat(gh.statusStates(badRecord)).contains("failure");
+        // GitHub: the bad record inactive, the restored one success; an incident with the facts
+        assertThat(gh.statusStates(badRecord)).endsWith("inactive");
         assertThat(gh.statusStates(goodRecord)).endsWith("success");
         assertThat(gh.issues()).singleElement().satisfies(i -> {
             assertThat(i.path("title").asText()).isEqualTo("Incident: production rolled back on Vercel");
@@ -143,6 +143,64 @@ class VercelRollbackTest {
         assertThat(app.requests("GET", "/api/version").get(0).header("authorization")).isEqualTo("Bearer " + Support.API_KEY);
         assertThat(r.leaks(Support.API_KEY)).isFalse();
         assertThat(gh.issues().get(0).path("body").asText()).doesNotContain(Support.API_KEY);
+    }
+
+    static final String GOOD_COMMIT = "1111111111111111111111111111111111111111";
+    static final String BAD_COMMIT = "2222222222222222222222222222222222222222";
+
+    @Test
+    void theRestoredDeploymentGetsARecordAtTheCommitItWasBuiltFromWithTheProductionUrl() {
+        String[] p = seed(180, 120, 60);
+        sim.meta(p[1], "githubCommitSha", GOOD_COMMIT);
+        sim.meta(p[2], "githubCommitSha", BAD_COMMIT);
+        long badRecord = Support.recordDeployment(gh, "production", "vercel", p[2]);
+        // an on-failure job runs at the bad commit; the restored deployment has no record of its own
+        ActionResult r = rollback().env("GITHUB_SHA", BAD_COMMIT).run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        JsonNode record = gh.deployments().get(0);
+        assertThat(record.path("id").asLong()).isNotEqualTo(badRecord);
+        assertThat(record.path("sha").asText()).as("the restored build's commit, not the workflow's").isEqualTo(GOOD_COMMIT);
+        assertThat(record.path("environment").asText()).isEqualTo("production");
+        assertThat(record.path("production_environment").asBoolean()).isTrue();
+        assertThat(record.path("payload").path("provider_deployment_id").asText()).isEqualTo(p[1]);
+        long restored = record.path("id").asLong();
+        assertThat(gh.statusStates(restored)).containsExactly("success");
+        assertThat(gh.statuses(restored).get(0).path("environment_url").asText()).startsWith("https://sim-project")
+                .endsWith(".vercel.app");
+        assertThat(gh.statusStates(badRecord)).containsExactly("success", "inactive");
+        assertThat(gh.statuses(badRecord).get(1).path("description").asText())
+                .isEqualTo("rolled back to " + p[1] + ": checkout returns 500");
+    }
+
+    @Test
+    void anOutsidersIssueWithTheIncidentMarkerIsIgnoredAndTheSummarySaysSoOnce() {
+        seed(120, 60);
+        gh.readerToken("ghp_mallory0000000000000000000000000000", "mallory");
+        int bait = gh.openIssue("Production is down", "<!-- gantry:rollback:production -->\nSee https://evil.example",
+                "mallory", "incident");
+        ActionResult r = rollback().run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(gh.issues()).hasSize(2);
+        assertThat(gh.comments(bait)).isEmpty();
+        assertThat(r.output("incident-url")).isEqualTo(gh.issues().get(1).path("html_url").asText())
+                .doesNotEndWith("/issues/" + bait);
+        assertThat(r.summary().split("Ignored 1 open issue\\(s\\) that carry this action's marker", -1)).hasSize(2);
+    }
+
+    @Test
+    void hostileTextInGithubsAnswersStaysInertInTheLogTheSummaryAndTheOutputs() {
+        seed(120, 60);
+        gh.hostileText("\n::error::pwned-by-github\n<img src=x onerror=alert(1)>");
+        Support.recordDeployment(gh, "production", "vercel", sim.productionOf(VercelSimulator.PROJECT_ID));
+        ActionResult r = rollback().run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.commands().carrying("pwned-by-github")).isEmpty();
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.summary().replaceAll("`[^`\n]*`", "")).doesNotContain("<img");
+        assertThat(r.outputs().values()).noneMatch(v -> v.contains("pwned-by-github"));
     }
 
     @Test

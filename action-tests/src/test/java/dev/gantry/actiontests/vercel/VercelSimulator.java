@@ -238,6 +238,11 @@ public class VercelSimulator extends LoopbackServer {
         return seedDeployment(projectId, "production", createdAtMs);
     }
 
+    /** Sets {@code meta.key} of a deployment (what Vercel's Git integration records, e.g. {@code githubCommitSha}). */
+    public synchronized void meta(String deploymentId, String key, String value) {
+        dep(deploymentId).meta.put(key, value);
+    }
+
     /** A READY deployment made directly ({@code target} null for a preview); returns its id. */
     public synchronized String seedDeployment(String projectId, String target, long createdAtMs) {
         Proj p = projects.get(projectId);

@@ -143,8 +143,8 @@ final class DeployFlow {
         AppSpec spec = t.spec();
         App existing = t.existing();
         String previous = existing == null ? null : existing.activeDeploymentId();
-        GitHubReporter github = GitHubReporters.create(GitHubReporters.Settings.of(ctx.github(), s.githubToken(),
-                s.githubDeployment()), log, deadline);
+        GitHubReporter github = GitHubReporters.forStep(ctx, GitHubReporters.Settings.of(ctx.github(), s.githubToken(),
+                s.githubDeployment()), deadline);
         String environment = !s.environment().isEmpty() ? s.environment()
                 : s.preview() ? "preview/" + spec.name() : spec.name();
 
@@ -289,6 +289,9 @@ final class DeployFlow {
             if (!e.isNotFound()) throw e;
         }
         log.info("Deleted preview app " + name + " (" + app.get().id() + ") of pull request #" + pr);
+        // its GitHub records go inactive, so the closed pull request no longer links to a deleted app
+        GitHubReporters.forStep(ctx, GitHubReporters.Settings.of(ctx.github(), s.githubToken(), s.githubDeployment()),
+                deadline).deactivate(s.environment().isEmpty() ? "preview/" + name : s.environment(), "preview app deleted");
         report.deleted(name, app.get().id());
         ctx.result("deleted");
     }

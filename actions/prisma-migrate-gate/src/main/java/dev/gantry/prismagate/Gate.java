@@ -272,8 +272,8 @@ public final class Gate {
     /** On a pull request: the same report in one sticky comment per environment, updated in place. */
     private void comment(Report report, Plan plan, String failure) {
         if (ctx.github().pullRequestNumber().isEmpty()) return;
-        GitHubReporter github = GitHubReporters.create(GitHubReporters.Settings.of(ctx.github(), s.githubToken(),
-                true), log);
+        GitHubReporter github = GitHubReporters.forStep(ctx, GitHubReporters.Settings.of(ctx.github(), s.githubToken(),
+                true), dev.gantry.common.http.Deadline.none(ctx.time()));
         String env = s.environment().isEmpty() ? "default" : s.environment();
         Summary body = new Summary(Map.of(), log);
         body.heading("Prisma migrations" + (s.environment().isEmpty() ? "" : " for " + s.environment()), 3);

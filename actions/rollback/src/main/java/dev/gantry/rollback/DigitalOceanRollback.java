@@ -321,4 +321,29 @@ final class DigitalOceanRollback implements RollbackProvider {
         log.info("Committed the rollback: app " + app.name() + " is unpinned");
         return List.of("The rollback is committed: app " + app.name() + " is unpinned and deploys again on push.");
     }
+
+    // ---- what serves ------------------------------------------------------------------------------------------------
+
+    /**
+     * The deployment serving now (the rollback's or revert's new deployment, a copy of the target's build), the
+     * commit App Platform built it from (the first component's {@code source_commit_hash}; none for image
+     * components) and the app's live URL.
+     */
+    @Override
+    public Served served(Plan plan, Execution execution) {
+        String id = execution.deploymentId() != null ? execution.deploymentId() : plan.to();
+        Deployment d = platform.getDeployment(app.id(), id);
+        String commit = null;
+        for (List<Deployment.ComponentRef> refs : java.util.Arrays.asList(d.services(), d.staticSites(), d.workers(),
+                d.jobs(), d.functions())) {
+            if (refs == null) continue;
+            for (Deployment.ComponentRef r : refs) {
+                if (commit == null && r.sourceCommitHash() != null && !r.sourceCommitHash().isBlank()) {
+                    commit = r.sourceCommitHash();
+                }
+            }
+        }
+        App now = platform.getApp(app.id());
+        return new Served(id, commit, now.hasLiveUrl() ? now.liveUrl() : null);
+    }
 }

@@ -1,29 +1,22 @@
 package dev.gantry.rollback;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gantry.checks.CheckSuite;
-import dev.gantry.checks.ChecksInput;
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionRunner;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Inputs;
-import dev.gantry.common.http.BaseUrl;
-import dev.gantry.common.http.HttpApi;
 import dev.gantry.common.http.Deadline;
+import dev.gantry.common.http.HttpApi;
 import dev.gantry.common.http.WarmUp;
+import dev.gantry.checks.ChecksInput;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
-/** The rollback action: reads and checks every input, then runs {@link RollbackFlow} with the provider's side. */
+/** The rollback action: inputs → {@link Settings} (checked when built) → {@link RollbackFlow} with the provider's side. */
 public final class Main {
-    static final String DIGITALOCEAN_API = "https://api.digitalocean.com";
-    static final String VERCEL_API = "https://api.vercel.com";
-
     private Main() {
     }
 
@@ -36,80 +29,36 @@ public final class Main {
         Inputs inputs = ctx.inputs();
         String provider = inputs.choice("provider", null, "digitalocean", "vercel");
         inputs.required("provider");
-        String token = inputs.secret("token");
-        String appName = inputs.string("app-name");
-        String appId = inputs.string("app-id");
-        String vercelToken = inputs.secret("vercel-token");
-        String vercelOrgId = inputs.string("vercel-org-id");
-        String vercelProjectId = inputs.string("vercel-project-id");
-        String target = inputs.string("target");
-        String reason = inputs.string("reason");
-        Duration timeout = inputs.duration("timeout", Duration.ofMinutes(10));
-        if (timeout.isZero() || timeout.isNegative()) throw InputException.invalid("timeout", "must be longer than 0");
-        boolean dryRun = inputs.bool("dry-run");
-        boolean commit = inputs.bool("commit");
-        boolean revert = inputs.bool("revert");
-        boolean undo = inputs.bool("undo");
-        URI verifyUrl = inputs.url("verify-url", null);
-        String verifyChecks = inputs.string("verify-checks");
-        Map<String, String> verifySecrets = inputs.keyValues("verify-secrets", true);
-        Duration verifyTimeout = inputs.duration("verify-timeout", Duration.ofMinutes(2));
-        if (verifyTimeout.isNegative()) throw InputException.invalid("verify-timeout", "must not be negative");
-        String incident = inputs.choice("incident", "true", "true", "false", "on-failure");
-        String githubToken = inputs.secret("github-token");
-        String environment = inputs.string("environment");
-        boolean digitalocean = provider.equals("digitalocean");
-        URI apiUrl = BaseUrl.check("api-url", inputs.url("api-url", digitalocean ? DIGITALOCEAN_API : VERCEL_API));
-
-        if (digitalocean) {
-            if (token.isEmpty()) throw new InputException("token", "Input required and not supplied: token (the "
-                    + "DigitalOcean API token, for provider digitalocean)");
-            if (appName.isEmpty() == appId.isEmpty()) {
-                throw InputException.invalid(appName.isEmpty() ? "app-name" : "app-id", appName.isEmpty()
-                        ? "or app-id must name the app to roll back" : "and app-name are both set; set one of them");
-            }
-            if (undo) throw InputException.invalid("undo", "is for provider vercel; on DigitalOcean use revert: true");
-            if (commit && revert) throw InputException.invalid("revert", "and commit are both true; choose one");
-            if (revert && !target.isEmpty()) {
-                throw InputException.invalid("target", "must be empty with revert: true (a revert goes back to the spec "
-                        + "from before the pinned rollback)");
-            }
-        } else {
-            if (vercelToken.isEmpty()) throw new InputException("vercel-token", "Input required and not supplied: "
-                    + "vercel-token (for provider vercel)");
-            if (commit) throw InputException.invalid("commit", "is for provider digitalocean (Vercel rollbacks are not pinned)");
-            if (revert) throw InputException.invalid("revert", "is for provider digitalocean; on Vercel use undo: true");
-            if (vercelProjectId.isEmpty() || vercelOrgId.isEmpty()) {
-                JsonNode linked = linkedProject(ctx.github().workspace());
-                if (vercelProjectId.isEmpty()) vercelProjectId = linked.path("projectId").asText("");
-                if (vercelOrgId.isEmpty()) vercelOrgId = linked.path("orgId").asText("");
-                if (vercelOrgId.startsWith("usr_") || vercelOrgId.startsWith("user_")) vercelOrgId = "";
-            }
-            if (vercelProjectId.isEmpty()) {
-                throw new InputException("vercel-project-id", "Input required and not supplied: vercel-project-id (and "
-                        + "there is no .vercel/project.json in the workspace)");
-            }
-        }
-
-        CheckSuite checks = null;
-        if (verifyUrl != null) {
-            checks = ChecksInput.read("verify-checks", verifyChecks, ctx.github().workspace());
-        } else if (!verifyChecks.isEmpty()) {
-            throw InputException.invalid("verify-checks", "is set but verify-url is empty; give the URL to verify");
-        }
-
-        Settings s = new Settings(provider, apiUrl, target, reason, timeout, dryRun, commit, revert, undo, verifyUrl,
-                checks, verifySecrets, verifyTimeout, Settings.Incident.of(incident), githubToken, environment);
-        Deadline deadline = ctx.deadline("timeout", timeout);
-        RollbackProvider side = digitalocean
-                ? new DigitalOceanRollback(ctx.log(), s, apiUrl, token, appName, appId, deadline)
-                : new VercelRollback(ctx.log(), s, apiUrl, vercelToken, vercelOrgId, vercelProjectId, deadline);
+        Path workspace = ctx.github().workspace();
+        Settings s = Settings.builder(provider)
+                .apiUrl(inputs.url("api-url", null))
+                .digitalOcean(inputs.secret("token"), inputs.string("app-name"), inputs.string("app-id"))
+                .vercel(inputs.secret("vercel-token"), inputs.string("vercel-org-id"), inputs.string("vercel-project-id"),
+                        () -> linkedProject(workspace))
+                .target(inputs.string("target"))
+                .reason(inputs.string("reason"))
+                .timeout(inputs.duration("timeout", Duration.ofMinutes(10)))
+                .dryRun(inputs.bool("dry-run"))
+                .commit(inputs.bool("commit"))
+                .revert(inputs.bool("revert"))
+                .undo(inputs.bool("undo"))
+                .verify(inputs.url("verify-url", null), inputs.string("verify-checks"), checks -> ChecksInput.read("verify-checks", checks, workspace),
+                        inputs.keyValues("verify-secrets", true), inputs.duration("verify-timeout", Duration.ofMinutes(2)))
+                .incident(inputs.choice("incident", "true", "true", "false", "on-failure"))
+                .github(inputs.secret("github-token"), inputs.string("environment"), inputs.string("production-environment"))
+                .build();
+        Deadline deadline = ctx.deadline("timeout", s.timeout());
+        RollbackProvider side = s.digitalocean()
+                ? new DigitalOceanRollback(ctx.log(), s, s.apiUrl(), s.token(), s.appName(), s.appId(), deadline)
+                : new VercelRollback(ctx.log(), s, s.apiUrl(), s.vercelToken(), s.vercelOrgId(), s.vercelProjectId(),
+                        deadline);
         new RollbackFlow(ctx, s, side, deadline).run();
     }
 
+    /** {@code .vercel/project.json} in the workspace, or null when there is none. */
     private static JsonNode linkedProject(Path workspace) {
         Path f = workspace.resolve(".vercel/project.json");
-        if (!Files.isRegularFile(f)) return HttpApi.JSON.createObjectNode();
+        if (!Files.isRegularFile(f)) return null;
         try {
             return HttpApi.JSON.readTree(f.toFile());
         } catch (IOException e) {

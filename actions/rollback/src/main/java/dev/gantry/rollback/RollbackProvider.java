@@ -39,6 +39,21 @@ interface RollbackProvider {
         return List.of();
     }
 
+    /**
+     * What serves after a successful {@link #execute}, for GitHub's deployment record: the provider's deployment,
+     * the commit it was built from (App Platform's {@code source_commit_hash}, Vercel's
+     * {@code meta.githubCommitSha}) and its live URL. Either may be null when the provider does not say.
+     */
+    Served served(Plan plan, Execution execution);
+
+    /** The deployment serving after a run: {@code commit} a full 40-character SHA, {@code url} http(s), or null. */
+    record Served(String deploymentId, String commit, String url) {
+        public Served {
+            commit = commit != null && commit.matches("[0-9a-f]{40}") ? commit : null;
+            url = url != null && url.matches("https?://[^\\s]+") ? url : null;
+        }
+    }
+
     /** What a run does. */
     enum Operation {
         /** Go back to an earlier deployment. */

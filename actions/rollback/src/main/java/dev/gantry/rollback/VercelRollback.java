@@ -250,4 +250,19 @@ final class VercelRollback implements RollbackProvider {
         return new Execution(Status.SUCCEEDED, null, null, "the " + job.type() + " job " + req.jobStatus()
                 + "; production is " + plan.to(), took, timeline, List.of());
     }
+
+    // ---- what serves ------------------------------------------------------------------------------------------------
+
+    /**
+     * The deployment production points at now, the commit it was built from ({@code meta.githubCommitSha}, as
+     * Vercel's Git integration and vercel-deploy set it) and its production URL (its first alias: the production
+     * domains move to it with the rollback).
+     */
+    @Override
+    public Served served(Plan plan, Execution execution) {
+        Deployment d = client.deployment(plan.to());
+        String commit = d.meta() == null ? null : d.meta().get("githubCommitSha");
+        String url = d.alias() != null && !d.alias().isEmpty() ? "https://" + d.alias().get(0) : d.httpsUrl();
+        return new Served(d.id(), commit, url);
+    }
 }

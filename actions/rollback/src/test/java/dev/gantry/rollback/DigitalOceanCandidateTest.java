@@ -20,8 +20,8 @@ class DigitalOceanCandidateTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final DigitalOceanRollback side = new DigitalOceanRollback(
             new Log(new PrintStream(out, true, StandardCharsets.UTF_8), false),
-            new Settings("digitalocean", URI.create("https://api.digitalocean.com"), "", "", Duration.ofMinutes(1),
-                    false, false, false, false, null, null, java.util.Map.of(), Duration.ZERO, Settings.Incident.NEVER, "", ""),
+            Settings.builder("digitalocean").digitalOcean("dop_v1_x", "shop", "").timeout(Duration.ofMinutes(1))
+                    .incident("false").build(),
             URI.create("https://api.digitalocean.com"), "dop_v1_x", "shop", "", dev.gantry.common.http.Deadline.none(dev.gantry.common.http.Time.SYSTEM));
 
     private static Deployment d(String id, Phase phase, int success, int total, String createdAt) {

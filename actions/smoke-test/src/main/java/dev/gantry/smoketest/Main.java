@@ -95,7 +95,8 @@ public final class Main {
 
         Path junitPath = junit.isEmpty() ? null : ctx.github().workspace().resolve(junit).normalize();
         var reporter = commentOnPr
-                ? GitHubReporters.create(GitHubReporters.Settings.of(ctx.github(), token, true), ctx.log())
+                ? GitHubReporters.forStep(ctx, GitHubReporters.Settings.of(ctx.github(), token, true),
+                        dev.gantry.common.http.Deadline.none(ctx.time()))
                 : null;
 
         SmokeTest.Settings settings = new SmokeTest.Settings(url, checks, waitTimeout, waitInterval,

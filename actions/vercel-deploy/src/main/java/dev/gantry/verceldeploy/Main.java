@@ -37,8 +37,8 @@ public final class Main {
                 .build();
         VercelClient vercel = new VercelClient(http, cfg.teamId());
         boolean reporting = cfg.commentEnabled() || cfg.githubDeployment();
-        GitHubReporter github = GitHubReporters.create(
-                GitHubReporters.Settings.of(ctx.github(), cfg.githubToken(), reporting), ctx.log(), deadline);
+        GitHubReporter github = GitHubReporters.forStep(ctx,
+                GitHubReporters.Settings.of(ctx.github(), cfg.githubToken(), reporting), deadline);
         new DeployFlow(ctx, cfg, vercel, github).run();
     }
 }

@@ -5,6 +5,8 @@ import dev.gantry.common.http.Time;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +21,7 @@ public final class ActionContext {
     private final Summary summary;
     private final GitHubContext github;
     private final Time time;
+    private final List<ExitStep> atExit = new ArrayList<>();
 
     public ActionContext(Map<String, String> env, PrintStream out, ActionMetadata metadata) {
         this(env, out, metadata, Time.SYSTEM);
@@ -83,6 +86,26 @@ public final class ActionContext {
 
     FileCommands commands() {
         return commands;
+    }
+
+    /** What runs when the action ends: {@code failed} is true for every exit but 0. */
+    @FunctionalInterface
+    public interface ExitStep {
+        void run(boolean failed, Summary summary);
+    }
+
+    /**
+     * Runs {@code step} when the action ends, however it ends (exit 0 to 3), after the action's own summary and
+     * before the summary is written: for what must be finished whatever happened (a deployment record's last
+     * status) and what it has to tell the reader, which it appends to the summary it is given. Steps run in the
+     * order they were registered; one that throws is reported as a warning and the others still run.
+     */
+    public void atExit(ExitStep step) {
+        atExit.add(java.util.Objects.requireNonNull(step));
+    }
+
+    List<ExitStep> exitSteps() {
+        return List.copyOf(atExit);
     }
 
     /** A variable of the step's environment (used for {@code ${VAR}} substitution and runner variables). */

@@ -88,6 +88,7 @@ public final class ActionRunner {
             } else if (reason != null && !summary.mentions(reason)) {
                 summary.paragraph(Markdown.format("**%s:** %s", code == ExitCode.FAILED ? "Why" : "Error", reason));
             }
+            runExitSteps(ctx, code != ExitCode.PASSED, summary);
             if (!summary.isEmpty()) summary.write();
         } catch (RuntimeException e) {
             ctx.log().warning("Could not write the step summary: " + e.getMessage());
@@ -96,6 +97,17 @@ public final class ActionRunner {
             ctx.result(result != null ? result : code.defaultResult());
         }
         return code.code();
+    }
+
+    /** {@link ActionContext#atExit} steps, each on its own: one that fails is a warning, never the run's verdict. */
+    private static void runExitSteps(ActionContext ctx, boolean failed, Summary summary) {
+        for (ActionContext.ExitStep step : ctx.exitSteps()) {
+            try {
+                step.run(failed, summary);
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                ctx.log().warning("A clean-up step at the end of the action failed: " + e);
+            }
+        }
     }
 
     /** The summary of a run that wrote none: the verdict first, then the reason. */

@@ -67,6 +67,33 @@ public interface GitHubApi {
     List<Issue> listOpenIssues(@Param("owner") String owner, @Param("repo") String repo,
                                @Param("perPage") int perPage, @Param("page") int page);
 
+    /**
+     * {@code issues/list-for-repo} with GitHub's own filters: open issues created by {@code creator} (a login,
+     * {@code github-actions[bot]} included) that carry every label of {@code labels} (comma separated), newest
+     * first. GitHub filters before it pages, so the few that match come in the first pages whatever else is open.
+     */
+    @RequestLine("GET /repos/{owner}/{repo}/issues?state=open&creator={creator}&labels={labels}&sort=created&direction=desc&per_page={perPage}&page={page}")
+    List<Issue> listOpenIssuesBy(@Param("owner") String owner, @Param("repo") String repo,
+                                 @Param("creator") String creator, @Param("labels") String labels,
+                                 @Param("perPage") int perPage, @Param("page") int page);
+
+    /**
+     * {@code issues/list-comments} updated at or after {@code since} (ISO 8601), oldest first: the comments a
+     * run may just have written.
+     */
+    @RequestLine("GET /repos/{owner}/{repo}/issues/{number}/comments?since={since}&per_page={perPage}&page={page}")
+    List<IssueComment> listIssueCommentsSince(@Param("owner") String owner, @Param("repo") String repo,
+                                              @Param("number") int issueNumber, @Param("since") String since,
+                                              @Param("perPage") int perPage, @Param("page") int page);
+
+    /**
+     * {@code users/get-authenticated}: the account the token acts as. A personal access token or an OAuth/user
+     * token gets its user; an installation token (the workflow's {@code GITHUB_TOKEN}, a GitHub App's token) gets
+     * 403 "Resource not accessible by integration".
+     */
+    @RequestLine("GET /user")
+    User authenticatedUser();
+
     /** {@code issues/create}. Creates something: never resent blindly. */
     @RequestLine("POST /repos/{owner}/{repo}/issues")
     @Headers("Content-Type: application/json")
@@ -82,7 +109,7 @@ public interface GitHubApi {
 
     /** A deployment as GitHub returns it (the fields we read). {@code payload} is an object or a string. */
     record Deployment(long id, String sha, String ref, String task, String environment, JsonNode payload,
-                      String description, String url, @JsonProperty("created_at") String createdAt,
+                      String description, String url, User creator, @JsonProperty("created_at") String createdAt,
                       @JsonProperty("transient_environment") Boolean transientEnvironment,
                       @JsonProperty("production_environment") Boolean productionEnvironment) {
     }
@@ -107,6 +134,10 @@ public interface GitHubApi {
 
     record IssueComment(long id, String body, @JsonProperty("html_url") String htmlUrl, User user,
                         @JsonProperty("updated_at") String updatedAt) {
+        /** The login of the comment's author, or null. */
+        public String author() {
+            return user == null ? null : user.login();
+        }
     }
 
     record NewIssue(String title, String body, List<String> labels) {
@@ -114,10 +145,24 @@ public interface GitHubApi {
 
     /** An issue or, when {@code pullRequest} is present, a pull request. */
     record Issue(long id, int number, String title, String body, String state,
-                 @JsonProperty("html_url") String htmlUrl, @JsonProperty("pull_request") JsonNode pullRequest) {
+                 @JsonProperty("html_url") String htmlUrl, @JsonProperty("pull_request") JsonNode pullRequest,
+                 User user, List<Label> labels, @JsonProperty("updated_at") String updatedAt) {
         public boolean isPullRequest() {
             return pullRequest != null && !pullRequest.isNull() && !pullRequest.isMissingNode();
         }
+
+        /** The login of the issue's author, or null. */
+        public String author() {
+            return user == null ? null : user.login();
+        }
+
+        /** Whether the issue carries label {@code name} (GitHub compares label names without case). */
+        public boolean hasLabel(String name) {
+            return labels != null && labels.stream().anyMatch(l -> l != null && name.equalsIgnoreCase(l.name()));
+        }
+    }
+
+    record Label(String name) {
     }
 
     record User(String login, long id, String type) {

@@ -1,8 +1,10 @@
 package dev.gantry.common.github;
 
+import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.GitHubContext;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Log;
+import dev.gantry.common.action.Markdown;
 import dev.gantry.common.http.BaseUrl;
 import dev.gantry.common.http.Deadline;
 import dev.gantry.common.http.HttpApi;
@@ -11,18 +13,23 @@ import dev.gantry.common.http.Time;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Builds the {@link GitHubReporter} an action reports through. Everything comes in through {@link Settings}
  * (the action takes it from {@code ctx.github()} and its {@code github-token} input); nothing here reads the
- * environment. Building makes no request (no {@code GET /user}); a missing token or repository, or an API root
- * that would send the token in clear text, gives {@link GitHubReporter#disabled()} and one line saying why.
+ * environment. Building makes no request; a missing token or repository, or an API root that would send the
+ * token in clear text, gives {@link GitHubReporter#disabled()} and one line saying why.
  */
 public final class GitHubReporters {
-    /** Reporting must never hold up a deploy for long: a few quick attempts, then a warning. */
-    public static final RetryPolicy DEFAULT_RETRY = RetryPolicy.defaults()
-            .withMaxAttempts(4).withDelays(Duration.ofMillis(500), Duration.ofSeconds(5))
-            .withBudget(Duration.ofSeconds(30));
+    /**
+     * The same policy as every other provider call: GitHub's rate limits (429, and the 403 of its secondary limits
+     * and abuse detection) are waited out as long as {@code Retry-After} or the reset fits the step's deadline and
+     * this budget; a create is then resent (GitHub did nothing).
+     */
+    public static final RetryPolicy DEFAULT_RETRY = RetryPolicy.defaults();
+    /** GitHub's own default production environment ({@code production_environment} defaults to it). */
+    public static final String PRODUCTION = "production";
 
     private GitHubReporters() {
     }
@@ -32,10 +39,22 @@ public final class GitHubReporters {
      * {@code https://HOST/api/v3} on GHES). {@code repository}: {@code owner/name}. {@code pullRequest}: the
      * event's PR number, or null. {@code headSha}: the PR head commit (else equal to {@code sha}).
      * {@code runUrl}: the workflow run, used as each status's {@code log_url}. {@code enabled}: false switches
-     * reporting off (e.g. an action's {@code report-to-github: false} input).
+     * reporting off (e.g. an action's {@code report-to-github: false} input). {@code productionEnvironment}: the
+     * one environment whose records say {@code production_environment: true}.
      */
     public record Settings(String token, String apiUrl, String repository, Integer pullRequest, String headSha,
-                           String sha, String runUrl, boolean enabled) {
+                           String sha, String runUrl, boolean enabled, String productionEnvironment) {
+
+        public Settings {
+            productionEnvironment = productionEnvironment == null || productionEnvironment.isBlank() ? PRODUCTION
+                    : productionEnvironment.strip();
+        }
+
+        /** Settings whose production environment is GitHub's default, {@code production}. */
+        public Settings(String token, String apiUrl, String repository, Integer pullRequest, String headSha, String sha,
+                        String runUrl, boolean enabled) {
+            this(token, apiUrl, repository, pullRequest, headSha, sha, runUrl, enabled, PRODUCTION);
+        }
 
         /** Settings from the runner's {@code github} context and the action's {@code github-token} input. */
         public static Settings of(GitHubContext github, String token, boolean enabled) {
@@ -44,11 +63,34 @@ public final class GitHubReporters {
                     pr.isPresent() ? pr.getAsInt() : null, github.headSha(), github.sha(), github.runUrl(), enabled);
         }
 
+        /** The same settings with another production environment (an action's input names it). */
+        public Settings withProductionEnvironment(String environment) {
+            return new Settings(token, apiUrl, repository, pullRequest, headSha, sha, runUrl, enabled, environment);
+        }
+
         /** The ref a deployment records: the PR head commit on pull_request events, else the workflow's commit. */
         String deploymentRef() {
             if (pullRequest != null && headSha != null && !headSha.isBlank()) return headSha;
             return sha;
         }
+    }
+
+    /**
+     * The reporter of an action's step: as {@link #create(Settings, Log, Deadline)}, and when the step ends,
+     * however it ends, every record it left without a final status gets one ({@link GitHubReporter#finish}) and
+     * what the reader must know (a status that could not be written, markers found in others' issues or comments)
+     * goes into the step summary.
+     */
+    public static GitHubReporter forStep(ActionContext ctx, Settings settings, Deadline deadline) {
+        GitHubReporter reporter = create(settings, ctx.log(), deadline);
+        ctx.atExit((failed, summary) -> {
+            List<Markdown> notes = reporter.finish(failed);
+            if (!notes.isEmpty()) {
+                summary.paragraph(Markdown.of("**GitHub**"));
+                summary.bullets(notes);
+            }
+        });
+        return reporter;
     }
 
     public static GitHubReporter create(Settings settings, Log log) {
@@ -87,7 +129,15 @@ public final class GitHubReporters {
             log.warning("GitHub reporting skipped: " + e.getMessage());
             return GitHubReporter.disabled();
         }
-        HttpApi http = HttpApi.builder("GitHub")
+        HttpApi http = httpApi(root, settings, log, deadline, retry);
+        URI graphqlRoot = graphqlRoot(root);
+        return new RestGitHubReporter(http, http.client(GitHubApi.class),
+                () -> httpApi(graphqlRoot, settings, log, deadline, retry).client(GitHubGraphQl.class),
+                repo.substring(0, slash), repo.substring(slash + 1), settings, log);
+    }
+
+    private static HttpApi httpApi(URI root, Settings settings, Log log, Deadline deadline, RetryPolicy retry) {
+        return HttpApi.builder("GitHub")
                 .baseUrl(root)
                 .token(settings.token())
                 .log(log)
@@ -96,7 +146,14 @@ public final class GitHubReporters {
                 .retryPolicy(retry)
                 .deadline(deadline)
                 .build();
-        return new RestGitHubReporter(http.client(GitHubApi.class), repo.substring(0, slash),
-                repo.substring(slash + 1), settings, log);
+    }
+
+    /**
+     * Where {@code /graphql} lives beside a REST root: {@code https://api.github.com} itself, {@code https://HOST/api}
+     * for GitHub Enterprise Server's {@code https://HOST/api/v3}.
+     */
+    static URI graphqlRoot(URI restRoot) {
+        String s = restRoot.toString().replaceAll("/+$", "");
+        return URI.create(s.endsWith("/v3") ? s.substring(0, s.length() - 3) : s);
     }
 }

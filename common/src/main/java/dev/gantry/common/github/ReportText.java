@@ -1,10 +1,16 @@
 package dev.gantry.common.github;
 
+import dev.gantry.common.action.Log;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The text we put on GitHub: the hidden marker that lets a later run find its own comment or issue, and bodies cut
- * to GitHub's size limits without breaking the Markdown (an open code fence is closed) or a surrogate pair.
+ * The text we put on GitHub: the hidden marker that lets a later run find its own comment or issue, one-line
+ * titles, and bodies cut to GitHub's size limits without breaking the Markdown (the note that says so always lands
+ * outside every open code fence, {@code <details>} block and HTML comment) or a surrogate pair.
  */
 public final class ReportText {
     /** GitHub's limit for an issue or comment body, in characters. */
@@ -16,6 +22,9 @@ public final class ReportText {
 
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._:/@+-]");
     private static final Pattern DASHES = Pattern.compile("-{2,}");
+    /** A fence line (CommonMark 4.5): up to three spaces, then three or more backticks or tildes. */
+    private static final Pattern FENCE = Pattern.compile("^ {0,3}(`{3,}|~{3,})(.*)$");
+    private static final Pattern DETAILS = Pattern.compile("(?i)<(/?)details\\b[^>]*>");
 
     private ReportText() {
     }
@@ -31,15 +40,21 @@ public final class ReportText {
         return "<!-- gantry:" + safe + " -->";
     }
 
-    /** Whether {@code body} was written by us for {@code marker} (our bodies start with the marker). */
+    /** Whether {@code body} starts with {@code marker} (our bodies do; whose body it is, is checked apart). */
     public static boolean carries(String body, String marker) {
         return body != null && body.stripLeading().startsWith(marker);
     }
 
+    /** An issue title: control characters removed, one line, at most {@link #MAX_TITLE} characters. */
+    public static String title(String text) {
+        String t = Log.clean(text == null ? "" : text).replaceAll("\\s+", " ").strip();
+        return clip(t.isEmpty() ? "(untitled)" : t, MAX_TITLE);
+    }
+
     /**
      * {@code marker}, a newline and {@code markdown}, cut to {@link #MAX_BODY} characters when longer: the cut
-     * keeps whole lines where it can, closes an open code fence and ends with a note that points to
-     * {@code runUrl} (when known).
+     * keeps whole lines where it can, closes every code fence, {@code <details>} block and HTML comment left open,
+     * and ends with a note that points to {@code runUrl} (when known).
      */
     public static String body(String marker, String markdown, String runUrl) {
         String head = marker == null || marker.isEmpty() ? "" : marker + "\n";
@@ -48,8 +63,8 @@ public final class ReportText {
         String note = "\n\n> **Truncated:** this report was longer than GitHub's limit of " + MAX_BODY
                 + " characters" + (runUrl == null || runUrl.isBlank() ? "." : "; the full report is in the workflow run: "
                 + runUrl) + "\n";
-        String fence = "\n```";
-        int room = MAX_BODY - head.length() - note.length() - fence.length();
+        int reserve = 1_000; // what closing the open constructs may take
+        int room = MAX_BODY - head.length() - note.length() - reserve;
         if (room < 0) throw new IllegalArgumentException("marker and note exceed the body limit");
         String cut = md.substring(0, room);
         int nl = cut.lastIndexOf('\n');
@@ -57,8 +72,9 @@ public final class ReportText {
         if (!cut.isEmpty() && Character.isHighSurrogate(cut.charAt(cut.length() - 1))) {
             cut = cut.substring(0, cut.length() - 1);
         }
-        String open = openFence(cut);
-        return head + cut + (open == null ? "" : "\n" + open) + note;
+        String closing = closing(cut);
+        if (closing.length() > reserve) closing = closing.substring(0, reserve); // cannot happen: see closing()
+        return head + cut + closing + note;
     }
 
     /** {@code text} cut to {@code max} characters, ending with an ellipsis when cut. */
@@ -69,16 +85,87 @@ public final class ReportText {
         return text.substring(0, end) + "…";
     }
 
-    /** The fence ({@code ```} or {@code ~~~}) that {@code markdown} ends inside of, or null. */
+    /** The fence ({@code ```}, {@code ````}, {@code ~~~}, ...) that {@code markdown} ends inside of, or null. */
     static String openFence(String markdown) {
         String open = null;
         for (String line : markdown.split("\n", -1)) {
-            String t = line.stripLeading();
-            String f = t.startsWith("```") ? "```" : t.startsWith("~~~") ? "~~~" : null;
-            if (f == null) continue;
-            if (open == null) open = f;
-            else if (open.equals(f) && t.substring(3).isBlank()) open = null;
+            Matcher m = FENCE.matcher(line);
+            if (!m.matches()) continue;
+            String run = m.group(1);
+            String rest = m.group(2);
+            if (open == null) {
+                // an opening backtick fence's info string cannot hold a backtick (CommonMark 4.5)
+                if (run.charAt(0) == '`' && rest.indexOf('`') >= 0) continue;
+                open = run;
+            } else if (run.charAt(0) == open.charAt(0) && run.length() >= open.length() && rest.isBlank()) {
+                open = null;
+            }
         }
         return open;
+    }
+
+    /**
+     * What closes the constructs {@code markdown} leaves open, so that text after it is read as Markdown again:
+     * an HTML comment ({@code -->}), a code fence (the same character, as long as the opening one), then the
+     * {@code <details>} blocks opened outside code (at most a few dozen are counted).
+     */
+    static String closing(String markdown) {
+        StringBuilder out = new StringBuilder();
+        String fence = null;
+        boolean inComment = false;
+        Deque<Boolean> details = new ArrayDeque<>();
+        for (String line : markdown.split("\n", -1)) {
+            if (fence == null && !inComment) {
+                Matcher m = FENCE.matcher(line);
+                if (m.matches() && !(m.group(1).charAt(0) == '`' && m.group(2).indexOf('`') >= 0)) {
+                    fence = m.group(1);
+                    continue;
+                }
+            } else if (fence != null) {
+                Matcher m = FENCE.matcher(line);
+                if (m.matches() && m.group(1).charAt(0) == fence.charAt(0) && m.group(1).length() >= fence.length()
+                        && m.group(2).isBlank()) {
+                    fence = null;
+                }
+                continue;
+            }
+            inComment = scanHtml(line, inComment, details);
+        }
+        if (inComment) out.append(" -->");
+        if (fence != null) out.append('\n').append(fence);
+        int n = Math.min(details.size(), 50);
+        for (int i = 0; i < n; i++) out.append("\n</details>");
+        return out.toString();
+    }
+
+    /** Tracks HTML comments and {@code <details>} tags on one line outside code; returns whether a comment is open. */
+    private static boolean scanHtml(String line, boolean inComment, Deque<Boolean> details) {
+        int i = 0;
+        boolean comment = inComment;
+        while (i < line.length()) {
+            if (comment) {
+                int end = line.indexOf("-->", i);
+                if (end < 0) return true;
+                comment = false;
+                i = end + 3;
+                continue;
+            }
+            int start = line.indexOf("<!--", i);
+            String segment = start < 0 ? line.substring(i) : line.substring(i, start);
+            Matcher d = DETAILS.matcher(withoutCodeSpans(segment));
+            while (d.find()) {
+                if (d.group(1).isEmpty()) details.push(Boolean.TRUE);
+                else if (!details.isEmpty()) details.pop();
+            }
+            if (start < 0) break;
+            comment = true;
+            i = start + 4;
+        }
+        return comment;
+    }
+
+    /** {@code text} without its inline code spans (a {@code `<details>`} in code is not a tag). */
+    private static String withoutCodeSpans(String text) {
+        return text.replaceAll("(`+)(?:(?!\\1).)+?\\1", "");
     }
 }

@@ -66,4 +66,24 @@ class ActionRunnerTest {
         }, 1);
         assertThat(summary).startsWith("### ❌ Deploy failed").contains("**Why:** step 'build' failed: exit 1");
     }
+
+    @Test
+    void exitStepsRunAfterTheVerdictHowTheActionEndsAndOneThatFailsDoesNotStopTheOthers() throws IOException {
+        java.util.List<Boolean> seen = new java.util.ArrayList<>();
+        String summary = run(ctx -> {
+            ctx.atExit((failed, s) -> {
+                seen.add(failed);
+                throw new IllegalStateException("clean-up broke");
+            });
+            ctx.atExit((failed, s) -> {
+                seen.add(failed);
+                s.paragraph("record 7 stays in_progress");
+            });
+            ctx.inputs().required("token");
+        }, 2);
+        assertThat(seen).containsExactly(true, true);
+        assertThat(summary).startsWith("### ⚠️ Gantry test action: invalid input or configuration")
+                .contains("record 7 stays in_progress");
+        assertThat(summary.indexOf("record 7")).isGreaterThan(summary.indexOf("Fix the input"));
+    }
 }

@@ -3,7 +3,6 @@ package dev.gantry.common.github;
 import dev.gantry.common.action.GitHubContext;
 import dev.gantry.common.action.Log;
 import dev.gantry.common.http.HttpApi;
-import dev.gantry.common.http.ProviderException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,11 +62,28 @@ class GitHubReportersTest {
     }
 
     @Test
-    void aRateLimitIsToldApartFromAMissingPermission() {
-        assertThat(RestGitHubReporter.isRateLimit(pe(403, "API rate limit exceeded for installation ID 1."))).isTrue();
-        assertThat(RestGitHubReporter.isRateLimit(pe(403, "You have exceeded a secondary rate limit."))).isTrue();
-        assertThat(RestGitHubReporter.isRateLimit(pe(429, null))).isTrue();
-        assertThat(RestGitHubReporter.isRateLimit(pe(403, "Resource not accessible by integration"))).isFalse();
+    void graphqlLivesBesideTheRestRootOnGithubComAndOnEnterpriseServer() {
+        assertThat(GitHubReporters.graphqlRoot(java.net.URI.create("https://api.github.com")))
+                .hasToString("https://api.github.com");
+        assertThat(GitHubReporters.graphqlRoot(java.net.URI.create("https://ghe.example.com/api/v3/")))
+                .hasToString("https://ghe.example.com/api");
+    }
+
+    @Test
+    void theProductionEnvironmentIsGithubsDefaultUnlessAnInputNamesAnother() {
+        var s = new GitHubReporters.Settings("t", null, "acme/shop", null, "s", "s", "", true);
+        assertThat(s.productionEnvironment()).isEqualTo("production");
+        assertThat(s.withProductionEnvironment(" live ").productionEnvironment()).isEqualTo("live");
+        assertThat(s.withProductionEnvironment("").productionEnvironment()).isEqualTo("production");
+    }
+
+    @Test
+    void onlyPlainHttpUrlsFromGithubsAnswersAreUsed() {
+        assertThat(RestGitHubReporter.httpUrl("https://github.com/acme/shop/issues/1")).isNotNull();
+        assertThat(RestGitHubReporter.httpUrl("https://x.example/a\n::error::pwned")).isNull();
+        assertThat(RestGitHubReporter.httpUrl("javascript:alert(1)")).isNull();
+        assertThat(RestGitHubReporter.httpUrl(" https://x.example")).isNull();
+        assertThat(RestGitHubReporter.httpUrl(null)).isNull();
     }
 
     @Test
@@ -93,9 +109,5 @@ class GitHubReportersTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static ProviderException pe(int status, String message) {
-        return new ProviderException("GitHub", status, null, message, null, "GET /x", null);
     }
 }

@@ -61,6 +61,46 @@ class ReportTextTest {
     }
 
     @Test
+    void openFenceKnowsLongerFencesAndTheirClosingRules() {
+        // a three-backtick line inside a four-backtick fence does not close it
+        assertThat(ReportText.openFence("````md\n```\ninner\n```\n")).isEqualTo("````");
+        assertThat(ReportText.openFence("````md\n```\ninner\n```\n````\n")).isNull();
+        assertThat(ReportText.openFence("```\nx\n```` \n")).isNull(); // longer closes, trailing spaces allowed
+        assertThat(ReportText.openFence("```\nx\n``` not a close\n")).isEqualTo("```");
+        assertThat(ReportText.openFence("``` `inline` ```\n")).isNull(); // a backtick in the info string: no fence
+        assertThat(ReportText.openFence("    ```\n")).isNull(); // four spaces: indented code, not a fence
+    }
+
+    @Test
+    void theTruncationNoteLandsOutsideAFourBacktickFence() {
+        String md = "````markdown\n```\n" + "quoted fence content line\n".repeat(4_000);
+        String out = ReportText.body("<!-- m -->", md, "https://github.com/acme/shop/actions/runs/1");
+        assertThat(out.length()).isLessThanOrEqualTo(ReportText.MAX_BODY);
+        String beforeNote = out.substring(0, out.indexOf("> **Truncated:**"));
+        assertThat(ReportText.openFence(beforeNote)).as("the note is read as Markdown").isNull();
+        assertThat(out).contains("content line\n````\n\n> **Truncated:**");
+    }
+
+    @Test
+    void theTruncationNoteLandsOutsideOpenDetailsBlocksAndHtmlComments() {
+        String details = "<details><summary>Logs</summary>\n\n" + "a log line without end\n".repeat(4_000);
+        String out = ReportText.body("", details, null);
+        assertThat(out).contains("a log line without end\n</details>\n\n> **Truncated:**");
+        String comment = "<!-- a note that never ends\n" + "more of it\n".repeat(8_000);
+        assertThat(ReportText.body("", comment, null)).contains("more of it -->\n\n> **Truncated:**");
+        // a tag inside code does not count
+        assertThat(ReportText.closing("`<details>` in a code span\n```\n<details>\n```\n")).isEmpty();
+    }
+
+    @Test
+    void titlesAreOneLine() {
+        assertThat(ReportText.title("Incident: prod\n::error::x\r\n\tagain")).isEqualTo("Incident: prod ::error::x again");
+        assertThat(ReportText.title("\u001b[31mred")).doesNotContain("\u001b");
+        assertThat(ReportText.title("t".repeat(300))).hasSize(ReportText.MAX_TITLE);
+        assertThat(ReportText.title("  ")).isEqualTo("(untitled)");
+    }
+
+    @Test
     void clipEndsWithAnEllipsis() {
         assertThat(ReportText.clip("short", 140)).isEqualTo("short");
         String clipped = ReportText.clip("d".repeat(200), 140);
