@@ -21,7 +21,9 @@ public final class ActionContext {
     private final Summary summary;
     private final GitHubContext github;
     private final Time time;
-    private final List<ExitStep> atExit = new ArrayList<>();
+    private final List<ExitListener> atExit = new ArrayList<>();
+    private final Notice notice = new Notice();
+    private Deadline stepDeadline;
 
     public ActionContext(Map<String, String> env, PrintStream out, ActionMetadata metadata) {
         this(env, out, metadata, Time.SYSTEM);
@@ -64,7 +66,26 @@ public final class ActionContext {
      */
     public Deadline deadline(String input, Duration timeout) {
         String raw = inputs.metadata().inputs().containsKey(input) ? inputs.string(input) : "";
-        return Deadline.after(timeout, time, input + ": " + (raw.isEmpty() ? Durations.human(timeout) : raw));
+        Deadline d = Deadline.after(timeout, time, input + ": " + (raw.isEmpty() ? Durations.human(timeout) : raw));
+        if (stepDeadline == null) stepDeadline = d;
+        return d;
+    }
+
+    /**
+     * The step's deadline: the first one {@link #deadline} made, or empty when the action has none (it failed
+     * before it read its timeout, or it has no timeout input). What runs at the end (a message to the team) keeps
+     * to it.
+     */
+    public java.util.Optional<Deadline> stepDeadline() {
+        return java.util.Optional.ofNullable(stepDeadline);
+    }
+
+    /**
+     * What this step tells the team when it ends (a Slack message): the facts the action gathered as it went.
+     * Filled by the action's flow; rendered, however the step ends, by whoever listens {@link #atExit}.
+     */
+    public Notice notice() {
+        return notice;
     }
 
     public void setOutput(String name, String value) {
@@ -95,16 +116,38 @@ public final class ActionContext {
     }
 
     /**
+     * How the action ended, as the runner will report it: the exit code, the {@code result} output, the reason
+     * (the message of the failure, or null when it passed) and the step summary, still open for additions.
+     */
+    public record Ending(ExitCode code, String result, String reason, Summary summary) {
+        public boolean failed() {
+            return code != ExitCode.PASSED;
+        }
+    }
+
+    /** What runs when the action ends, told how it ended. */
+    @FunctionalInterface
+    public interface ExitListener {
+        void ended(Ending ending);
+    }
+
+    /**
      * Runs {@code step} when the action ends, however it ends (exit 0 to 3), after the action's own summary and
      * before the summary is written: for what must be finished whatever happened (a deployment record's last
      * status) and what it has to tell the reader, which it appends to the summary it is given. Steps run in the
      * order they were registered; one that throws is reported as a warning and the others still run.
      */
     public void atExit(ExitStep step) {
-        atExit.add(java.util.Objects.requireNonNull(step));
+        java.util.Objects.requireNonNull(step);
+        atExit.add(e -> step.run(e.failed(), e.summary()));
     }
 
-    List<ExitStep> exitSteps() {
+    /** As {@link #atExit(ExitStep)}, for a step that needs to know how the action ended ({@link Ending}). */
+    public void atExit(ExitListener listener) {
+        atExit.add(java.util.Objects.requireNonNull(listener));
+    }
+
+    List<ExitListener> exitSteps() {
         return List.copyOf(atExit);
     }
 

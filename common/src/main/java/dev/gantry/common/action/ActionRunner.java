@@ -88,7 +88,9 @@ public final class ActionRunner {
             } else if (reason != null && !summary.mentions(reason)) {
                 summary.paragraph(Markdown.format("**%s:** %s", code == ExitCode.FAILED ? "Why" : "Error", reason));
             }
-            runExitSteps(ctx, code != ExitCode.PASSED, summary);
+            String ended = result != null ? result
+                    : ctx.commands().outputs().getOrDefault("result", code.defaultResult());
+            runExitSteps(ctx, new ActionContext.Ending(code, ended, reason, summary));
             if (!summary.isEmpty()) summary.write();
         } catch (RuntimeException e) {
             ctx.log().warning("Could not write the step summary: " + e.getMessage());
@@ -100,10 +102,10 @@ public final class ActionRunner {
     }
 
     /** {@link ActionContext#atExit} steps, each on its own: one that fails is a warning, never the run's verdict. */
-    private static void runExitSteps(ActionContext ctx, boolean failed, Summary summary) {
-        for (ActionContext.ExitStep step : ctx.exitSteps()) {
+    private static void runExitSteps(ActionContext ctx, ActionContext.Ending ending) {
+        for (ActionContext.ExitListener step : ctx.exitSteps()) {
             try {
-                step.run(failed, summary);
+                step.ended(ending);
             } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
                 ctx.log().warning("A clean-up step at the end of the action failed: " + e);
             }

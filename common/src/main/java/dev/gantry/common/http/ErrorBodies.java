@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Reads a provider's error body into a code and a message. Shapes: DigitalOcean {@code {id, message,
- * request_id}}, Vercel {@code {error: {code, message}}}, GitHub {@code {message, documentation_url, errors}}.
+ * request_id}}, Vercel {@code {error: {code, message}}}, GitHub {@code {message, documentation_url, errors}},
+ * Slack {@code {ok: false, error}}.
  * Anything else is quoted as text (trimmed).
  */
 public record ErrorBodies(String code, String message, String requestId) {
@@ -19,6 +20,10 @@ public record ErrorBodies(String code, String message, String requestId) {
                 JsonNode err = n.path("error");
                 if (err.isObject()) {
                     return new ErrorBodies(text(err, "code"), text(err, "message"), text(n, "request_id"));
+                }
+                if (err.isTextual() && !n.has("message")) {
+                    // Slack's Web API ({"ok": false, "error": "ratelimited"}), OAuth ({"error": "invalid_grant"})
+                    return new ErrorBodies(err.asText(), text(n, "error_description"), text(n, "request_id"));
                 }
                 String message = text(n, "message");
                 if (n.path("errors").isArray() && !n.path("errors").isEmpty()) {
