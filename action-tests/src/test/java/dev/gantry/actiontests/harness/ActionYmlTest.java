@@ -113,15 +113,40 @@ class ActionYmlTest {
     @MethodSource("actions")
     void theCodeReadsExactlyTheDeclaredInputs(String action) throws IOException {
         ActionMetadata md = ActionMetadata.parse(Files.readAllBytes(Project.actionDir(action).resolve("action.yml")));
+        Set<String> read = inputsRead(Project.actionDir(action).resolve("src/main/java"));
+        // the Slack inputs are read in common, by the notifier every action starts first thing
+        assertThat(Files.readString(mainClass(action))).as(action + "'s Main starts the Slack notifier")
+                .contains("SlackNotifier.forStep(ctx)");
+        read.addAll(slackInputs());
+        assertThat(read).as("inputs read by " + action + "'s code (and the Slack notifier's) vs declared in its action.yml")
+                .containsExactlyInAnyOrderElementsOf(md.inputs().keySet());
+        assertThat(md.outputs()).as(action + " declares the Slack notifier's output").containsKey("slack-thread");
+    }
+
+    /** The inputs the Slack notifier of common reads (every action declares them). */
+    static Set<String> slackInputs() throws IOException {
+        Set<String> read = inputsRead(Project.root().resolve("common/src/main/java/dev/gantry/common/slack"));
+        assertThat(read).as("the Slack notifier's inputs").contains("slack-webhook-url", "slack-token", "slack-channel",
+                "slack-thread", "slack-on", "slack-api-url");
+        return read;
+    }
+
+    private static Set<String> inputsRead(Path sources) throws IOException {
         Set<String> read = new TreeSet<>();
-        try (Stream<Path> files = Files.walk(Project.actionDir(action).resolve("src/main/java"))) {
+        try (Stream<Path> files = Files.walk(sources)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                 Matcher m = INPUT_READ.matcher(Files.readString(f));
                 while (m.find()) read.add(m.group(1));
             }
         }
-        assertThat(read).as("inputs read by " + action + "'s code vs declared in its action.yml")
-                .containsExactlyInAnyOrderElementsOf(md.inputs().keySet());
+        return read;
+    }
+
+    private static Path mainClass(String action) throws IOException {
+        try (Stream<Path> files = Files.walk(Project.actionDir(action).resolve("src/main/java"))) {
+            return files.filter(p -> p.getFileName().toString().equals("Main.java")).findFirst()
+                    .orElseThrow(() -> new AssertionError(action + " has no Main.java"));
+        }
     }
 
     @ParameterizedTest

@@ -147,6 +147,7 @@ final class DeployFlow {
                 s.githubDeployment()), deadline);
         String environment = !s.environment().isEmpty() ? s.environment()
                 : s.preview() ? "preview/" + spec.name() : spec.name();
+        TeamNotice.target(ctx.notice(), environment, spec.name(), s.images());
 
         if (existing != null && existing.pinnedDeployment() != null && existing.pinnedDeployment().id() != null) {
             throw ActionException.failed("App " + existing.name() + " is pinned to rollback deployment "

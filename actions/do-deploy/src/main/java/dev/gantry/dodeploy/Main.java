@@ -8,6 +8,7 @@ import dev.gantry.common.digitalocean.AppSpec;
 import dev.gantry.common.digitalocean.DeploymentWatcher.LogPolicy;
 import dev.gantry.common.http.BaseUrl;
 import dev.gantry.common.http.WarmUp;
+import dev.gantry.common.slack.SlackNotifier;
 
 import java.net.URI;
 import java.time.Duration;
@@ -27,6 +28,7 @@ public final class Main {
     }
 
     public static void run(ActionContext ctx) {
+        SlackNotifier.forStep(ctx); // first: a later input error is told too
         Inputs inputs = ctx.inputs();
         String token = inputs.requiredSecret("token");
         URI apiUrl = BaseUrl.check("api-url", inputs.url("api-url", DEFAULT_API));

@@ -26,6 +26,7 @@ final class Report {
         ctx.setOutput("app-name", app.name());
         ctx.setOutput("deployment-id", d.id());
         ctx.setOutput("previous-deployment-id", DeployFlow.nullToEmpty(previous));
+        TeamNotice.started(ctx.notice(), app, d, previous);
     }
 
     void phase(String phase) {
@@ -41,6 +42,7 @@ final class Report {
         appOutputs(app);
         Summary s = ctx.summary();
         s.heading("🚀 Deployment of " + app.name() + " started (not waited for)", 3);
+        TeamNotice.notWaited(ctx.notice(), app);
         s.table(List.of("", ""), rows(app, d.id(), d.phaseOrUnknown().name(), previous, null));
     }
 
@@ -48,6 +50,7 @@ final class Report {
         appOutputs(app);
         Summary s = ctx.summary();
         String depId = o.deployment() == null ? "" : o.deployment().id();
+        TeamNotice.finished(ctx.notice(), app, o, failure);
         if (failure == null) {
             s.heading(Markdown.format("✅ Deployed %s to App Platform", app.name())
                     .append(app.hasLiveUrl() ? Markdown.of(": ").append(Markdown.link(app.liveUrl())) : Markdown.of("")), 3);
@@ -80,6 +83,7 @@ final class Report {
 
     void dryRun(DeployFlow.Target t, AppsApi.ProposeResponse p, List<SpecDiff.Change> changes) {
         Summary s = ctx.summary();
+        TeamNotice.dryRun(ctx.notice(), t.spec().name(), t.existing() == null, changes);
         if (t.existing() == null) {
             s.heading("🔎 Dry run: " + t.spec().name() + " would be created", 3);
         } else {
@@ -103,6 +107,7 @@ final class Report {
 
     void deleted(String name, String id) {
         Summary s = ctx.summary();
+        TeamNotice.deleted(ctx.notice(), name, id);
         if (id == null) {
             s.heading("🧹 No preview app " + name + " to delete", 3);
         } else {

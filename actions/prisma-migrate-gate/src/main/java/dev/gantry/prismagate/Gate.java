@@ -257,6 +257,7 @@ public final class Gate {
         }
         if (a.restorePoint != null) ctx.setOutput("restore-point", Report.PITR.format(a.restorePoint));
         report.summary(ctx.summary(), plan, failure == null ? null : failure.message());
+        report.notice(ctx.notice(), plan);
         comment(report, plan, failure == null ? null : failure.message());
         if (failure != null) {
             throw new ActionException(ExitCode.FAILED, failure.message(), failure.result(), failure.where(), null);

@@ -4,6 +4,7 @@ import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionRunner;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Inputs;
+import dev.gantry.common.slack.SlackNotifier;
 
 import java.time.Duration;
 
@@ -17,6 +18,7 @@ public final class Main {
     }
 
     public static void run(ActionContext ctx) throws Exception {
+        SlackNotifier.forStep(ctx); // first: a later input error is told too
         Settings settings;
         try {
             settings = settings(ctx);
@@ -27,6 +29,8 @@ public final class Main {
         if (settings.database() != null && settings.database().password() != null) {
             ctx.log().addMask(settings.database().password());
         }
+        ctx.notice().environment(settings.environment()).subject("Database",
+                settings.database() == null ? "none (lint only)" : settings.database().display());
         if (settings.mode() == Settings.Mode.RESTORE) {
             new Restore(ctx, settings).run();
         } else {

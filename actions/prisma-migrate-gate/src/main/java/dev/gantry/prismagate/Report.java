@@ -5,6 +5,7 @@ import dev.gantry.common.action.Annotation;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Log;
 import dev.gantry.common.action.Markdown;
+import dev.gantry.common.action.Notice;
 import dev.gantry.common.action.Summary;
 import dev.gantry.prismagate.lint.Impact;
 import dev.gantry.prismagate.lint.Severity;
@@ -255,6 +256,55 @@ final class Report {
         Markdown f = Markdown.of("");
         for (Markdown x : facts) f = f.append("- ").append(x).append("\n");
         sum.details("How this was checked", f);
+    }
+
+    /**
+     * What the team is told (the Slack message): the verdict in words, the plan (pending, destructive, blocked and
+     * why) and the history problems, as plain text.
+     */
+    void notice(Notice n, Plan plan) {
+        String env = s.environment().isEmpty() ? "" : " on " + s.environment();
+        n.headline(switch (plan.verdict()) {
+            case "success" -> s.apply() ? "Migrations applied" + env + ": " + a.applied.size() + " applied, history in sync"
+                    : "Migration gate passed" + env + ": " + plural(plan.pendingCount(), "migration") + " to deploy"
+                    + (plan.destructive() ? " (destructive, allowed by " + s.allowedBy() + ")" : "");
+            case "blocked" -> "Migration gate blocked the deploy" + env + ": " + blockReason();
+            case "out-of-sync" -> "Migration history out of sync" + env + ": the database and the repository disagree; "
+                    + "nothing was applied";
+            default -> "A migration failed to apply" + env;
+        });
+        n.fact("Mode", s.mode().label());
+        n.fact("Pending", Integer.toString(plan.pendingCount()));
+        n.fact("Destructive", plan.destructive() ? "yes" + (s.allowedBy() == null ? "" : ", allowed by " + s.allowedBy())
+                : "no");
+        if (s.apply()) n.fact("Applied", Long.toString(a.applied.values().stream().filter("applied"::equals).count()));
+        if (a.planHash != null) n.fact("Plan hash", a.planHash.length() > 16 ? a.planHash.substring(0, 16) + "…" : a.planHash);
+        if (a.backup != null) n.fact("Snapshot", a.backup.id());
+        List<String> items = new ArrayList<>();
+        for (Plan.Item item : plan.migrations()) {
+            if (item.state().equals("applied") && !a.applied.containsKey(item.name())) continue;
+            long e = item.findings().stream().filter(i -> i.severity() == Severity.ERROR).count();
+            long w = item.findings().stream().filter(i -> i.severity() == Severity.WARNING).count();
+            items.add(item.name() + ": " + (item.state().equals("unknown") ? "lint only" : item.state())
+                    + (item.migrationClass() == null ? "" : ", " + item.migrationClass())
+                    + (e + w == 0 ? "" : ", " + (e > 0 ? plural(e, "error") : "") + (e > 0 && w > 0 ? ", " : "")
+                    + (w > 0 ? plural(w, "warning") : ""))
+                    + (item.problem() == null ? "" : " (" + item.problem() + ")"));
+        }
+        n.items("Plan", items);
+        List<String> blocking = new ArrayList<>();
+        for (Map.Entry<String, List<Plan.Issue>> e : a.issues.entrySet()) {
+            for (Plan.Issue i : e.getValue()) {
+                if (fails.test(i)) {
+                    blocking.add(e.getKey() + " line " + i.line() + ": " + i.rule() + ": " + i.message());
+                }
+            }
+        }
+        n.items("Why it is blocked", blocking);
+        List<String> problems = new ArrayList<>();
+        if (a.notManaged != null) problems.add(a.notManaged);
+        problems.addAll(a.problems.values());
+        n.items("History problems", problems);
     }
 
     /** The summary of a run that ended before its report: what failed, and what was known by then. */

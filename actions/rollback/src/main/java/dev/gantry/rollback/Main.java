@@ -8,6 +8,7 @@ import dev.gantry.common.action.Inputs;
 import dev.gantry.common.http.Deadline;
 import dev.gantry.common.http.HttpApi;
 import dev.gantry.common.http.WarmUp;
+import dev.gantry.common.slack.SlackNotifier;
 import dev.gantry.checks.ChecksInput;
 
 import java.io.IOException;
@@ -26,6 +27,7 @@ public final class Main {
     }
 
     public static void run(ActionContext ctx) {
+        SlackNotifier.forStep(ctx); // first: a later input error is told too
         Inputs inputs = ctx.inputs();
         String provider = inputs.choice("provider", null, "digitalocean", "vercel");
         inputs.required("provider");

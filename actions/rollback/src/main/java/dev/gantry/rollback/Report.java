@@ -3,6 +3,7 @@ package dev.gantry.rollback;
 import dev.gantry.common.action.Durations;
 import dev.gantry.common.action.Log;
 import dev.gantry.common.action.Markdown;
+import dev.gantry.common.action.Notice;
 import dev.gantry.common.action.Summary;
 import dev.gantry.rollback.RollbackProvider.Condition;
 import dev.gantry.rollback.RollbackProvider.Execution;
@@ -39,6 +40,8 @@ final class Report {
     Verification.Result verification;
     final List<String> notes = new ArrayList<>();
     String incidentUrl;
+    /** The live URL of what serves after a switch, when known. */
+    String liveUrl;
 
     /** Whether this run ended badly: refused, failed, timed out, or the verification failed. */
     boolean failed() {
@@ -196,6 +199,60 @@ final class Report {
         String env = environment == null ? "" : Log.clean(environment).replace('\n', ' ').strip();
         if (failed()) return "Incident: rollback of " + env + " failed";
         return "Incident: " + env + " rolled back on " + provider;
+    }
+
+    /** What the team is told (the Slack message): from → to, the reason, the verification, the incident. */
+    void notice(Notice n) {
+        n.environment(environment).subject(provider == null ? "What" : provider, plan == null ? null : plan.subject());
+        String op = plan == null ? "rollback" : plan.operation().word;
+        String where = environment == null ? "" : " of " + environment;
+        String headline;
+        if (rejected != null) {
+            headline = "No " + op + where + ": " + rejected;
+        } else if (error != null) {
+            headline = "The " + op + where + " failed: " + error;
+        } else if (plan == null) {
+            headline = null;
+        } else if (dryRun) {
+            headline = "Dry run: would " + (plan.operation() == Operation.ROLLBACK ? "roll back" : plan.operation().word)
+                    + where + (plan.from() == null ? "" : " from " + plan.from()) + (plan.to() == null ? "" : " to "
+                    + plan.to()) + "; nothing was changed";
+        } else if (plan.operation() == Operation.NONE) {
+            headline = "Nothing to do" + where + ": " + plan.to() + " serves already";
+        } else if (execution == null) {
+            headline = null;
+        } else if (execution.status() == RollbackProvider.Status.TIMED_OUT) {
+            headline = "The " + op + where + " timed out: " + execution.detail();
+        } else if (!execution.succeeded()) {
+            headline = "The " + op + where + " failed: " + execution.detail();
+        } else if (plan.operation() == Operation.COMMIT) {
+            headline = "Committed the rollback" + where + " to " + plan.to();
+        } else {
+            String moved = (plan.operation() == Operation.ROLLBACK ? "Rolled back" + (environment == null ? "" : " " + environment)
+                    : (plan.operation() == Operation.REVERT ? "Reverted the rollback" : "Undid the rollback") + where)
+                    + ": " + plan.from() + " → " + restored();
+            headline = moved + (verification == null ? " (not verified: no verify-url)"
+                    : verification.passed() ? "; verification passed" : ", but the verification failed");
+        }
+        n.headline(headline);
+        if (plan != null && (plan.from() != null || restored() != null)) {
+            n.fact("From → to", (plan.fromDescription() != null ? plan.fromDescription() : nz(plan.from())) + " → "
+                    + (plan.toDescription() != null && plan.to() != null ? plan.toDescription() : nz(restored())));
+        } else if (servingWhenRejected != null) {
+            n.fact("Serving (unchanged)", servingWhenRejected);
+        }
+        n.fact("Reason", reason == null || reason.isBlank() ? "(none given)" : reason);
+        if (execution != null && execution.deploymentId() != null) n.fact("New deployment", execution.deploymentId());
+        n.fact("Verification", verification == null ? (dryRun ? "not run (dry run)" : "not run") : verification.line());
+        n.link("Incident", incidentUrl);
+        n.link("Live URL", liveUrl);
+        List<String> blocking = conditions.stream().filter(Condition::error).map(Condition::describe).toList();
+        n.items("Why the provider refused", blocking);
+        if (verification != null && !verification.passed()) {
+            n.items("Failed verification checks", verification.outcomes().stream().filter(CheckOutcome::failed)
+                    .map(o -> o.name() + ": " + o.method() + " " + o.target() + (o.httpStatus() > 0 ? " → " + o.httpStatus()
+                            : "") + ": " + o.message()).toList());
+        }
     }
 
     private static Markdown code(String id) {

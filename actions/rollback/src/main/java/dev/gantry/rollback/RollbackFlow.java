@@ -81,6 +81,7 @@ final class RollbackFlow {
                 + ctx.github().eventName() + (ctx.github().workflow().isEmpty() ? "" : ", workflow "
                 + ctx.github().workflow()) + ")";
         if (s.hasReason()) log.info("Reason: " + s.reason());
+        ctx.notice().later(report::notice);
     }
 
     /** The provider's plan, announced; a refusal or a failure to plan is reported and thrown. */
@@ -266,6 +267,7 @@ final class RollbackFlow {
         Optional<DeploymentRecord> record = restoredRecord(gh, env, ex, served);
         boolean healthy = report.verification == null || report.verification.passed();
         String url = served.url() != null ? served.url() : s.verifyUrl() == null ? null : s.verifyUrl().toString();
+        report.liveUrl = url;
         record.ifPresent(r -> gh.setStatus(r, healthy ? DeploymentState.SUCCESS : DeploymentState.FAILURE, url,
                 (healthy ? "restored by " : "restored, verification failed, by ") + plan.operation().word));
     }

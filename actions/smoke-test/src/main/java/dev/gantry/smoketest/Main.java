@@ -8,6 +8,7 @@ import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Inputs;
 import dev.gantry.common.github.GitHubReporters;
 import dev.gantry.common.http.WarmUp;
+import dev.gantry.common.slack.SlackNotifier;
 import dev.gantry.smoketest.slo.Slo;
 
 import java.net.URI;
@@ -36,6 +37,7 @@ public final class Main {
     }
 
     public static void run(ActionContext ctx) {
+        SlackNotifier.forStep(ctx); // first: a later input error is told too
         Inputs inputs = ctx.inputs();
         String bypass = inputs.secret("bypass-header");
         Map<String, String> secrets = inputs.keyValues("secrets", true);

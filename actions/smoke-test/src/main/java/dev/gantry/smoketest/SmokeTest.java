@@ -276,6 +276,7 @@ final class SmokeTest {
         Report report = new Report(s.url().toString(), verdict.output, headline(verdict, checks, waited, gates, soak),
                 checks, waited, gates, soak, soakSkipped, s.failOn().name().toLowerCase(Locale.ROOT));
         report.toSummary(ctx.summary());
+        report.notice(ctx.notice());
 
         if (s.junitPath() != null) {
             JUnitReport.write(s.junitPath(), s.checksSource() == null || s.checksSource().startsWith("<") ? null : s.checksSource(),

@@ -149,6 +149,7 @@ final class DeployFlow {
         } finally {
             deleteArchive();
             report.writeSummary(ctx.summary());
+            report.notice(ctx.notice());
         }
     }
 

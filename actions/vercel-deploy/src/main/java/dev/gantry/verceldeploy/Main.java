@@ -9,6 +9,7 @@ import dev.gantry.common.http.BaseUrl;
 import dev.gantry.common.http.HttpApi;
 import dev.gantry.common.http.Deadline;
 import dev.gantry.common.http.WarmUp;
+import dev.gantry.common.slack.SlackNotifier;
 import dev.gantry.common.vercel.VercelClient;
 
 import java.time.Duration;
@@ -24,6 +25,7 @@ public final class Main {
     }
 
     public static void run(ActionContext ctx) {
+        SlackNotifier.forStep(ctx); // first: a later input error is told too
         Inputs inputs = ctx.inputs();
         DeployConfig cfg = DeployConfig.read(inputs, ctx.github());
         Deadline deadline = ctx.deadline("timeout", cfg.timeout());

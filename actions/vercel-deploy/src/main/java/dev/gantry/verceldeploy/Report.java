@@ -2,6 +2,7 @@ package dev.gantry.verceldeploy;
 
 import dev.gantry.common.action.GitHubContext;
 import dev.gantry.common.action.Markdown;
+import dev.gantry.common.action.Notice;
 import dev.gantry.common.action.Summary;
 import dev.gantry.common.vercel.Deployment;
 import dev.gantry.common.vercel.Uploader;
@@ -131,6 +132,28 @@ final class Report {
         }
         if (!gh.runUrl().isEmpty()) b = b.append("\n").append(Markdown.link(gh.runUrl(), "Workflow run")).append("\n");
         return b.toString();
+    }
+
+    /** What the team is told (the Slack message): what went live where, or how far it got. */
+    void notice(Notice n) {
+        String name = projectName == null ? cfg.projectId() : projectName;
+        boolean production = cfg.environment().equals("production");
+        n.environment(cfg.environment()).subject("Project", name).commit(gh.headSha());
+        n.headline(verdict == Verdict.READY ? "Vercel " + cfg.environment() + " deploy of " + name + " is live at " + previewUrl
+                : "Vercel " + cfg.environment() + " deploy of " + name + " " + verdict.word);
+        if (deployment != null) {
+            n.fact("Deployment", deployment.id());
+            n.fact("State", String.valueOf(deployment.readyState())
+                    + (deployment.errorCode() != null ? " (" + deployment.errorCode() + ")" : "")
+                    + (canceled ? ", canceled after the timeout" : ""));
+            n.link("Deployment", deployment.inspectorUrl());
+            n.link(production ? "Production URL" : "Preview URL", previewUrl != null ? previewUrl : deployment.httpsUrl());
+        }
+        if (!aliases.isEmpty()) n.fact("Aliases", String.join(", ", aliases));
+        if (previousProduction != null) n.fact("Previous production", previousProduction);
+        if (verdict != Verdict.READY && !buildLog.isEmpty()) {
+            n.items("Build log (last lines)", buildLog.subList(Math.max(0, buildLog.size() - 10), buildLog.size()));
+        }
     }
 
     private static String short7(String sha) {

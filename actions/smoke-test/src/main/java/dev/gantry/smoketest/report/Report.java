@@ -1,6 +1,7 @@
 package dev.gantry.smoketest.report;
 
 import dev.gantry.common.action.Markdown;
+import dev.gantry.common.action.Notice;
 import dev.gantry.common.action.Summary;
 import dev.gantry.checks.CheckOutcome;
 import dev.gantry.checks.HealthWait;
@@ -127,6 +128,39 @@ public final class Report {
         }
         if (!comment) b = b.append("fail-on: ").append(Markdown.code(failOn)).append("\n");
         return b;
+    }
+
+    /**
+     * What the team is told (the Slack message): the headline, the SLO table and the failed checks. Everything is
+     * plain text here (a failure reason quotes the response); the renderer escapes it.
+     */
+    public void notice(Notice n) {
+        n.subject("URL", url).headline(headline).link("Tested URL", url);
+        n.fact("Checks", checks.passed() + " passed, " + checks.failed() + " failed"
+                + (checks.outcomes().size() > checks.passed() + checks.failed()
+                ? ", " + (checks.outcomes().size() - checks.passed() - checks.failed()) + " skipped" : ""));
+        if (soak != null) {
+            n.fact("Soak", String.format(Locale.ROOT, "%.1f of %.0f req/s, p95 %s ms, %d errors",
+                    soak.achievedRps(), soak.targetRps(), f(soak.overall().p(95)), soak.overall().errors()));
+        } else if (soakSkipped != null) {
+            n.fact("Soak", "skipped: " + soakSkipped);
+        }
+        n.fact("Fails on", failOn);
+        if (!gates.isEmpty()) {
+            List<List<String>> rows = new ArrayList<>();
+            for (SloResult g : gates) {
+                rows.add(List.of(g.passed() ? "✓" : "✗", g.slo().text(), g.slo().metricName() + " = " + g.value(),
+                        g.basis() + ", " + g.samples() + " samples"));
+            }
+            n.table("SLO gates", List.of("", "gate", "measured", "over"), rows);
+        }
+        List<String> failed = new ArrayList<>();
+        for (CheckOutcome o : checks.outcomes()) {
+            if (!o.failed()) continue;
+            failed.add(o.name() + ": " + o.method() + " " + o.target() + (o.httpStatus() > 0 ? " → " + o.httpStatus() : "")
+                    + (o.failures().isEmpty() ? "" : ": " + String.join("; ", o.failures())));
+        }
+        n.items("Failed checks", failed);
     }
 
     private static List<Object> latencyRow(String name, SoakResult.Stats s, boolean corrected) {
