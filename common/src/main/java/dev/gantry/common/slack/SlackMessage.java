@@ -46,6 +46,9 @@ public final class SlackMessage {
     public static final int MAX_TOTAL_TEXT = 11_000;
     /** The notification text (top-level {@code text}): one line. */
     static final int MAX_FALLBACK = 300;
+    /** The headline is one line; the reason of a failure a short paragraph (the whole is in the run's log). */
+    static final int MAX_HEADLINE = 300;
+    static final int MAX_REASON = 1500;
     /** A fact longer than this is not a field but a line of its own. */
     static final int MAX_FACT_FIELD = 300;
     /** Rows of a table and lines of a list shown before "… and N more". */
@@ -106,9 +109,10 @@ public final class SlackMessage {
             headline = ending.failed() && reason != null ? firstLine(reason)
                     : ending.failed() ? "The step did not pass." : "The step passed.";
         }
+        headline = shorten(headline, MAX_HEADLINE);
         Mrkdwn head = Mrkdwn.bold(headline);
         if (ending.failed() && reason != null && !reason.equals(headline) && !firstLine(reason).equals(headline)) {
-            head = head.append("\n").append(Mrkdwn.of("*Why:* ")).append(Mrkdwn.lines(reason));
+            head = head.append("\n").append(Mrkdwn.of("*Why:* ")).append(Mrkdwn.lines(shorten(reason, MAX_REASON)));
         }
         blocks.section(head);
 
@@ -156,9 +160,7 @@ public final class SlackMessage {
         blocks.context(links);
 
         ObjectNode payload = F.objectNode();
-        String fallback = verdict() + ": " + headline;
-        payload.put("text", Mrkdwn.text(fallback.length() > MAX_FALLBACK ? fallback.substring(0, MAX_FALLBACK - 1) + "…"
-                : fallback).toString());
+        payload.put("text", Mrkdwn.text(shorten(verdict() + ": " + headline, MAX_FALLBACK)).toString());
         payload.set("blocks", blocks.array());
         payload.put("unfurl_links", false);
         payload.put("unfurl_media", false);
@@ -169,6 +171,14 @@ public final class SlackMessage {
     private String text(String s) {
         if (s == null || s.isBlank()) return null;
         return mask.apply(s).strip();
+    }
+
+    /** {@code s} cut to {@code max} characters with an ellipsis (never inside a surrogate pair). */
+    static String shorten(String s, int max) {
+        if (s.length() <= max) return s;
+        int end = max - 1;
+        if (Character.isHighSurrogate(s.charAt(end - 1))) end--;
+        return s.substring(0, end) + "…";
     }
 
     private static String firstLine(String s) {
