@@ -8,6 +8,7 @@ import dev.gantry.actiontests.github.GitHubSimulator;
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
 import dev.gantry.actiontests.harness.Project;
+import dev.gantry.actiontests.slack.SlackSimulator;
 import dev.gantry.actiontests.vercel.SimClock;
 import dev.gantry.actiontests.vercel.VercelSimulator;
 import dev.gantry.common.testing.LoopbackServer;
@@ -174,6 +175,7 @@ public final class Sandbox implements AutoCloseable {
     private AppPlatformSimulator digitalOcean;
     private VercelSimulator vercel;
     private GitHubSimulator github;
+    private SlackSimulator slack;
     private String sha = "4f2c9a1e5b7d3c8f0a6e2d4b1c9f7e5a3d1b8c6e";
     private String runId = "7100000001";
 
@@ -309,7 +311,9 @@ public final class Sandbox implements AutoCloseable {
         vercel = new VercelSimulator(new SimClock(40));
         vercel.buildTime(Duration.ofSeconds(2), Duration.ofSeconds(8));
         github = new GitHubSimulator();
+        slack = new SlackSimulator();
         secrets.addAll(List.of(AppPlatformSimulator.TOKEN, VercelSimulator.TOKEN, GitHubSimulator.DEFAULT_TOKEN,
+                SlackSimulator.TOKEN,
                 DB_PASSWORD, SampleApp.SMOKE_PASSWORD, JWT_SECRET));
 
         copyTree(fixtures.resolve("repo"), repo);
@@ -326,6 +330,7 @@ public final class Sandbox implements AutoCloseable {
                 + " live on v1.0.0)"));
         out.println(paint("2", "  Vercel simulator " + vercel.baseUrl() + " (project " + VercelSimulator.PROJECT_NAME + ")"));
         out.println(paint("2", "  GitHub simulator " + github.apiUrl() + " (repository " + github.repository().fullName() + ")"));
+        out.println(paint("2", "  Slack simulator " + slack.apiUrl() + " (channel #" + SlackSimulator.CHANNEL + ")"));
         out.println(paint("2", "  sample API " + app.baseUrl() + " (the live URL App Platform serves; version "
                 + app.version() + ")"));
     }
@@ -355,11 +360,13 @@ public final class Sandbox implements AutoCloseable {
             case RATE_LIMITED -> {
                 digitalOcean.rateLimitStorm(3, 2);
                 vercel.rateLimit("POST", "/v13/deployments", 2, 1);
+                slack.rateLimit(1, 2);
                 github.secondaryRateLimit(LoopbackServer.matching("POST", ".*/deployments"), 1, Duration.ofSeconds(1));
                 release("v1.1.0", "20261115090000_add_user_display_name");
                 checkRateLimitedStory();
             }
         }
+        checks.add(slackRefusedNothing());
         checks.add(noSecretLeaked());
     }
 
@@ -378,13 +385,14 @@ public final class Sandbox implements AutoCloseable {
         boolean broken = BROKEN_BY_DESIGN.contains(version);
         boolean buildFails = scenario == Scenario.DEPLOY_FAILURE;
 
-        Step check = step("Migration gate (" + version + ")", gate("check"),
+        // the gate speaks in Slack only when it blocks; the deploy starts the release's thread, every later step replies
+        Step check = step("Migration gate (" + version + ")", slack(gate("check"), null, "failure"),
                 destructive ? Expect.fail("blocked") : Expect.pass("success"));
         if (check.result().exitCode() != 0) {
             out.println(paint("2", "The job stops here: the remaining steps run only on success()."));
             return;
         }
-        step("Apply migrations (" + version + ")", gate("apply"), Expect.pass("success"));
+        step("Apply migrations (" + version + ")", slack(gate("apply"), null, "failure"), Expect.pass("success"));
 
         Call deploy = run("do-deploy", "backend")
                 .with("token", AppPlatformSimulator.TOKEN)
@@ -395,11 +403,13 @@ public final class Sandbox implements AutoCloseable {
                 .with("timeout", "10m")
                 .with("environment", ENVIRONMENT)
                 .time(digitalOcean.time());
+        slack(deploy, null, "always");
         Step deployed = step("Deploy " + APP + " " + version, deploy, buildFails ? Expect.fail("failure") : Expect.pass("success"));
+        String thread = deployed.result().output("slack-thread");
         if (deployed.result().exitCode() != 0) {
             out.println(paint("2", "The deploy failed, so App Platform kept the previous deployment live; the smoke job"
                     + " checks that it still serves (steps after a failure run only with if: failure())."));
-            step("Smoke test the live version", smoke(liveUrl()), Expect.pass("pass"), INCONCLUSIVE);
+            step("Smoke test the live version", slack(smoke(liveUrl()), thread, "always"), Expect.pass("pass"), INCONCLUSIVE);
             return;
         }
         String appId = deployed.result().output("app-id");
@@ -418,14 +428,15 @@ public final class Sandbox implements AutoCloseable {
                     .with("github-comment", "false")
                     .with("github-deployment", "true")
                     .with("timeout", "2m");
-            step("Deploy frontend " + version, site, Expect.pass("success"));
+            step("Deploy frontend " + version, slack(site, thread, "always"), Expect.pass("success"));
         } else {
             out.println(paint("2", "\napps/web is unchanged in " + version + ": the frontend pipeline does not run."));
         }
 
+        Call smokeCall = slack(smoke(deployed.result().output("live-url")), thread, "always");
         Step smoke = broken
-                ? step("Smoke test " + version, smoke(deployed.result().output("live-url")), Expect.fail("fail"))
-                : step("Smoke test " + version, smoke(deployed.result().output("live-url")), Expect.pass("pass"), INCONCLUSIVE);
+                ? step("Smoke test " + version, smokeCall, Expect.fail("fail"))
+                : step("Smoke test " + version, smokeCall, Expect.pass("pass"), INCONCLUSIVE);
         if (!"fail".equals(smoke.result().output("result"))) return;
 
         out.println(paint("2", "steps.smoke.outputs.result == 'fail': the rollback step runs, with target "
@@ -444,8 +455,8 @@ public final class Sandbox implements AutoCloseable {
                 .with("verify-checks", HEALTH_CHECK)
                 .with("verify-timeout", "20s")
                 .with("incident", "true");
-        step("Roll back " + version, rollback, Expect.pass("success"));
-        step("Smoke test after the rollback", smoke(liveUrl()), Expect.pass("pass"), INCONCLUSIVE);
+        step("Roll back " + version, slack(rollback, thread, "always"), Expect.pass("success"));
+        step("Smoke test after the rollback", slack(smoke(liveUrl()), thread, "always"), Expect.pass("pass"), INCONCLUSIVE);
     }
 
     // ------------------------------------------------------------------------------------------------ the actions
@@ -487,6 +498,19 @@ public final class Sandbox implements AutoCloseable {
                 .env("GITHUB_REF_NAME", "main");
         runDirs.add(r.runDir());
         return new Call(r);
+    }
+
+    /**
+     * The step tells the team in Slack (the Web API, channel #deploys): {@code thread} is the release's thread (the
+     * deploy step's {@code slack-thread} output), null to start one; {@code on} is {@code slack-on}.
+     */
+    private Call slack(Call call, String thread, String on) {
+        call.with("slack-token", SlackSimulator.TOKEN)
+                .with("slack-channel", "#" + SlackSimulator.CHANNEL)
+                .with("slack-api-url", slack.apiUrl().toString());
+        if (!on.equals("always")) call.with("slack-on", on);
+        if (thread != null && !thread.isEmpty()) call.with("slack-thread", thread);
+        return call;
     }
 
     private Call gate(String mode) {
@@ -558,6 +582,12 @@ public final class Sandbox implements AutoCloseable {
                 issues.isEmpty() ? "no issue" : "#" + issues.get(0).path("number").asInt() + " " + issues.get(0).path("title").asText()));
         checks.add(new Check("the smoke user's test data was cleaned up", app.userCount() == 0, app.userCount() + " user(s) left"));
         String alias = vercelAlias();
+        List<String> thread = slackThread("*Version*\nv1.2.0");
+        checks.add(new Check("Slack: the v1.2.0 release is one thread: deploy, failed smoke test (also in the channel), "
+                + "rollback, smoke test", thread.size() == 4 && thread.get(0).equals("✅ do-deploy · success")
+                && thread.get(1).equals("❌ smoke-test · fail (+channel)") && thread.get(2).equals("✅ rollback · success")
+                && (thread.get(3).startsWith("✅ smoke-test") || thread.get(3).startsWith("⚠️ smoke-test")),
+                String.join(" → ", thread)));
         checks.add(new Check(FRONTEND_DOMAIN + " points at the frontend's production deployment", alias != null,
                 alias == null ? "alias " + vercel.aliasTarget(FRONTEND_DOMAIN) + ", production "
                         + vercel.productionOf(VercelSimulator.PROJECT_ID) : alias));
@@ -572,6 +602,9 @@ public final class Sandbox implements AutoCloseable {
                 digitalOcean.deploymentsCreated() + " App Platform and " + vercel.creates() + " Vercel deployment(s) created"));
         checks.add(new Check("v1.0.0 keeps serving", app.version().equals("v1.0.0") && healthy(), "live version " + app.version()));
         Step gate = steps.get(0);
+        List<String> told = slack.topLevel().stream().map(Sandbox::header).toList();
+        checks.add(new Check("Slack: the blocked plan is told (slack-on: failure)", told.equals(List.of(
+                "🛑 prisma-migrate-gate · blocked")), String.join(", ", told)));
         checks.add(new Check("the gate reports destructive=true and names the rule", "true".equals(gate.result().output("destructive"))
                 && gate.result().errors().stream().anyMatch(e -> e.data().contains("drop-column") || e.data().toLowerCase(Locale.ROOT).contains("drop")),
                 gate.result().errors().size() + " error annotation(s)"));
@@ -587,6 +620,9 @@ public final class Sandbox implements AutoCloseable {
                 .noneMatch(e -> e.data().contains("must not become an annotation")), r.errors().size() + " annotation(s)"));
         checks.add(new Check("the deploy step reports phase ERROR", "ERROR".equals(r.output("phase")), "phase " + r.output("phase")));
         checks.add(new Check("v1.0.0 keeps serving", app.version().equals("v1.0.0") && healthy(), "live version " + app.version()));
+        List<String> thread = slackThread("*Version*\nv1.1.0");
+        checks.add(new Check("Slack: the failed deploy starts a thread, the smoke test of the live version replies",
+                thread.size() == 2 && thread.get(0).equals("❌ do-deploy · failure"), String.join(" → ", thread)));
         List<JsonNode> deployments = github.deployments();
         boolean failureStatus = !deployments.isEmpty()
                 && github.statusStates(deployments.get(0).path("id").asLong()).contains("failure");
@@ -599,6 +635,9 @@ public final class Sandbox implements AutoCloseable {
         long vercel429 = vercel.exchanges().stream().filter(e -> e.reply().status() == 429).count();
         long github403 = github.exchanges().stream().filter(e -> e.reply().status() == 403).count();
         checks.add(new Check("App Platform answered 429 three times, and the deploy waited them out", do429 == 3, do429 + " × 429"));
+        checks.add(new Check("Slack answered 429 once (Retry-After: 2), and every message still went out",
+                slack.served429() == 1 && slack.messages().size() == 3, slack.served429() + " × 429, "
+                + slack.messages().size() + " message(s)"));
         checks.add(new Check("Vercel answered 429 twice, and the deploy waited them out", vercel429 == 2, vercel429 + " × 429"));
         Step deploy = steps.stream().filter(s -> s.title().startsWith("Deploy " + APP)).findFirst().orElseThrow();
         long records = github.exchanges().stream().filter(e -> e.request().method().equals("POST")
@@ -622,8 +661,36 @@ public final class Sandbox implements AutoCloseable {
                 if (s.result().leaks(secret)) leaks.add("step " + s.number() + " leaks " + secret.substring(0, 4) + "…");
             }
         }
-        return new Check("no token or password in any log, output or summary", leaks.isEmpty(),
+        for (String secret : secrets) {
+            for (String where : slack.leaksOf(secret)) leaks.add("Slack: " + secret.substring(0, 4) + "… in the " + where);
+        }
+        return new Check("no token or password in any log, output, summary or Slack message", leaks.isEmpty(),
                 leaks.isEmpty() ? secrets.size() + " secrets × " + steps.size() + " steps" : String.join("; ", leaks));
+    }
+
+    /** Every message the steps sent met Slack's rules (the simulator refuses what Slack refuses). */
+    private Check slackRefusedNothing() {
+        List<String> refused = slack.refusals().stream().filter(r -> r.status() != 429)
+                .map(r -> r.error() + " " + r.errors()).toList();
+        return new Check("Slack accepted every message (Block Kit shapes and limits)", refused.isEmpty(),
+                refused.isEmpty() ? slack.messages().size() + " message(s) in #" + SlackSimulator.CHANNEL
+                        : String.join("; ", refused));
+    }
+
+    /** The header of each message of the thread started by the top-level message whose text holds {@code marker}. */
+    private List<String> slackThread(String marker) {
+        for (SlackSimulator.Message m : slack.topLevel()) {
+            if (!SlackSimulator.displayed(m).contains(marker)) continue;
+            List<String> headers = new ArrayList<>();
+            headers.add(header(m));
+            for (SlackSimulator.Message r : slack.replies(m.ts())) headers.add(header(r) + (r.replyBroadcast() ? " (+channel)" : ""));
+            return headers;
+        }
+        return List.of();
+    }
+
+    private static String header(SlackSimulator.Message m) {
+        return m.blocks() == null || m.blocks().isEmpty() ? m.text() : m.blocks().get(0).path("text").path("text").asText();
     }
 
     private void ensure(boolean condition, String what) {
@@ -745,6 +812,11 @@ public final class Sandbox implements AutoCloseable {
             } catch (RuntimeException e) {
                 out.println(paint("2", " World: could not be read (" + e.getMessage() + ")"));
             }
+        }
+        if (slack != null && !slack.messages().isEmpty()) {
+            out.println();
+            out.println(paint("1", " Slack, as the team sees it (the simulated workspace, rendered as text):"));
+            out.print(indent(mask(slack.render("#" + SlackSimulator.CHANNEL)), "   "));
         }
         out.println();
         out.println(o.ok() ? paint("1;32", "RESULT: every step behaved as designed (exit 0)")
@@ -902,7 +974,7 @@ public final class Sandbox implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[]{app, digitalOcean, vercel, github}) {
+        for (AutoCloseable c : new AutoCloseable[]{app, digitalOcean, vercel, github, slack}) {
             try {
                 if (c != null) c.close();
             } catch (Exception ignored) {

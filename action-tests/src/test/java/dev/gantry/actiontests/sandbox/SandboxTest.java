@@ -5,6 +5,7 @@ import dev.gantry.actiontests.github.GitHubSimulator;
 import dev.gantry.actiontests.sandbox.Sandbox.Outcome;
 import dev.gantry.actiontests.sandbox.Sandbox.Scenario;
 import dev.gantry.actiontests.sandbox.Sandbox.Step;
+import dev.gantry.actiontests.slack.SlackSimulator;
 import dev.gantry.actiontests.vercel.VercelSimulator;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class SandboxTest {
     private static final List<String> SECRETS = List.of(AppPlatformSimulator.TOKEN, VercelSimulator.TOKEN,
-            GitHubSimulator.DEFAULT_TOKEN, Sandbox.DB_PASSWORD, Sandbox.JWT_SECRET, SampleApp.SMOKE_PASSWORD);
+            GitHubSimulator.DEFAULT_TOKEN, SlackSimulator.TOKEN, Sandbox.DB_PASSWORD, Sandbox.JWT_SECRET,
+            SampleApp.SMOKE_PASSWORD);
 
     private record Run(Outcome outcome, String printed) {
     }
@@ -74,6 +76,18 @@ class SandboxTest {
         assertThat(o.check("all three migrations applied once, none failed").ok()).isTrue();
         assertThat(r.printed()).contains("Run gantry-actions/gantry/actions/do-deploy@v1")
                 .contains("Step summary:").contains("▾ ").contains("RESULT: every step behaved as designed");
+        // the release's Slack thread, as the team reads it: the v1.2.0 deploy, its failed smoke test (also shown in
+        // the channel), the rollback and the smoke test of the restored version, in one thread
+        assertThat(o.check("Slack: the v1.2.0 release is one thread: deploy, failed smoke test (also in the channel), "
+                + "rollback, smoke test").ok()).isTrue();
+        assertThat(o.check("Slack accepted every message (Block Kit shapes and limits)").ok()).isTrue();
+        String slack = r.printed().substring(r.printed().indexOf("Slack, as the team sees it"));
+        assertThat(slack).contains("#deploys\n").containsPattern("● \\[\\d+\\.\\d{6}\\]\n\\s+✅ do-deploy · success")
+                .containsPattern("↳ \\[\\d+\\.\\d{6}, also sent to the channel\\]\n\\s+❌ smoke-test · fail")
+                .contains("✅ rollback · success").contains("Rolled back production: ")
+                .contains("Reason: smoke test of v1.2.0 failed").doesNotContain("✅ prisma-migrate-gate");
+        assertThat(o.step("Roll back v1.2.0").result().output("slack-thread"))
+                .isEqualTo(o.step("Deploy shop-api v1.2.0").result().output("slack-thread"));
     }
 
     @Test
@@ -88,6 +102,7 @@ class SandboxTest {
         assertThat(gate.result().output("destructive")).isEqualTo("true");
         assertThat(o.check("nothing was applied: the database stays at v1.0.0").ok()).isTrue();
         assertThat(o.check("nothing was deployed").ok()).isTrue();
+        assertThat(o.check("Slack: the blocked plan is told (slack-on: failure)").ok()).isTrue();
         assertThat(r.printed()).contains("Error: ");
     }
 
@@ -105,6 +120,7 @@ class SandboxTest {
         assertThat(o.check("the fake ::error:: line in the build log did not become an annotation").ok()).isTrue();
         assertThat(o.check("v1.0.0 keeps serving").ok()).isTrue();
         assertThat(r.printed()).contains("error TS2322");
+        assertThat(o.check("Slack: the failed deploy starts a thread, the smoke test of the live version replies").ok()).isTrue();
     }
 
     @Test
@@ -114,6 +130,7 @@ class SandboxTest {
         assertThat(o.ok()).as(r.printed()).isTrue();
         assertThat(o.step("Deploy shop-api v1.1.0").result().log()).contains("429");
         assertThat(o.check("one App Platform deployment, one Vercel deployment: no duplicates from retries").ok()).isTrue();
+        assertThat(o.check("Slack answered 429 once (Retry-After: 2), and every message still went out").ok()).isTrue();
     }
 
     @Test

@@ -433,6 +433,36 @@ public final class SlackSimulator extends LoopbackServer {
         return Reply.text(404, "no_service");
     }
 
+    /**
+     * Where {@code secret} reached Slack: in a payload in any form it can take there (as written, JSON-escaped,
+     * URL-encoded either way, mrkdwn-escaped), or in what a message shows. Empty when nowhere.
+     */
+    public synchronized List<String> leaksOf(String secret) {
+        List<String> forms = new ArrayList<>();
+        forms.add(secret);
+        try {
+            String j = JSON.writeValueAsString(secret);
+            forms.add(j.substring(1, j.length() - 1));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        String u = java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8);
+        forms.add(u);
+        forms.add(u.replace("+", "%20"));
+        forms.add(secret.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"));
+        List<String> where = new ArrayList<>();
+        for (Message m : messages) {
+            for (String f : forms) {
+                if (m.payload().contains(f)) {
+                    where.add("payload of " + m.ts());
+                    break;
+                }
+            }
+            if (displayed(m).contains(secret)) where.add("text of " + m.ts());
+        }
+        return where;
+    }
+
     // ---- reading it as people do ----------------------------------------------------------------------------------
 
     /**
