@@ -109,6 +109,25 @@ class ExamplePipelinesTest {
         }
     }
 
+    /** Each action's README points to an example that tells Slack: every action has one. */
+    @Test
+    void everyActionTellsSlackInAnExample() throws IOException {
+        Set<String> telling = new java.util.TreeSet<>();
+        for (Path workflow : examples().toList()) {
+            JsonNode doc = YAML.readTree(workflow.toFile());
+            for (Iterator<JsonNode> jobs = doc.path("jobs").elements(); jobs.hasNext(); ) {
+                for (JsonNode step : jobs.next().path("steps")) {
+                    Matcher m = GANTRY.matcher(step.path("uses").asText(""));
+                    if (!m.matches()) continue;
+                    for (Iterator<String> keys = step.path("with").fieldNames(); keys.hasNext(); ) {
+                        if (keys.next().startsWith("slack-")) telling.add(m.group(1));
+                    }
+                }
+            }
+        }
+        assertThat(telling).containsExactlyInAnyOrderElementsOf(Project.actionNames());
+    }
+
     @Test
     void theOutputCheckCatchesAMisspelledOutput() {
         ActionMetadata deploy = metadata("do-deploy");

@@ -158,6 +158,17 @@ class SlackFailuresTest {
     }
 
     @Test
+    void aPostWhoseAnswerWasLostIsNotSentTwice() {
+        // Slack got the message, the answer never came back: resending could post it twice
+        slack.inject(LoopbackServer.Fault.loseAnswer(LoopbackServer.matching("POST", "/api/chat\\.postMessage"), 1));
+        ActionResult r = viaWebApi(gate(false), slack).run();
+        sameAs(r, without(false));
+        oneSlackWarning(r, "could not complete the request");
+        assertThat(slack.messages()).as("posted once, not again").hasSize(1);
+        assertThat(slack.requests()).hasSize(1);
+    }
+
+    @Test
     void withoutTheSecretsOfThisRunThereIsNoMessageAndNoError() {
         // a pull request from a fork gets no secrets: the token is empty, the channel and thread are not
         ActionResult r = viaWebApi(gate(false), slack).with("slack-token", "").with("slack-thread", "1763899200.000100").run();
