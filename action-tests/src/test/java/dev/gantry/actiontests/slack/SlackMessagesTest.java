@@ -1,6 +1,5 @@
 package dev.gantry.actiontests.slack;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.actiontests.digitalocean.AppPlatformSimulator;
 import dev.gantry.actiontests.github.GitHubSimulator;
 import dev.gantry.actiontests.harness.ActionResult;
@@ -235,9 +234,5 @@ class SlackMessagesTest {
                 {"name": "shop-api", "region": "nyc", "services": [{"name": "api", "http_port": 8080,
                   "github": {"repo": "acme/shop", "branch": "main", "deploy_on_push": true}}]}
                 """;
-    }
-
-    static JsonNode field(SlackSimulator.Message m, int block) {
-        return m.blocks().get(block);
     }
 }

@@ -75,7 +75,7 @@ final class TeamNotice {
     }
 
     static void deleted(Notice n, String name, String id) {
-        n.subject("App", name).headline(id == null ? "No preview app " + name + " to delete"
-                : "Deleted preview app " + name);
+        n.environment("preview/" + name).subject("App", name).headline(id == null
+                ? "No preview app " + name + " to delete" : "Deleted preview app " + name);
     }
 }

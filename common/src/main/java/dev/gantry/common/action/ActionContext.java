@@ -142,8 +142,11 @@ public final class ActionContext {
         atExit.add(e -> step.run(e.failed(), e.summary()));
     }
 
-    /** As {@link #atExit(ExitStep)}, for a step that needs to know how the action ended ({@link Ending}). */
-    public void atExit(ExitListener listener) {
+    /**
+     * As {@link #atExit(ExitStep)}, for a step that needs to know how the action ended ({@link Ending}): the exit
+     * code, the {@code result} and the reason. Both kinds run in the order they were registered.
+     */
+    public void atEnd(ExitListener listener) {
         atExit.add(java.util.Objects.requireNonNull(listener));
     }
 

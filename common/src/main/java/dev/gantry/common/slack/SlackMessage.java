@@ -313,28 +313,21 @@ public final class SlackMessage {
             }
         }
 
-        void context(List<Mrkdwn> elements) {
-            List<Mrkdwn> all = new ArrayList<>(elements);
+        /** The links, joined in one element (so that many never overflow the element limit), after a note on what was dropped. */
+        void context(List<Mrkdwn> links) {
+            ArrayNode es = F.arrayNode();
             if (dropped > 0) {
-                all.add(0, Mrkdwn.format("_%s more section(s) not shown: Slack takes at most %s blocks and about %s "
+                es.add(mrkdwn(Mrkdwn.format("_%s more section(s) not shown: Slack takes at most %s blocks and about %s "
                         + "characters per message; the full report is in the workflow run._", dropped, MAX_BLOCKS,
-                        "12,000"));
+                        String.format(Locale.ROOT, "%,d", MAX_TOTAL_TEXT))));
             }
-            if (all.isEmpty()) return;
+            Mrkdwn joined = Mrkdwn.of("");
+            for (Mrkdwn l : links) joined = joined.append(joined.isEmpty() ? "" : "  ·  ").append(l);
+            if (!joined.isEmpty()) es.add(mrkdwn(joined.clip(MAX_SECTION_TEXT, "…")));
+            if (es.isEmpty()) return;
             ObjectNode b = array.addObject();
             b.put("type", "context");
-            ArrayNode es = b.putArray("elements");
-            // the links go in one element, joined, so that ten of them never overflow the element limit
-            Mrkdwn joined = Mrkdwn.of("");
-            List<Mrkdwn> rest = new ArrayList<>();
-            for (Mrkdwn e : all) {
-                if (e.toString().startsWith("_")) rest.add(e);
-                else joined = joined.append(joined.isEmpty() ? "" : "  ·  ").append(e);
-            }
-            for (Mrkdwn e : rest) {
-                if (es.size() < MAX_CONTEXT_ELEMENTS - 1) es.add(mrkdwn(e.clip(MAX_SECTION_TEXT, "…")));
-            }
-            if (!joined.isEmpty()) es.add(mrkdwn(joined.clip(MAX_SECTION_TEXT, "…")));
+            b.set("elements", es);
         }
 
         ArrayNode array() {

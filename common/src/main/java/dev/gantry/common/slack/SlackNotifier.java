@@ -68,7 +68,7 @@ public final class SlackNotifier {
         SlackSettings settings = SlackSettings.read(ctx.inputs());
         if (settings.webhook() != null) ctx.log().addMask(settings.webhook().getRawPath());
         SlackNotifier notifier = new SlackNotifier(settings, ctx.log());
-        ctx.atExit(ending -> notifier.ended(ctx, ending));
+        ctx.atEnd(ending -> notifier.ended(ctx, ending));
     }
 
     /** Where a message went: the channel (Web API) and its thread, the parent message's timestamp. */

@@ -35,11 +35,6 @@ public record SlackSettings(URI webhook, String token, String channel, String th
         NEVER
     }
 
-    /** Slack is not configured: no webhook, no token. */
-    public static SlackSettings none() {
-        return new SlackSettings(null, "", "", "", When.NEVER, URI.create(API));
-    }
-
     /** The inputs of the step, checked. */
     public static SlackSettings read(Inputs inputs) {
         String hook = inputs.secret("slack-webhook-url");

@@ -86,4 +86,47 @@ class ActionRunnerTest {
                 .contains("record 7 stays in_progress");
         assertThat(summary.indexOf("record 7")).isGreaterThan(summary.indexOf("Fix the input"));
     }
+
+    @Test
+    void exitListenersAreToldTheExitCodeTheResultAndTheReason() throws IOException {
+        java.util.List<ActionContext.Ending> endings = new java.util.ArrayList<>();
+        run(ctx -> {
+            ctx.atEnd(endings::add);
+            throw ActionException.failed("the gate blocked the deploy", "blocked");
+        }, 1);
+        Files.delete(dir.resolve("summary.md"));
+        Files.delete(dir.resolve("output.txt"));
+        run(ctx -> {
+            ctx.atEnd(endings::add);
+            ctx.result("dry-run");
+        }, 0);
+        Files.delete(dir.resolve("summary.md"));
+        Files.delete(dir.resolve("output.txt"));
+        run(ctx -> {
+            ctx.atEnd(endings::add);
+            ctx.inputs().required("token");
+        }, 2);
+        assertThat(endings).extracting(ActionContext.Ending::code, ActionContext.Ending::result, ActionContext.Ending::reason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ExitCode.FAILED, "blocked", "the gate blocked the deploy"),
+                        org.assertj.core.groups.Tuple.tuple(ExitCode.PASSED, "dry-run", null),
+                        org.assertj.core.groups.Tuple.tuple(ExitCode.BAD_INPUT, "invalid-input",
+                                "Input required and not supplied: token"));
+        assertThat(endings).extracting(ActionContext.Ending::failed).containsExactly(true, false, true);
+    }
+
+    @Test
+    void aNoticeIsCompletedByItsLaterFillersOnce() {
+        Notice n = new Notice().headline("first").fact("Phase", "BUILDING");
+        int[] calls = {0};
+        n.later(x -> {
+            calls[0]++;
+            x.fact("Phase", "ACTIVE").link("Live URL", "https://x.example").fact("Gone", "");
+        });
+        n.complete().complete();
+        assertThat(calls[0]).isEqualTo(1);
+        assertThat(n.facts()).extracting(Notice.Fact::value).containsExactly("ACTIVE");
+        assertThat(n.links()).singleElement().extracting(Notice.Link::url).isEqualTo("https://x.example");
+        assertThat(new Notice().isEmpty()).isTrue();
+    }
 }
