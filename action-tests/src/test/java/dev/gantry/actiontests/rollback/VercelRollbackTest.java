@@ -146,6 +146,46 @@ class VercelRollbackTest {
     }
 
     @Test
+    void theMonorepoLinkVercelDeployReadsNamesTheProjectForRollbackToo() throws java.io.IOException {
+        String[] p = seed(120, 60);
+        ActionRun run = ActionRun.of("rollback").with("provider", "vercel").with("vercel-token", VercelSimulator.TOKEN)
+                .with("api-url", sim.baseUrl().toString()).with("incident", "false").with("timeout", "30s")
+                .with("working-directory", "apps/crm-dashboard").gitHub(gh).time(sim.time());
+        // `vercel link --repo` at the repository root: one file for every app of the monorepo
+        Path ws = run.workspace();
+        Files.createDirectories(ws.resolve(".vercel"));
+        Files.createDirectories(ws.resolve("apps/crm-dashboard"));
+        Files.writeString(ws.resolve(".vercel/repo.json"), "{\"remoteName\": \"origin\", \"projects\": ["
+                + "{\"id\": \"prj_other\", \"name\": \"marketing-site\", \"directory\": \"apps/marketing-site\", \"orgId\": \"team_sim\"},"
+                + "{\"id\": \"" + VercelSimulator.PROJECT_ID + "\", \"name\": \"crm-dashboard\", \"directory\": \"apps/crm-dashboard\", "
+                + "\"orgId\": \"" + VercelSimulator.TEAM_ID + "\"}]}");
+        ActionResult r = run.run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.output("rolled-back-to")).isEqualTo(p[0]);
+        assertThat(sim.requests("POST", "/v1/projects/.*/rollback/.*")).singleElement().satisfies(q -> {
+            assertThat(q.path()).startsWith("/v1/projects/" + VercelSimulator.PROJECT_ID + "/");
+            assertThat(q.param("teamId")).isEqualTo(VercelSimulator.TEAM_ID);
+        });
+
+        // the app's own .vercel/project.json (vercel link in apps/crm-dashboard) is read first, as by the CLI
+        ActionRun own = ActionRun.of("rollback").with("provider", "vercel").with("vercel-token", VercelSimulator.TOKEN)
+                .with("api-url", sim.baseUrl().toString()).with("incident", "false").with("dry-run", "true").with("target", p[1])
+                .with("working-directory", "apps/crm-dashboard").gitHub(gh).time(sim.time());
+        Files.createDirectories(own.workspace().resolve("apps/crm-dashboard/.vercel"));
+        Files.writeString(own.workspace().resolve("apps/crm-dashboard/.vercel/project.json"),
+                "{\"projectId\": \"" + VercelSimulator.PROJECT_ID + "\", \"orgId\": \"" + VercelSimulator.TEAM_ID + "\"}");
+        ActionResult dry = own.run();
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        assertThat(dry.output("result")).isEqualTo("dry-run");
+
+        ActionResult outside = ActionRun.of("rollback").with("provider", "vercel").with("vercel-token", VercelSimulator.TOKEN)
+                .with("api-url", sim.baseUrl().toString()).with("working-directory", "../elsewhere").run();
+        assertThat(outside.exitCode()).isEqualTo(2);
+        assertThat(outside.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("working-directory"));
+    }
+
+    @Test
     void pagesThroughNewerDeploymentsToFindAnOlderCandidate() {
         // production was rolled back to an old deployment before: 120 newer ones are not candidates for this one
         long now = sim.clock().millis();

@@ -1,13 +1,12 @@
 package dev.gantry.rollback;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionRunner;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Inputs;
 import dev.gantry.common.http.BaseUrl;
-import dev.gantry.common.http.HttpApi;
 import dev.gantry.common.http.WarmUp;
+import dev.gantry.common.vercel.ProjectLink;
 import dev.gantry.smoketest.engine.CheckFileException;
 import dev.gantry.smoketest.engine.CheckSuite;
 
@@ -81,14 +80,14 @@ public final class Main {
             if (commit) throw InputException.invalid("commit", "is for provider digitalocean (Vercel rollbacks are not pinned)");
             if (revert) throw InputException.invalid("revert", "is for provider digitalocean; on Vercel use undo: true");
             if (vercelProjectId.isEmpty() || vercelOrgId.isEmpty()) {
-                JsonNode linked = linkedProject(ctx.github().workspace());
-                if (vercelProjectId.isEmpty()) vercelProjectId = linked.path("projectId").asText("");
-                if (vercelOrgId.isEmpty()) vercelOrgId = linked.path("orgId").asText("");
-                if (vercelOrgId.startsWith("usr_") || vercelOrgId.startsWith("user_")) vercelOrgId = "";
+                Path dir = inputs.workspacePath("working-directory", ".");
+                ProjectLink linked = linkedProject(dir, ctx.github().workspace());
+                if (linked != null && vercelProjectId.isEmpty()) vercelProjectId = linked.projectId();
+                if (linked != null && vercelOrgId.isEmpty() && linked.teamId() != null) vercelOrgId = linked.teamId();
             }
             if (vercelProjectId.isEmpty()) {
                 throw new InputException("vercel-project-id", "Input required and not supplied: vercel-project-id (and "
-                        + "there is no .vercel/project.json in the workspace)");
+                        + "there is no .vercel/project.json in working-directory, nor a .vercel/repo.json entry for it)");
             }
         }
 
@@ -108,14 +107,11 @@ public final class Main {
         new RollbackFlow(ctx, s, side, deadline).run();
     }
 
-    private static JsonNode linkedProject(Path workspace) {
-        Path f = workspace.resolve(".vercel/project.json");
-        if (!Files.isRegularFile(f)) return HttpApi.JSON.createObjectNode();
+    private static ProjectLink linkedProject(Path dir, Path workspace) {
         try {
-            return HttpApi.JSON.readTree(f.toFile());
-        } catch (IOException e) {
-            throw InputException.invalid("vercel-project-id", "is empty and .vercel/project.json cannot be read: "
-                    + e.getMessage());
+            return ProjectLink.find(dir, workspace).orElse(null);
+        } catch (ProjectLink.LinkException e) {
+            throw InputException.invalid("vercel-project-id", "is empty and " + e.getMessage());
         }
     }
 

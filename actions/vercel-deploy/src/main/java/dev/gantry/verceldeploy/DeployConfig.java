@@ -1,12 +1,10 @@
 package dev.gantry.verceldeploy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.common.action.GitHubContext;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Inputs;
-import dev.gantry.common.http.HttpApi;
+import dev.gantry.common.vercel.ProjectLink;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,34 +32,26 @@ record DeployConfig(String token, String teamId, String projectId, Path director
 
     static DeployConfig read(Inputs inputs, GitHubContext github) {
         String token = inputs.requiredSecret("vercel-token");
-        Path workspace = github.workspace();
-        String wd = inputs.string("working-directory");
-        Path dir = wd.isEmpty() ? workspace : workspace.resolve(wd).normalize();
+        Path dir = inputs.workspacePath("working-directory", ".");
         if (!Files.isDirectory(dir)) {
             throw InputException.invalid("working-directory", "is not a directory: " + dir);
         }
-        // a linked folder (vercel link / vercel pull) names its project and team in .vercel/project.json
-        String linkedProject = null;
-        String linkedOrg = null;
-        Path link = dir.resolve(".vercel/project.json");
-        if (Files.isRegularFile(link)) {
-            try {
-                JsonNode n = HttpApi.JSON.readTree(link.toFile());
-                linkedProject = n.path("projectId").asText(null);
-                linkedOrg = n.path("orgId").asText(null);
-            } catch (IOException e) {
-                throw InputException.invalid("vercel-project-id", "is empty and " + link + " cannot be read: " + e.getMessage());
-            }
+        // a linked folder (vercel link, or vercel link --repo in a monorepo) names its project and team
+        ProjectLink link;
+        try {
+            link = ProjectLink.find(dir, github.workspace()).orElse(null);
+        } catch (ProjectLink.LinkException e) {
+            throw InputException.invalid("vercel-project-id", "is empty and " + e.getMessage());
         }
         String projectId = inputs.string("vercel-project-id");
-        if (projectId.isEmpty()) projectId = linkedProject;
+        if (projectId.isEmpty() && link != null) projectId = link.projectId();
         if (projectId == null || projectId.isEmpty()) {
             throw new InputException("vercel-project-id", "Input required and not supplied: vercel-project-id "
                     + "(the project id, prj_..., from the project's settings; or run `vercel link` so that "
                     + ".vercel/project.json names it)");
         }
         String teamId = inputs.string("vercel-org-id");
-        if (teamId.isEmpty() && linkedOrg != null && linkedOrg.startsWith("team_")) teamId = linkedOrg;
+        if (teamId.isEmpty() && link != null && link.teamId() != null) teamId = link.teamId();
         if (teamId.isEmpty()) teamId = null;
 
         boolean prod = inputs.bool("prod");
