@@ -5,7 +5,7 @@ import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
 import dev.gantry.actiontests.harness.OpenApiContract;
 import dev.gantry.actiontests.harness.Project;
-import dev.gantry.actiontests.vercel.SimClock;
+import dev.gantry.actiontests.vercel.ScaledClock;
 import dev.gantry.actiontests.vercel.VercelSimulator;
 import dev.gantry.common.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +35,7 @@ class VercelRollbackTest {
 
     @BeforeEach
     void start() {
-        sim = new VercelSimulator(new SimClock(20));
+        sim = new VercelSimulator(new ScaledClock(20));
         gh = new GitHubSimulator();
         app = new Support.App();
     }

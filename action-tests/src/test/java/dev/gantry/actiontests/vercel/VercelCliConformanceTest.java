@@ -38,7 +38,7 @@ class VercelCliConformanceTest {
                 : Project.root().resolve(".ci/work/vercel-cli/node_modules/.bin/vercel");
         Assumptions.assumeTrue(Files.isExecutable(cli),
                 "Vercel CLI not installed at " + cli + ": run .ci/setup-vercel-cli (needs npm) to run the conformance test");
-        sim = new VercelSimulator(new SimClock(20));
+        sim = new VercelSimulator(new ScaledClock(20));
     }
 
     @AfterEach

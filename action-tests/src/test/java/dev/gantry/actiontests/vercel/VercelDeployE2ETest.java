@@ -22,7 +22,7 @@ class VercelDeployE2ETest {
 
     @BeforeEach
     void start() {
-        sim = new VercelSimulator(new SimClock(20));
+        sim = new VercelSimulator(new ScaledClock(20));
     }
 
     @AfterEach
