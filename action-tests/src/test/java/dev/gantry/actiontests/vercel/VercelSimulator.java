@@ -633,7 +633,8 @@ public class VercelSimulator extends LoopbackServer {
                 inline.put(name, data);
                 files.put(name, new DeployedFile(sha1(data), data.length, f.path("mode").asInt(0100644)));
             } else if (!f.has("sha") && (f.path("mode").asInt() & 0170000) == 0040000) {
-                continue; // a directory entry (the CLI lists directories whose files are all ignored)
+                // a directory entry: the CLI lists directories with nothing in them (empty, or all ignored)
+                files.put(name, new DeployedFile(null, 0, f.path("mode").asInt()));
             } else {
                 String sha = f.path("sha").asText("").toLowerCase(Locale.ROOT);
                 if (!sha.matches("[0-9a-f]{40}")) return error(400, "bad_request", "Invalid sha for " + name);
@@ -645,7 +646,7 @@ public class VercelSimulator extends LoopbackServer {
             missingAgain.decrementAndGet();
             // evict what this deployment needs: the next create must upload it again
             for (DeployedFile f : files.values()) {
-                if (blobs.remove(f.sha()) != null) missing.add(f.sha());
+                if (f.sha() != null && blobs.remove(f.sha()) != null) missing.add(f.sha());
             }
         }
         if (!missing.isEmpty()) {
@@ -654,7 +655,7 @@ public class VercelSimulator extends LoopbackServer {
         }
         for (Map.Entry<String, DeployedFile> e : files.entrySet()) {
             DeployedFile f = e.getValue();
-            if (!inline.containsKey(e.getKey()) && f.size() >= 0 && blobs.get(f.sha()).length != f.size()) {
+            if (!inline.containsKey(e.getKey()) && f.sha() != null && f.size() >= 0 && blobs.get(f.sha()).length != f.size()) {
                 return error(400, "bad_request", "size of " + e.getKey() + " does not match its uploaded content");
             }
         }
@@ -712,7 +713,10 @@ public class VercelSimulator extends LoopbackServer {
                 new ByteArrayInputStream(all.toByteArray())))) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
-                if (e.isDirectory()) continue;
+                if (e.isDirectory()) {
+                    out.put(e.getName().replaceAll("/$", ""), new DeployedFile(null, 0, 040000 | e.getMode()));
+                    continue;
+                }
                 if (e.isSymbolicLink()) {
                     byte[] link = e.getLinkName().getBytes(StandardCharsets.UTF_8);
                     out.put(e.getName(), new DeployedFile(sha1(link), link.length, 0120777));

@@ -12,8 +12,8 @@ import java.util.Optional;
  * decided on that major's releases {@code M.0.0} to {@code M.60.99}, which covers every real engines field.
  */
 final class NodeVersion {
-    /** The majors Vercel builds with, newest first (build-utils' list without the discontinued ones). */
-    static final List<Integer> SUPPORTED = List.of(24, 22, 20);
+    /** The majors Vercel builds with, newest first (build-utils' list without the discontinued ones; CLI 64 treats 20.x as discontinued: it warns and sends none). */
+    static final List<Integer> SUPPORTED = List.of(24, 22);
 
     private NodeVersion() {
     }

@@ -106,7 +106,15 @@ public final class FileTree {
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     if (!dir.equals(base) && !dir.equals(start)) {
                         String rel = relative(base, dir);
-                        if (!prebuilt && rules.ignores(rel, true)) return FileVisitResult.SKIP_SUBTREE;
+                        if (!prebuilt && rules.ignores(rel, true)) {
+                            if (!rules.ignores(rel, false)) {
+                                // only a folder rule ("drafts/") matches: the CLI's ignore check sees the name without
+                                // its slash, walks in, ignores everything inside, and lists the folder as empty
+                                files.add(SourceFile.directory(rel, dir, mode(dir)));
+                                entries.peek()[0]++;
+                            }
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
                     }
                     entries.push(new int[]{0});
                     return FileVisitResult.CONTINUE;
