@@ -184,6 +184,27 @@ class VercelDeployE2ETest {
     }
 
     @Test
+    void aPrebuiltOutputReachedThroughASymlinkOutOfTheDeployFolderIsRefused() throws IOException {
+        // .vercel (a folder on the way, not the last component) points outside the deploy root
+        Path outside = Files.createTempDirectory("gantry-outside-output");
+        Fixtures.write(outside, Map.of("output/config.json", "{\"version\":3}", "output/static/id_rsa", "ssh key material"));
+        ActionRun run = deploy().with("prebuilt", "true");
+        Files.createDirectories(run.workspace());
+        Files.createSymbolicLink(run.workspace().resolve(".vercel"), outside);
+        ActionResult r = run.run();
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("prebuilt")
+                .contains(".vercel/output").contains("outside the deploy directory"));
+        assertThat(sim.requests("POST", "/v2/files")).isEmpty();
+        assertThat(sim.creates()).isZero();
+
+        // and a working-directory that leaves the workspace is refused before anything is read
+        ActionResult away = deploy().with("working-directory", "../..").run();
+        assertThat(away.exitCode()).isEqualTo(2);
+        assertThat(away.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("working-directory"));
+    }
+
+    @Test
     void tgzArchiveUploadsOneTarballThatHoldsTheTree() throws IOException {
         ActionRun run = deploy().with("archive", "tgz");
         Fixtures.site(run.workspace());
@@ -392,7 +413,8 @@ class VercelDeployE2ETest {
         ActionResult r = run.run();
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.output("result")).isEqualTo("timeout");
-        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("Timed out").contains("BUILDING"));
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("Timed out").contains("BUILDING")
+                .contains("(timeout: 2s)"));
         String id = sim.deploymentIds().get(0);
         assertThat(sim.canceled(id)).isTrue();
         assertThat(r.summary()).contains("canceled after the timeout");

@@ -115,8 +115,7 @@ final class DeployFlow {
         try {
             tree = FileTree.collect(root.root(), output, s.source().includeEnvFiles());
         } catch (FileTree.TreeException e) {
-            throw InputException.invalid(output != null && e.getMessage().startsWith("no ") ? "prebuilt"
-                    : "working-directory", e.getMessage());
+            throw InputException.invalid(output != null ? "prebuilt" : "working-directory", e.getMessage());
         }
         if (!tree.envFilesExcluded().isEmpty()) {
             log.warning("Not uploading " + String.join(", ", tree.envFilesExcluded()) + ": .env files usually hold "
