@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code POST /v2/files}: each blob once, with {@code x-now-digest}, {@code x-vercel-digest} and
- * {@code x-now-size}, at most {@code concurrency} at a time (the CLI starts them all at once; research §2.4).
+ * {@code x-now-size}, as many at once as the {@link UploadLimit} allows: a fixed number, or adaptive (the CLI starts up
+ * to 50 at once; research §2.4).
  * Network errors, 5xx and 429 are retried by the API's {@link dev.gantry.common.http.RetryExecutor} (backoff,
  * {@code Retry-After}, the step's deadline); any other non-200 answer fails the whole upload at once and stops the
  * uploads not yet started.
