@@ -37,6 +37,7 @@ public final class ActionRun {
     private final String action;
     private final ActionMetadata metadata;
     private final Map<String, String> with = new LinkedHashMap<>();
+    private final Map<String, String> undeclared = new LinkedHashMap<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private final Path dir;
     private Path workspace;
@@ -86,6 +87,16 @@ public final class ActionRun {
     }
 
     /** A variable of the step's environment ({@code env:}, or what the runner sets). */
+    /**
+     * A {@code with:} key that action.yml does not declare (an input of the action this step was written for). The
+     * runner passes it to the container as {@code INPUT_*} all the same, and only warns "Unexpected input(s)".
+     */
+    public ActionRun withUndeclared(String input, String value) {
+        if (metadata.inputs().containsKey(input)) throw new IllegalArgumentException(input + " is declared: use with()");
+        undeclared.put(input, value);
+        return this;
+    }
+
     public ActionRun env(String name, String value) {
         env.put(name, value);
         return this;
@@ -196,6 +207,7 @@ public final class ActionRun {
                         : in.defaultValue() == null ? "" : evaluate(in.defaultValue());
                 e.put(Inputs.variableName(in.name()), v);
             }
+            undeclared.forEach((k, v) -> e.put(Inputs.variableName(k), v));
             for (String k : with.keySet()) {
                 if (!metadata.inputs().containsKey(k)) {
                     throw new IllegalArgumentException("Unexpected input '" + k + "': action.yml of " + action

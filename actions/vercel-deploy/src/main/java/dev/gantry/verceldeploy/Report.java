@@ -13,7 +13,8 @@ import java.util.List;
 /** What one deploy did, rendered as the step summary and the PR comment. */
 final class Report {
     enum Verdict {
-        READY("ready", "✅"), FAILED("failed", "❌"), TIMEOUT("timed out", "⏱️"), UNFINISHED("did not finish", "❌");
+        READY("ready", "✅"), STAGED("staged, not served", "⚠️"), FAILED("failed", "❌"), TIMEOUT("timed out", "⏱️"),
+        UNFINISHED("did not finish", "❌");
 
         final String word;
         final String icon;
@@ -24,7 +25,7 @@ final class Report {
         }
     }
 
-    private final DeployConfig cfg;
+    private final Settings cfg;
     private final GitHubContext gh;
     Verdict verdict = Verdict.UNFINISHED;
     String projectName;
@@ -34,7 +35,12 @@ final class Report {
     String error;
     String mode = "files";
     String commentUrl;
-    boolean canceled;
+    /** What became of the deployment after a timeout: canceled, or why not (null: no timeout). */
+    String cancel;
+    boolean staged;
+    boolean promoted;
+    String servingProduction;
+    int peakConcurrency;
     int filesCollected;
     long bytesCollected;
     int distinct;
@@ -52,16 +58,21 @@ final class Report {
     List<String> envExcluded = List.of();
     final List<String> aliases = new ArrayList<>();
 
-    Report(DeployConfig cfg, GitHubContext gh) {
+    Report(Settings cfg, GitHubContext gh) {
         this.cfg = cfg;
         this.gh = gh;
     }
 
     void writeSummary(Summary s) {
-        String name = projectName == null ? cfg.projectId() : projectName;
-        Markdown line = Markdown.format("%s **Vercel %s deploy of %s %s**", verdict.icon, cfg.environment(), name, verdict.word);
-        if (verdict == Verdict.READY) line = line.append(": ").append(Markdown.link(previewUrl));
+        String name = projectName == null ? cfg.api().projectId() : projectName;
+        Markdown line = Markdown.format("%s **Vercel %s deploy of %s %s**", verdict.icon, cfg.request().environment(), name, verdict.word);
+        if (verdict == Verdict.READY || verdict == Verdict.STAGED) line = line.append(": ").append(Markdown.link(previewUrl));
         s.markdown(line);
+        if (verdict == Verdict.STAGED) {
+            s.markdown(Markdown.format("> An instant rollback holds production on %s, so Vercel staged this deployment "
+                    + "instead of serving it. Promote it with `promote: true`, `vercel promote`, or rollback's `undo: true`.",
+                    Markdown.code(String.valueOf(servingProduction))));
+        }
         if (error != null) s.markdown(Markdown.format("> %s", error));
         List<List<Object>> rows = new ArrayList<>();
         if (deployment != null) {
@@ -70,7 +81,12 @@ final class Report {
             if (deployment.inspectorUrl() != null) rows.add(List.of("Inspect", Markdown.link(deployment.inspectorUrl())));
             rows.add(List.of("State", String.valueOf(deployment.readyState())
                     + (deployment.errorCode() != null ? " (" + deployment.errorCode() + ")" : "")
-                    + (canceled ? ", canceled after the timeout" : "")));
+                    + (deployment.readySubstate() != null ? ", " + deployment.readySubstate() : "")));
+            if (cancel != null) rows.add(List.of("After the timeout", cancel));
+        }
+        if (cfg.request().production() && servingProduction != null) {
+            rows.add(List.of("Serving production", Markdown.code(servingProduction).append(promoted ? " (promoted by this step)"
+                    : staged ? " (held there by an instant rollback)" : "")));
         }
         if (!aliases.isEmpty()) rows.add(List.of("Aliases", String.join(", ", aliases)));
         if (previousProduction != null) rows.add(List.of("Previous production", Markdown.code(previousProduction)));
@@ -78,6 +94,7 @@ final class Report {
         rows.add(List.of("Files", filesCollected + " (" + Uploader.human(bytesCollected) + "), "
                 + ("tgz".equals(mode) ? "sent as one archive" : distinct + " distinct, " + duplicates + " duplicates")));
         rows.add(List.of("Uploaded", uploadedFiles + " files, " + Uploader.human(uploadedBytes) + " (" + mode
+                + (peakConcurrency > 0 ? ", up to " + peakConcurrency + " at once" : "")
                 + (uploadRetries > 0 ? ", " + uploadRetries + " retries" : "") + ", " + createRounds + " create call"
                 + (createRounds == 1 ? "" : "s") + ")"));
         rows.add(List.of("Timings", (archiveTime == null ? "hash " + ms(hashTime) : "archive " + ms(archiveTime))
@@ -104,7 +121,7 @@ final class Report {
      */
     String comment(String phase) {
         String url = previewUrl != null ? previewUrl : deployment == null ? "" : deployment.httpsUrl();
-        String custom = cfg.comment();
+        String custom = cfg.reporting().comment();
         if (!custom.equalsIgnoreCase("true") && phase.equals("ready")) {
             return custom.replace("{{deploymentUrl}}", Markdown.url(url))
                     .replace("{{deploymentCommit}}", Markdown.escape(gh.headSha()))
@@ -112,11 +129,11 @@ final class Report {
         }
         String status = switch (phase) {
             case "building" -> "⏳ Building";
-            case "ready" -> "✅ Ready";
+            case "ready" -> staged ? "⚠️ Staged: production still serves the rolled-back deployment" : "✅ Ready";
             case "timeout" -> "⏱️ Timed out";
             default -> "❌ Failed";
         };
-        Markdown b = Markdown.format("**Vercel %s deploy of _%s_**\n\n", cfg.environment(), projectName);
+        Markdown b = Markdown.format("**Vercel %s deploy of _%s_**\n\n", cfg.request().environment(), projectName);
         b = b.append("| | |\n| --- | --- |\n");
         b = b.append("| Status | " + status + " |\n");
         if (phase.equals("ready")) {

@@ -1,4 +1,4 @@
-package dev.gantry.common.vercel;
+package dev.gantry.verceldeploy;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The system's {@code tar}, as a second, independent reader of what {@link TarWriter} writes. */
+/** The system's {@code tar}, as a second, independent reader of what {@link TgzArchive} writes. */
 final class SystemTar {
     /** What one run printed and how it ended. */
     record Run(int exit, String out, String err) {

@@ -1,4 +1,4 @@
-package dev.gantry.common.vercel;
+package dev.gantry.verceldeploy;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

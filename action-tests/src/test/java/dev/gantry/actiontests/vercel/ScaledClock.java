@@ -11,20 +11,20 @@ import java.time.ZoneOffset;
  * {@link #advance(Duration)}. At speed 20 a simulated three-second build takes 150 ms of the test's time; at
  * speed 0 time only moves when the test says so.
  */
-public final class SimClock extends Clock {
+public final class ScaledClock extends Clock {
     private final Instant base;
     private long realStart = System.nanoTime();
     private long simAtRealStart; // simulated nanos since base at realStart
     private double speed;
     private long manualNanos;
 
-    public SimClock(double speed) {
+    public ScaledClock(double speed) {
         this.base = Instant.parse("2026-11-23T12:00:00Z");
         this.speed = speed;
     }
 
     /** Changes the speed from now on (time so far is kept). */
-    public synchronized SimClock speed(double s) {
+    public synchronized ScaledClock speed(double s) {
         long now = System.nanoTime();
         simAtRealStart += (long) ((now - realStart) * speed);
         realStart = now;

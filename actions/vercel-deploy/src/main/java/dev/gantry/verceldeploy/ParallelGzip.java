@@ -1,4 +1,4 @@
-package dev.gantry.common.vercel;
+package dev.gantry.verceldeploy;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
