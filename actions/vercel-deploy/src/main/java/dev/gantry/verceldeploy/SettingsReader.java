@@ -40,6 +40,11 @@ final class SettingsReader {
         b.uploadConcurrency = inputs.string("upload-concurrency").equals("auto") ? 0
                 : inputs.integer("upload-concurrency", 0, 1, 256);
         b.production = inputs.bool("prod");
+        if (b.production && !inputs.string("vercel-org-id").isEmpty()) {
+            // the one input a step moved from amondnet/vercel-action means more here: say so, never a silent difference
+            log.info("prod: true deploys to production. (Under amondnet/vercel-action, which has no prod input, the "
+                    + "same step deployed a preview; see the migration table in vercel-deploy's README.)");
+        }
         b.target = blankToNull(inputs.string("target"));
         b.customEnvironment = anchor.customEnvironment();
         b.prebuilt = inputs.bool("prebuilt");
