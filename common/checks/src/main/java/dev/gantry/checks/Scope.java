@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * The values {@code {{...}}} templates can name, in the order they are looked up: {@code {{secrets.NAME}}} a
  * secret, {@code {{github.NAME}}} the GitHub context (run_id, sha, repository, ...), and {@code {{name}}} a
  * capture of an earlier check, else a variable. Captures keep their JSON type, so {@code json: {id: "{{id}}"}}
- * sends a number when the captured id was one.
+ * sends a number when the captured id was one. {@code {{newUuid}}} and {@code {{newDate}}} (Hurl's functions) give a
+ * random UUID and the current time in RFC 3339, unless a variable or capture has that name.
  */
 public final class Scope {
     private static final Pattern TEMPLATE = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.\\-]+)\\s*}}");
@@ -62,6 +63,13 @@ public final class Scope {
     }
 
     public Optional<JsonNode> lookup(String name) {
+        if (name.equals("newUuid") && !captures.containsKey(name) && !variables.containsKey(name)) {
+            return Optional.of(TextNode.valueOf(java.util.UUID.randomUUID().toString()));
+        }
+        if (name.equals("newDate") && !captures.containsKey(name) && !variables.containsKey(name)) {
+            return Optional.of(TextNode.valueOf(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                    .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME)));
+        }
         if (name.startsWith("secrets.")) {
             String v = secrets.get(name.substring(8));
             return v == null ? Optional.empty() : Optional.of(TextNode.valueOf(v));
@@ -121,9 +129,21 @@ public final class Scope {
         return out;
     }
 
-    /** A JSON value as text: strings unquoted, everything else as JSON. */
+    /** A value as text: strings unquoted, dates in RFC 3339, everything else as JSON. */
     public static String text(JsonNode v) {
-        if (v == null || v.isMissingNode()) return "";
-        return v.isTextual() ? v.textValue() : v.toString();
+        return Values.render(v);
+    }
+
+    /** The value of a template that is exactly one {@code {{name}}}, with its type; null when it is not one. */
+    public JsonNode typed(String template) {
+        if (template == null) return null;
+        Matcher m = TEMPLATE.matcher(template.strip());
+        if (!m.matches()) return null;
+        return lookup(m.group(1)).orElseThrow(() -> new UnknownVariableException(m.group(1)));
+    }
+
+    /** Whether {@code text} is exactly one {@code {{name}}} template. */
+    public static boolean isSingleTemplate(String text) {
+        return text != null && TEMPLATE.matcher(text.strip()).matches();
     }
 }
