@@ -59,7 +59,7 @@ public sealed interface Assertion {
             } catch (Values.EvalException | Scope.UnknownVariableException e) {
                 return Optional.of(e.getMessage());
             }
-            return predicate.test(v, scope);
+            return predicate.test(v, scope, query instanceof Query.Duration && filters.isEmpty() ? " ms" : "");
         }
 
         public boolean readsBody() {

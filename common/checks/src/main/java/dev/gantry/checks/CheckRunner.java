@@ -62,6 +62,7 @@ public final class CheckRunner implements AutoCloseable {
     private final long maxBody;
     private final Duration retryLimit;
     private final HttpClients clients;
+    private final Set<String> warnedInsecure = new java.util.HashSet<>();
     private Log log;
 
     private CheckRunner(Builder b) {
@@ -149,6 +150,10 @@ public final class CheckRunner implements AutoCloseable {
             CheckOutcome o = skipped(check, "skip: true");
             log.info("- " + check.name() + "  " + o.brief());
             return o;
+        }
+        if (opt.tls().insecure() && warnedInsecure.add(check.name())) {
+            log.warning("check '" + check.name() + "' does not verify TLS certificates or host names (insecure: true);"
+                    + " anyone on the path can answer for the server", dev.gantry.common.action.Annotation.titled("insecure TLS"));
         }
         sleep(opt.delay());
         Instant retryUntil = time.now().plus(retryLimit);

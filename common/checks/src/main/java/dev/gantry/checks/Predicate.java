@@ -117,6 +117,11 @@ public record Predicate(Kind kind, boolean not, Operand expected) {
 
     /** Tests {@code actual} and returns why it failed, or empty when it holds. */
     public Optional<String> test(JsonNode actual, Scope scope) {
+        return test(actual, scope, "");
+    }
+
+    /** As {@link #test(JsonNode, Scope)}, with a unit after the numbers of the message ({@code " ms"}). */
+    public Optional<String> test(JsonNode actual, Scope scope, String unit) {
         boolean present = Values.present(actual);
         if (kind == Kind.EXISTS) {
             return present != not ? Optional.empty()
@@ -132,7 +137,7 @@ public record Predicate(Kind kind, boolean not, Operand expected) {
             return Optional.of(e.getMessage());
         }
         if (not) ok = !ok;
-        return ok ? Optional.empty() : Optional.of("expected " + describe() + ", got " + Values.show(actual));
+        return ok ? Optional.empty() : Optional.of("expected " + describe() + unit + ", got " + Values.show(actual) + unit);
     }
 
     private boolean holds(JsonNode a, Scope scope) {
