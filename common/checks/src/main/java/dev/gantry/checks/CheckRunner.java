@@ -95,6 +95,22 @@ public final class CheckRunner implements AutoCloseable {
         return new Scope(variables, secrets, github);
     }
 
+    /**
+     * A scope for {@code suite}: for a Hurl file the variables as Hurl types them, the secrets also by their bare
+     * names ({@code {{password}}}, as {@code hurl --secret} gives them) and {@code base_url} the base URL (unless a
+     * variable sets it); for checks YAML as {@link #scope(Map, Map, Log)}.
+     */
+    public Scope scope(CheckSuite suite, URI baseUrl, Map<String, String> variables, Map<String, String> secrets, Log log) {
+        if (suite.language() != CheckSuite.Language.HURL) return scope(variables, secrets, log);
+        this.log = log;
+        secrets.values().forEach(log::addMask);
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("base_url", baseUrl.toString().replaceAll("/+$", ""));
+        v.putAll(secrets);
+        v.putAll(variables);
+        return new Scope(v, secrets, github, true);
+    }
+
     public Duration requestTimeout() {
         return requestTimeout;
     }

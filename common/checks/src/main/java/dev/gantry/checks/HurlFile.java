@@ -275,6 +275,7 @@ final class HurlFile {
     /** Whether a line still belongs to the current section (not a new section, body, response or entry). */
     private boolean isSectionLine(String raw) {
         String l = raw.strip();
+        if (DIRECTIVE.matcher(l).matches()) return false; // it belongs to the next entry
         if (l.isEmpty() || l.startsWith("#")) return true;
         return !SECTION.matcher(l).matches() && !startsEntryOrResponse(l) && !isBodyStart(l);
     }

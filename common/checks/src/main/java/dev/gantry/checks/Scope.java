@@ -26,8 +26,19 @@ public final class Scope {
     private final Map<String, String> github;
     private final Map<String, JsonNode> captures = new LinkedHashMap<>();
     private final Set<String> secretValues = new LinkedHashSet<>();
+    private final boolean typedVariables;
 
     public Scope(Map<String, String> variables, Map<String, String> secrets, Map<String, String> github) {
+        this(variables, secrets, github, false);
+    }
+
+    /**
+     * {@code typedVariables}: Hurl's reading of injected variables, {@code true}/{@code false}, {@code null} and
+     * numbers typed ({@code {{count}}} in a JSON body sends 42, not "42"); otherwise every variable is text.
+     */
+    public Scope(Map<String, String> variables, Map<String, String> secrets, Map<String, String> github,
+                 boolean typedVariables) {
+        this.typedVariables = typedVariables;
         this.variables = Map.copyOf(variables);
         this.secrets = Map.copyOf(secrets);
         this.github = Map.copyOf(github);
@@ -81,7 +92,21 @@ public final class Scope {
         String key = name.startsWith("vars.") ? name.substring(5) : name;
         if (!name.startsWith("vars.") && captures.containsKey(name)) return Optional.of(captures.get(name));
         String v = variables.get(key);
-        return v == null ? Optional.empty() : Optional.of(TextNode.valueOf(v));
+        if (v == null) return Optional.empty();
+        return Optional.of(typedVariables ? hurlValue(v) : TextNode.valueOf(v));
+    }
+
+    private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?");
+
+    /** How Hurl types a variable given on its command line. */
+    static JsonNode hurlValue(String v) {
+        if (v.equals("true") || v.equals("false")) return com.fasterxml.jackson.databind.node.BooleanNode.valueOf(v.equals("true"));
+        if (v.equals("null")) return com.fasterxml.jackson.databind.node.NullNode.getInstance();
+        if (NUMBER.matcher(v).matches() && v.length() < 30) {
+            return v.contains(".") || v.contains("e") || v.contains("E") ? Values.NODES.numberNode(Double.parseDouble(v))
+                    : Values.NODES.numberNode(new java.math.BigInteger(v));
+        }
+        return TextNode.valueOf(v);
     }
 
     /** Replaces every {@code {{name}}} in {@code text}. */

@@ -47,6 +47,7 @@ final class Strftime {
     }
 
     static void check(String format) {
+        if (format.equals("%+") || format.equals("%s")) return;
         builder(format, true);
     }
 

@@ -466,7 +466,10 @@ final class YamlChecks {
                 out.add(new Assertion.Test(q, filters, new Predicate(kind, negated == want, null)));
                 continue;
             }
-            if (v.isMap() || v.isList()) throw error(v, "'" + key + "' of " + what + " takes a single value, got " + v.kind());
+            if ((v.isMap() || v.isList()) && kind != Predicate.Kind.EQUALS && kind != Predicate.Kind.NOT_EQUALS
+                    && kind != Predicate.Kind.CONTAINS) {
+                throw error(v, "'" + key + "' of " + what + " takes a single value, got " + v.kind());
+            }
             boolean asText = textual || kind == Predicate.Kind.STARTS_WITH || kind == Predicate.Kind.ENDS_WITH;
             Predicate.Operand operand = kind == Predicate.Kind.MATCHES ? regexOperand(v) : operand(v, asText);
             out.add(new Assertion.Test(q, filters, new Predicate(kind, negated, operand)));
@@ -526,7 +529,10 @@ final class YamlChecks {
      * string that is exactly one {@code {{name}}} takes the named value's type.
      */
     private Predicate.Operand operand(Node v, boolean textual) {
-        if (!v.isScalar()) throw error(v, "an expected value must be a single value, got " + v.kind());
+        if (!v.isScalar()) {
+            // a mapping or a list: the JSON value it spells (compared with ==, !=, contains)
+            return new Predicate.Literal(dev.gantry.common.http.HttpApi.JSON.valueToTree(v.plain(source)));
+        }
         String text = v.text();
         if (text != null && text.contains("{{")) return new Predicate.Template(text, !textual && Scope.isSingleTemplate(text));
         if (textual) return new Predicate.Literal(Values.text(text == null ? "" : text));
