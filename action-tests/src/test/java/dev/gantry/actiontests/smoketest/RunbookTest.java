@@ -81,6 +81,17 @@ class RunbookTest {
         }
     }
 
+    @Test
+    void theReadmesChecksExampleIsAValidChecksFile() throws Exception {
+        String readme = Files.readString(Project.actionDir("smoke-test").resolve("README.md"));
+        int section = readme.indexOf("## The checks file");
+        int start = readme.indexOf("```yaml\n", section) + 8;
+        String example = readme.substring(start, readme.indexOf("```\n", start));
+        var suite = dev.gantry.checks.CheckSuite.parse(example, "README.md");
+        assertThat(suite.checks()).extracting(c -> c.name()).containsExactly("health", "login", "create", "job-done", "read", "delete");
+        assertThat(suite.check("job-done").options().retry()).isEqualTo(10);
+    }
+
     static String read(Path p) {
         try {
             return Files.readString(p);
