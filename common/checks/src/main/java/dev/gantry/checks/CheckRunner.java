@@ -225,6 +225,11 @@ public final class CheckRunner implements AutoCloseable {
                     CheckOutcome.FailureKind.TRANSPORT, req.method(), req.display(), 0, 0, List.of(e.getMessage()),
                     e.getMessage()), null);
         }
+        return new Attempt(judge(check, req, response, scope, log), response);
+    }
+
+    /** Captures first (a secret one masked at once), then every assertion; the outcome of one response. */
+    private CheckOutcome judge(Check check, RenderedRequest req, Response response, Scope scope, Log log) {
         List<String> failures = new ArrayList<>();
         int limited = 0;
         for (Capture c : check.captures()) {
@@ -249,21 +254,22 @@ public final class CheckRunner implements AutoCloseable {
                 failures.add(a.subject() + ": " + e.getMessage());
             }
         }
-        Duration retryAfter = null;
-        if (!failures.isEmpty() && (response.status() == 429 || response.status() == 503)) {
-            Map<String, java.util.Collection<String>> h = new LinkedHashMap<>(response.headers());
-            Instant now = time.now();
-            retryAfter = RateLimits.retryAt(response.status(), h, now).map(at -> Duration.between(now, at))
-                    .filter(d -> !d.isNegative()).orElse(null);
-        }
         CheckOutcome.FailureKind kind = failures.isEmpty() ? CheckOutcome.FailureKind.NONE
                 : limited == failures.size() ? CheckOutcome.FailureKind.LIMIT : CheckOutcome.FailureKind.ASSERTION;
-        CheckOutcome o = new CheckOutcome(check.name(), check.line(),
+        return new CheckOutcome(check.name(), check.line(),
                 failures.isEmpty() ? CheckOutcome.Status.PASSED : CheckOutcome.Status.FAILED, kind,
                 req.method(), req.display(), response.status(), response.durationMillis(), failures,
                 failures.isEmpty() ? "passed" : failures.get(0) + (failures.size() > 1 ? " (+" + (failures.size() - 1) + " more)" : ""),
-                retryAfter);
-        return new Attempt(o, response);
+                failures.isEmpty() ? null : retryAfter(response));
+    }
+
+    /** How long a 429 or 503 asked to wait ({@code Retry-After}), or null. */
+    private Duration retryAfter(Response response) {
+        if (response.status() != 429 && response.status() != 503) return null;
+        Map<String, java.util.Collection<String>> h = new LinkedHashMap<>(response.headers());
+        Instant now = time.now();
+        return RateLimits.retryAt(response.status(), h, now).map(at -> Duration.between(now, at))
+                .filter(d -> !d.isNegative()).orElse(null);
     }
 
     /** An attempt's outcome and the response it judged (null when none came back). */

@@ -111,6 +111,6 @@ public final class HealthWait {
     }
 
     static String seconds(Duration d) {
-        return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+        return dev.gantry.common.action.Durations.human(d);
     }
 }
