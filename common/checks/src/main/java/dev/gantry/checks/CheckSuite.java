@@ -3,7 +3,6 @@ package dev.gantry.checks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +59,7 @@ public record CheckSuite(String source, List<Check> checks, List<SoakTarget> soa
 
     /**
      * The checks the wait phase repeats: those marked {@code wait: true}; when none is marked, the first check
-     * if it is a GET, HEAD or OPTIONS that uses no capture; else none.
+     * if it is a GET, HEAD or OPTIONS that is not skipped; else none.
      */
     public List<Check> waitChecks() {
         List<Check> marked = checks.stream().filter(Check::waitFor).toList();
@@ -138,12 +137,5 @@ public record CheckSuite(String source, List<Check> checks, List<SoakTarget> soa
             }
         }
         return s;
-    }
-
-    /** Names of checks a soak may target, with their checks, in file order. */
-    static Set<String> names(List<Check> checks) {
-        Set<String> out = new LinkedHashSet<>();
-        for (Check c : checks) out.add(c.name());
-        return out;
     }
 }

@@ -527,7 +527,7 @@ final class HurlFile {
                     && !SECTION.matcher(lines[i].strip()).matches()) {
                 b.append(lines[i++]).append('\n');
             }
-            return new RequestSpec.Text(b.toString().stripTrailing(), request ? null : null);
+            return new RequestSpec.Text(b.toString().stripTrailing(), null);
         }
         // JSON: until the brackets balance
         int open = i;
