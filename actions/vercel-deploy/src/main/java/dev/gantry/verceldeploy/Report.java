@@ -119,13 +119,14 @@ final class Report {
      * The sticky PR comment for a phase: building, ready, failed or timeout. A custom {@code comment} input is the
      * user's own Markdown; the values put into its placeholders come from Vercel and are escaped.
      */
-    String comment(String phase) {
+    Markdown comment(String phase) {
         String url = previewUrl != null ? previewUrl : deployment == null ? "" : deployment.httpsUrl();
         String custom = cfg.reporting().comment();
         if (!custom.equalsIgnoreCase("true") && phase.equals("ready")) {
-            return custom.replace("{{deploymentUrl}}", Markdown.url(url))
+            // the template is the user's own Markdown (an input of the workflow); only the values are escaped
+            return Markdown.of(custom.replace("{{deploymentUrl}}", Markdown.url(url))
                     .replace("{{deploymentCommit}}", Markdown.escape(gh.headSha()))
-                    .replace("{{deploymentName}}", Markdown.escape(projectName == null ? "" : projectName));
+                    .replace("{{deploymentName}}", Markdown.escape(projectName == null ? "" : projectName)));
         }
         String status = switch (phase) {
             case "building" -> "⏳ Building";
@@ -147,7 +148,7 @@ final class Report {
             b = b.append("| Inspect | ").append(Markdown.link(deployment.inspectorUrl(), deployment.id())).append(" |\n");
         }
         if (!gh.runUrl().isEmpty()) b = b.append("\n").append(Markdown.link(gh.runUrl(), "Workflow run")).append("\n");
-        return b.toString();
+        return b;
     }
 
     private static String short7(String sha) {
