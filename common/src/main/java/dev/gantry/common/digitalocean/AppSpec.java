@@ -53,12 +53,6 @@ public final class AppSpec {
         return n == null || n.isNull() ? null : n.asText();
     }
 
-    public AppSpec withName(String name) {
-        ObjectNode c = node.deepCopy();
-        c.put("name", name);
-        return new AppSpec(c);
-    }
-
     /** One component of the spec. */
     public record Component(String kind, String name, boolean hasImage, boolean http) {
     }
