@@ -7,6 +7,7 @@ import dev.gantry.actiontests.harness.ActionRun;
 import dev.gantry.actiontests.harness.OpenApiContract;
 import dev.gantry.actiontests.harness.Project;
 import dev.gantry.actiontests.github.GitHubSimulator;
+import dev.gantry.common.http.Time;
 import dev.gantry.common.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -224,9 +226,10 @@ class DoDeployTest {
     @Test
     void aDeployThatOutlivesTheTimeoutFailsWithAClearMessage() {
         sim.phaseDurations(Duration.ofSeconds(10), Duration.ofDays(1), Duration.ofSeconds(10), Duration.ofSeconds(40));
+        Time time = sim.time();
+        Instant t0 = time.now();
 
-        long t0 = System.nanoTime();
-        ActionResult r = withSpec(run(), WEB_SPEC).with("timeout", "400ms").run();
+        ActionResult r = withSpec(run(), WEB_SPEC).with("timeout", "400ms").time(time).run();
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(r.output("result")).isEqualTo("timeout");
@@ -235,7 +238,7 @@ class DoDeployTest {
                 .contains("did not finish within the step's timeout (timeout: 400ms)").contains("last phase BUILDING")
                 .contains("raise the timeout input"));
         assertThat(r.summary()).startsWith("### ⏱️ Deployment of shop-web timed out in phase BUILDING");
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        assertThat(Duration.between(t0, time.now())).as("the action's own (virtual) time").isLessThanOrEqualTo(Duration.ofMillis(400));
     }
 
     @Test
@@ -447,11 +450,15 @@ class DoDeployTest {
 
     /** Our requests to GitHub (the GitHub simulator's answers are its own tests' business). */
     static void assertGitHubContract(GitHubSimulator gh) {
-        if (Files.exists(Project.sharedFile("specs/github/github.openapi.json"))) {
-            OpenApiContract c = OpenApiContract.require("github/github.openapi.json");
-            assertThat(gh.requests()).isNotEmpty();
-            for (LoopbackServer.RecordedRequest q : gh.requests()) assertThat(c.checkRequest(q)).isEmpty();
+        assertThat(gh.requests()).isNotEmpty();
+        Path spec = Project.sharedFile("specs/github/github.openapi.json");
+        if (!Files.exists(spec)) {
+            System.err.println("[contract] skipped: " + spec + " not found (../shared is absent), so " + gh.requests().size()
+                    + " request(s) to GitHub were not checked against the API description");
+            return;
         }
+        OpenApiContract c = OpenApiContract.require("github/github.openapi.json");
+        for (LoopbackServer.RecordedRequest q : gh.requests()) assertThat(c.checkRequest(q)).isEmpty();
     }
 
     @Test
