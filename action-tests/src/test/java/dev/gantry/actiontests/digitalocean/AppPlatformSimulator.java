@@ -40,8 +40,8 @@ import java.util.regex.Pattern;
  * {@link #supersedeNextAfter}, {@link #phaseDurations} (slow builds), {@link #updatesStartNoDeployment}.
  *
  * <p>The adversary: {@link #hostile} puts a payload (workflow commands, Markdown, HTML) into every free-text field
- * the API description allows (deployment ids, causes, failed steps' reasons, live URLs, log lines, rollback
- * conditions, error messages); {@link #stalePhaseTimestamps} reports every phase as changed at creation, as
+ * the API description allows (causes, failed steps' reasons, live URLs, log lines, rollback conditions, error
+ * messages; with {@link #hostileIds}, deployment ids too); {@link #stalePhaseTimestamps} reports every phase as changed at creation, as
  * stand-ins do; {@link #logArchives} serves many big log archives; {@link #logUrls} hands out log URLs of its
  * choosing (other hosts, plain http, redirects).
  *
@@ -83,6 +83,7 @@ public final class AppPlatformSimulator extends LoopbackServer {
     private boolean updatesStartNoDeployment;
     private int rollbackRevisionLimit = 10;
     private volatile String hostile;
+    private volatile boolean hostileIds;
     private boolean stalePhaseTimestamps;
     private int archiveCount = 1;
     private byte[] bigArchive;
@@ -167,12 +168,21 @@ public final class AppPlatformSimulator extends LoopbackServer {
 
     /**
      * The adversary: from now on, {@code payload} rides in every free-text field the API description allows:
-     * deployment ids (after the UUID), causes, failed steps' reasons, live URLs, log lines, rollback conditions and
-     * error messages. Payloads must not hold {@code /} (ids are path segments).
+     * causes, failed steps' reasons, live URLs, log lines, rollback conditions and error messages.
      */
     public AppPlatformSimulator hostile(String payload) {
-        if (payload.contains("/")) throw new IllegalArgumentException("payloads end up in paths: no /");
         this.hostile = payload;
+        return this;
+    }
+
+    /**
+     * The adversary, also in ids: new deployments' ids are a UUID followed by {@code payload} (a free string in the
+     * API description). Payloads must not hold {@code /}, since ids are path segments.
+     */
+    public AppPlatformSimulator hostileIds(String payload) {
+        if (payload.contains("/")) throw new IllegalArgumentException("ids are path segments: no / in the payload");
+        hostile(payload);
+        this.hostileIds = true;
         return this;
     }
 
@@ -759,7 +769,7 @@ public final class AppPlatformSimulator extends LoopbackServer {
     }
 
     private final class SimDeployment {
-        final String id = hostile == null ? uuid() : uuid() + hostile;
+        final String id = hostileIds ? uuid() + hostile : uuid();
         final SimApp app;
         ObjectNode spec;
         Instant created;
@@ -1040,7 +1050,8 @@ public final class AppPlatformSimulator extends LoopbackServer {
             if (a.active != null) {
                 o.put("live_url", a.defaultIngress);
                 o.put("live_url_base", a.defaultIngress);
-                o.put("live_domain", java.net.URI.create(a.defaultIngress).getAuthority());
+                String rest = a.defaultIngress.substring(a.defaultIngress.indexOf("://") + 3);
+                o.put("live_domain", rest.replaceAll("[/?].*", ""));
             }
         }
         if (a.active != null) o.set("active_deployment", deploymentJson(a.active));

@@ -255,6 +255,24 @@ class DoDeployTest {
     }
 
     @Test
+    void thePhaseTimelineShowsHowLongEachPhaseLastedEvenWhenThePlatformsPhaseTimesAreStale() {
+        sim.stalePhaseTimestamps(); // every phase_last_updated_at is the deployment's creation
+        sim.tick(Duration.ofSeconds(2));
+
+        ActionResult r = withSpec(run(), WEB_SPEC).run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        List<String> rows = r.summary().lines().filter(l -> l.matches("\\| [A-Z_]+ \\| .*")).toList();
+        assertThat(rows).extracting(l -> l.split("\\|")[1].trim())
+                .containsSubsequence("BUILDING", "DEPLOYING", "ACTIVE");
+        for (String row : rows) {
+            String[] cells = row.split("\\|");
+            if (cells[1].trim().equals("ACTIVE")) continue;
+            assertThat(cells[2].trim()).as(row).isNotEmpty().doesNotMatch("0(ms|s)");
+        }
+    }
+
+    @Test
     void findsTheAppOnALaterPage() {
         for (int i = 0; i < 205; i++) {
             sim.seedApp("{\"name\": \"filler-" + i + "\", \"workers\": [{\"name\": \"mailer\", \"image\": "
@@ -435,8 +453,21 @@ class DoDeployTest {
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.output("result")).isEqualTo("pinned");
-        assertThat(r.errors().get(0).data()).contains("is pinned to rollback deployment").contains("commit");
+        // the error shows the exact step that unpins the app, and where the example does it
+        String pinned = sim.app(appId).path("pinned_deployment").path("id").asText();
+        assertThat(r.errors().get(0).data()).contains("is pinned to rollback deployment " + pinned)
+                .contains("- uses: gantry-actions/gantry/actions/rollback@v1\n  with:\n    provider: digitalocean\n")
+                .contains("    app-id: " + appId + "\n").contains("commit: true").contains("revert: true")
+                .contains("example-rollback.yml");
+        assertThat(r.summary()).startsWith("### 📌 shop-api is pinned to rollback deployment")
+                .contains("```yaml\n- uses: gantry-actions/gantry/actions/rollback@v1").contains("app-id: " + appId);
+        assertThat(r.output("app-id")).isNull();
         assertThat(sim.deploymentsCreated()).isEqualTo(before);
+
+        // run inside the runner, the step names the same repository and ref as the action that stopped
+        ActionResult pinnedRef = run().with("app-id", appId).with("images", "api=:v3")
+                .env("GITHUB_ACTION_REPOSITORY", "acme-forks/gantry").env("GITHUB_ACTION_REF", "v1.4.2").run();
+        assertThat(pinnedRef.errors().get(0).data()).contains("- uses: acme-forks/gantry/actions/rollback@v1.4.2");
     }
 
     @Test

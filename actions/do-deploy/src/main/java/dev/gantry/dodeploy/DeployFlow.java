@@ -133,7 +133,10 @@ final class DeployFlow {
             log.info("The update started no deployment; starting one" + (s.forceBuild() ? " with a forced rebuild" : ""));
             deployment = platform.createDeployment(app.id(), s.forceBuild());
         }
-        String previous = existing == null ? null : existing.activeDeploymentId();
+        AppPlatform.requireId("app", app.id());
+        AppPlatform.requireId("deployment", deployment.id());
+        String previous = existing == null || existing.activeDeploymentId() == null ? null
+                : AppPlatform.requireId("deployment", existing.activeDeploymentId());
         log.info("Deployment " + deployment.id() + " started for app " + app.name() + " (" + app.id() + ")"
                 + (previous == null ? "" : "; the active deployment before it was " + previous));
         return new Started(app, deployment, previous);
@@ -145,8 +148,9 @@ final class DeployFlow {
             Duration left = deadline.remaining();
             live = watcher.awaitLiveUrl(st.app().id(), left.isZero() ? Duration.ofSeconds(1) : left);
         } catch (ActionException e) {
-            report.finished(platform.getApp(st.app().id()), outcome, st.previous(), "timeout");
-            record.set(DeploymentState.ERROR, null, "no live URL in time");
+            boolean timeout = "timeout".equals(e.result());
+            report.finished(appNowOr(st.app()), outcome, st.previous(), timeout ? "timeout" : "unconfirmed");
+            record.set(DeploymentState.ERROR, null, timeout ? "no live URL in time" : "the app could not be read");
             throw e;
         }
         String url = Report.liveUrl(live, log);
@@ -161,7 +165,7 @@ final class DeployFlow {
     }
 
     private void failed(Started st, DeploymentWatcher.Outcome outcome, GitHubRecord record) {
-        App after = platform.getApp(st.app().id());
+        App after = appNowOr(st.app());
         String id = st.deployment().id();
         if (outcome.timeout() != null) {
             report.finished(after, outcome, st.previous(), "timeout");
@@ -176,6 +180,16 @@ final class DeployFlow {
         record.set(DeploymentState.FAILURE, null, outcome.failureReason());
         throw new ActionException(ExitCode.FAILED, "Deployment " + id + " of app " + after.name() + " ended in "
                 + outcome.phase() + ": " + outcome.failureReason(), "failure", null, null);
+    }
+
+    /** The app as it is now, for the report; when the step's time or App Platform gives no answer, {@code before}. */
+    private App appNowOr(App before) {
+        try {
+            return platform.getApp(before.id());
+        } catch (ProviderException | Deadline.DeadlineException e) {
+            log.warning("Could not read app " + before.name() + " again for the report: " + e.getMessage());
+            return before;
+        }
     }
 
     /** App Platform refusing the spec (400/422, "error validating app spec ...") is a problem with the input. */

@@ -110,11 +110,14 @@ final class Report {
                     .append(url != null ? Markdown.of(": ").append(Markdown.link(url)) : Markdown.of("")), 3);
         } else if (failure.equals("timeout")) {
             s.heading("⏱️ Deployment of " + app.name() + " timed out in phase " + o.phase(), 3);
+        } else if (failure.equals("unconfirmed")) {
+            s.heading("🔥 Deployment of " + app.name() + " is " + o.phase() + ", but App Platform gave no answer about "
+                    + "the app afterwards", 3);
         } else {
             s.heading("❌ Deployment of " + app.name() + " failed in phase " + o.phase(), 3);
         }
         s.table(List.of("", ""), rows(app, depId, o.phase().name(), previous, o.elapsed()));
-        if (failure != null && !failure.equals("timeout")) {
+        if ("failure".equals(failure)) {
             s.paragraph(Markdown.format("**Why:** %s", o.failureReason()));
         }
         if (!o.timeline().isEmpty()) {

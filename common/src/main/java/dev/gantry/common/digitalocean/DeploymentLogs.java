@@ -83,6 +83,7 @@ public final class DeploymentLogs {
         StringBuilder text = new StringBuilder();
         StringBuilder notes = new StringBuilder();
         boolean cut = false;
+        int unread = 0;
         for (String url : links.historicUrlsOrEmpty()) {
             if (http.deadline().capRequest(Duration.ofSeconds(1)).isZero()) {
                 note(notes, "the step's time ran out before every log archive was read");
@@ -98,9 +99,11 @@ public final class DeploymentLogs {
                     cut = true;
                 }
             } catch (IOException | RuntimeException e) {
-                note(notes, "a log archive could not be read: " + e.getMessage());
+                // the first few are said; more are counted
+                if (unread++ < 5) note(notes, "a log archive could not be read: " + e.getMessage());
             }
         }
+        if (unread > 5) note(notes, (unread - 5) + " more log archive(s) could not be read");
         String t = text.toString();
         if (cut) {
             t = t.substring(Math.max(0, t.indexOf('\n') + 1));
