@@ -10,12 +10,13 @@ import java.time.ZoneOffset;
  * The simulated App Platform's own clock, which decides where each deployment is in its phases. It moves when a test
  * moves it by hand, by the simulator's tick on every API request (so a test's deployment progresses as it is
  * polled), and with the pauses of the virtual time an action under test runs on ({@link AppPlatformSimulator#time()}).
- * In {@linkplain #followWallClock() real-time mode} (benchmarks, the sandbox) it also runs with the wall clock.
+ * In {@linkplain #followWallClock() real-time mode} (benchmarks) it is the wall clock (plus what tests moved it
+ * by), so that App Platform's timestamps and the action's clock agree, as they do in real life.
  */
 public final class AppPlatformClock extends Clock {
     private final Instant start;
     private volatile Duration moved = Duration.ZERO;
-    private volatile long wallStartNanos = -1;
+    private volatile boolean wall;
 
     public AppPlatformClock(Instant start) {
         this.start = start;
@@ -26,16 +27,14 @@ public final class AppPlatformClock extends Clock {
         moved = moved.plus(d);
     }
 
-    /** From now on the clock also runs with real time. */
+    /** From now on the clock is the wall clock (call it before anything is created on the simulator). */
     public synchronized void followWallClock() {
-        if (wallStartNanos < 0) wallStartNanos = System.nanoTime();
+        wall = true;
     }
 
     @Override
     public Instant instant() {
-        Instant t = start.plus(moved);
-        long w = wallStartNanos;
-        return w < 0 ? t : t.plusNanos(System.nanoTime() - w);
+        return (wall ? Instant.now() : start).plus(moved);
     }
 
     @Override

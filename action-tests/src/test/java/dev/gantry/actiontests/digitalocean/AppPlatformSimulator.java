@@ -146,7 +146,8 @@ public final class AppPlatformSimulator extends LoopbackServer {
     }
 
     /**
-     * Real-time mode (benchmarks, the sandbox): the clock runs with the wall clock and requests no longer move it.
+     * Real-time mode (benchmarks): the clock is the wall clock and requests no longer move it. Call it first,
+     * before anything is seeded.
      */
     public AppPlatformSimulator realTime() {
         this.tick = Duration.ZERO;

@@ -431,6 +431,24 @@ class DoDeployTest {
         assertThat(previewOnPush.exitCode()).isEqualTo(2);
         assertThat(previewOnPush.errors().get(0).data()).contains("Input 'preview'").contains("pull_request");
 
+        ActionResult outside = run().with("app-spec", "../app.yaml").run();
+        assertThat(outside.exitCode()).isEqualTo(2);
+        assertThat(outside.errors().get(0).data()).contains("Input 'app-spec' must be a path inside the workspace");
+
+        ActionRun linked = run();
+        try {
+            Path elsewhere = Files.createTempFile("spec-outside-the-workspace", ".yaml");
+            Files.writeString(elsewhere, IMAGE_SPEC);
+            Files.createDirectories(linked.workspace().resolve(".do"));
+            Files.createSymbolicLink(linked.workspace().resolve(".do/app.yaml"), elsewhere);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ActionResult link = linked.run();
+        assertThat(link.exitCode()).isEqualTo(2);
+        assertThat(link.errors().get(0).data()).contains("Input 'app-spec' must stay inside the workspace")
+                .contains("symbolic link");
+
         ActionResult insecure = run().with("api-url", "http://api.example.com").run();
         assertThat(insecure.exitCode()).isEqualTo(2);
         assertThat(insecure.errors().get(0).data()).contains("api-url");

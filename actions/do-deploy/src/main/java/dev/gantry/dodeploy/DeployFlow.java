@@ -146,7 +146,8 @@ final class DeployFlow {
         App live;
         try {
             Duration left = deadline.remaining();
-            live = watcher.awaitLiveUrl(st.app().id(), left.isZero() ? Duration.ofSeconds(1) : left);
+            Duration wait = left.isZero() ? Duration.ofSeconds(1) : left;
+            live = outcome.app() != null ? watcher.awaitLiveUrl(outcome.app(), wait) : watcher.awaitLiveUrl(st.app().id(), wait);
         } catch (ActionException e) {
             boolean timeout = "timeout".equals(e.result());
             report.finished(appNowOr(st.app()), outcome, st.previous(), timeout ? "timeout" : "unconfirmed");

@@ -168,24 +168,6 @@ public final class AppSpec {
         return new AppSpec(c);
     }
 
-    /** Keys of the {@code SECRET} envs, app level and per component ({@code component.KEY}). */
-    public List<String> secretEnvKeys() {
-        List<String> out = new ArrayList<>();
-        for (JsonNode e : node.path("envs")) {
-            if ("SECRET".equals(e.path("type").asText())) out.add(e.path("key").asText());
-        }
-        for (String kind : COMPONENT_KINDS) {
-            for (JsonNode comp : node.path(kind)) {
-                for (JsonNode e : comp.path("envs")) {
-                    if ("SECRET".equals(e.path("type").asText())) {
-                        out.add(comp.path("name").asText() + "." + e.path("key").asText());
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
     private static void stripEnvs(JsonNode envs) {
         for (JsonNode e : envs) {
             if (e.isObject() && ("SECRET".equals(e.path("type").asText())

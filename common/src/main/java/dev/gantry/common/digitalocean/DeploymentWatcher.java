@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Waits for a deployment to finish, with a deadline: polls it on a {@link PollSchedule} (rarely while nothing is
@@ -79,11 +83,12 @@ public final class DeploymentWatcher {
     /**
      * How the wait ended. {@code timeout} is set (and {@code deployment} is the last state seen) when the deadline
      * passed; the caller reports, then throws it. {@code stageLogs}: the whole {@code BUILD} and {@code DEPLOY} logs
-     * of every component (when the builder asked for them and the deployment ended), keyed by type.
+     * of every component (when the builder asked for them and the deployment ended), keyed by type. {@code app}: the
+     * app as read right after an {@code ACTIVE} end (alongside the logs), or null.
      */
     public record Outcome(Deployment deployment, List<PhaseSpan> timeline, List<FailedStep> failedSteps,
                           List<ComponentLog> logs, Poller.PollTimeoutException timeout, Duration elapsed,
-                          Map<String, DeploymentLogs.LogText> stageLogs) {
+                          Map<String, DeploymentLogs.LogText> stageLogs, App app) {
         public boolean succeeded() {
             return timeout == null && deployment != null && deployment.phaseOrUnknown() == Phase.ACTIVE;
         }
@@ -113,6 +118,7 @@ public final class DeploymentWatcher {
         Instant start = time.now();
         PhaseTimeline timeline = new PhaseTimeline();
         PollSchedule schedule = new PollSchedule(reference, maxInterval);
+        Map<String, DeploymentLogs.LogText> stage = new LinkedHashMap<>();
         Deployment[] last = new Deployment[1];
         int[] failures = new int[1];
         Poller poller = Poller.waitingFor("deployment " + deploymentId)
@@ -131,6 +137,9 @@ public final class DeploymentWatcher {
                 }
                 timeline.observe(d, time.now());
                 last[0] = d;
+                if (stageLogs && !stage.containsKey("BUILD") && !d.phaseOrUnknown().isTerminal()) {
+                    buildLogsOnceBuilt(appId, deploymentId, d, stage);
+                }
                 return d;
             }, d -> d.phaseOrUnknown().isTerminal(), d -> "deployment " + shortId(deploymentId) + ": " + d.describe(),
                     d -> schedule.next(d, time.now()));
@@ -145,16 +154,49 @@ public final class DeploymentWatcher {
                     + (f.component() == null ? "" : " (component " + f.component() + ")") + " failed: "
                     + f.message() + (f.reason() != null && f.reason().code() != null ? " [" + f.reason().code() + "]" : ""));
         }
-        Map<String, DeploymentLogs.LogText> stage = new LinkedHashMap<>();
         List<ComponentLog> logs = List.of();
+        App app = null;
         if (timedOut == null && d != null) {
-            if (stageLogs) {
-                for (String type : List.of("BUILD", "DEPLOY")) stage.put(type, platform.logs().fetch(appId, deploymentId, null, type));
+            // after a success the app is read (for its live URL) while the logs are fetched: one round trip less
+            // between the end of the deployment and the end of the step
+            try (ExecutorService side = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<App> after = failed ? null : side.submit(() -> platform.getApp(appId));
+                if (stageLogs) {
+                    for (String type : List.of("BUILD", "DEPLOY")) {
+                        if (!stage.containsKey(type)) stage.put(type, platform.logs().fetch(appId, deploymentId, null, type));
+                    }
+                }
+                logs = collectLogs(appId, deploymentId, failed, failedSteps, stage);
+                app = after == null ? null : appOrNull(after);
             }
-            logs = collectLogs(appId, deploymentId, failed, failedSteps, stage);
         }
         return new Outcome(d, timeline.spans(), failedSteps, logs, timedOut, Duration.between(start, time.now()),
-                java.util.Collections.unmodifiableMap(stage));
+                java.util.Collections.unmodifiableMap(stage), app);
+    }
+
+    /** The app the side read got, or null when it failed (the caller reads it again, with its own retries). */
+    private static App appOrNull(Future<App> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * The build logs as soon as the build is over (the deployment is in its deploy stage): read while the watcher
+     * would only wait anyway, they are not between the end of the deployment and the end of the step.
+     */
+    private void buildLogsOnceBuilt(String appId, String deploymentId, Deployment d, Map<String, DeploymentLogs.LogText> stage) {
+        Phase p = d.phaseOrUnknown();
+        if (p != Phase.PENDING_DEPLOY && p != Phase.DEPLOYING) return;
+        boolean built = d.progress() != null && d.progress().steps() != null && d.progress().steps().stream()
+                .anyMatch(s -> "build".equals(s.name()) && s.status() == Deployment.StepStatus.SUCCESS);
+        stage.put("BUILD", built ? platform.logs().fetch(appId, deploymentId, null, "BUILD")
+                : new DeploymentLogs.LogText("", "no build logs (that stage did not run)"));
     }
 
     /**
@@ -210,7 +252,12 @@ public final class DeploymentWatcher {
      * one (workers, jobs) is returned at once, since it never gets a URL.
      */
     public App awaitLiveUrl(String appId, Duration timeout) {
-        App app = platform.getApp(appId);
+        return awaitLiveUrl(platform.getApp(appId), timeout);
+    }
+
+    /** As {@link #awaitLiveUrl(String, Duration)}, starting from {@code app} as just read. */
+    public App awaitLiveUrl(App app, Duration timeout) {
+        String appId = app.id();
         if (app.hasLiveUrl() || app.spec() == null || !app.spec().hasHttpComponents()) return app;
         return Poller.waitingFor("the live URL of app " + app.name()).timeout(timeout)
                 .interval(initialInterval, maxInterval, 1.5).log(log).deadline(platform.deadline()).build()
@@ -220,10 +267,6 @@ public final class DeploymentWatcher {
 
     static String shortId(String id) {
         return id != null && id.length() > 8 ? id.substring(0, 8) : String.valueOf(id);
-    }
-
-    public Duration timeout() {
-        return timeout;
     }
 
     public static final class Builder {

@@ -6,32 +6,32 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * When to look at a deployment again. A deployment changes at a few moments: its build ends, then the deployment
- * ends. Between them nothing worth a request happens, so the schedule polls rarely (1 s, growing to {@code quiet})
- * and every second around the moment the next change is due. That moment comes from the progress steps App
- * Platform reports (when the current stage started) and from how long the same stage took in a reference
- * deployment of the app (the one serving before this one). Without a reference it polls every second once the
- * deployment is deploying, the stage that ends it.
+ * When to look at a deployment again. What matters is the moment it ends, and it ends in its deploy stage: so the
+ * schedule polls rarely (1 s, growing to {@code quiet}) until shortly before that end is due and every
+ * {@link #FAST} around it. When it is due comes from the progress steps App Platform reports (when the stages
+ * started and ended) and from how long the same stages took in a reference deployment of the app (the one serving
+ * before this one). Without a reference it polls every {@link #FAST} once the deployment is deploying.
  *
- * <p>The rate limit is per token: 250 requests a minute and 5,000 an hour. Polling every second stays under the
- * first; the second is why the fast polling is bounded ({@link #FAST_LIMIT}, then every {@link #WARM}) and why the
- * quiet stretches are quiet: a 30-minute deployment costs about 200 requests, where polling every 2 s costs 900.
+ * <p>The rate limit is per token: 250 requests a minute and 5,000 an hour. Polling every {@link #FAST} stays far
+ * under the first; the second is why the fast polling is bounded ({@link #FAST_LIMIT}, then every {@link #WARM})
+ * and why the quiet stretches are quiet: a 30-minute deployment costs a few hundred requests, where polling every
+ * 2 s (app_action) costs 900.
  */
 final class PollSchedule {
-    /** Around a due change. */
-    static final Duration FAST = Duration.ofSeconds(1);
-    /** After the fast stretch ran out, or once a change is late. */
+    /** Around the due end: with an answer's round trip of 0.1-0.2 s, a look every ~0.65 s, the end seen ~0.5 s after it. */
+    static final Duration FAST = Duration.ofMillis(500);
+    /** After the fast stretch ran out, or once the end is late. */
     static final Duration WARM = Duration.ofSeconds(3);
-    /** The longest stretch of polling every second. */
+    /** The longest stretch of fast polling. */
     static final Duration FAST_LIMIT = Duration.ofMinutes(3);
-    /** The shortest lead before a due change: start polling fast this much before it. */
+    /** The shortest lead before the due end. */
     static final Duration MIN_LEAD = Duration.ofSeconds(2);
-    /** A due change this late is no longer expected soon. */
+    /** An end this late is no longer expected soon. */
     static final Duration MIN_LATE = Duration.ofSeconds(5);
 
     private final Stages reference;
     private final Duration quiet;
-    private Duration slow = FAST;
+    private Duration slow = Duration.ofSeconds(1);
     private Instant fastSince;
 
     /** {@code reference}: an earlier deployment of the same app (null: none); {@code quiet}: the longest pause. */
@@ -44,23 +44,21 @@ final class PollSchedule {
     /** The pause before the next look, given the deployment as last seen at {@code now}. */
     Duration next(Deployment d, Instant now) {
         Phase phase = d.phaseOrUnknown();
-        Stage due = dueChange(d, phase);
-        if (due == null) {
-            return phase == Phase.DEPLOYING ? fast(now) : slow();
-        }
-        Duration lead = max(MIN_LEAD, due.length().dividedBy(5));
-        Instant from = due.at().minus(lead);
+        Due due = dueEnd(d, phase);
+        if (due == null) return phase == Phase.DEPLOYING ? fast(now) : slow();
+        Instant from = due.at().minus(max(MIN_LEAD, due.deployLength().dividedBy(5)));
         if (now.isBefore(from)) {
+            // quiet, but awake in time for the window before the due end
             fastSince = null;
-            Duration untilDue = Duration.between(now, from);
             Duration s = slow();
-            return s.compareTo(untilDue) <= 0 ? s : max(untilDue, FAST);
+            Duration untilWindow = Duration.between(now, from);
+            return s.compareTo(untilWindow) <= 0 ? s : max(untilWindow, FAST);
         }
-        Duration late = max(MIN_LATE, due.length().multipliedBy(3).dividedBy(10));
+        if (phase != Phase.DEPLOYING) return slow(); // not deploying yet: the prediction will be made again then
+        Duration late = max(MIN_LATE, due.deployLength().multipliedBy(3).dividedBy(10));
         if (!now.isAfter(due.at().plus(late))) return fast(now);
-        // later than the reference suggests: look every few seconds until the stage changes
         fastSince = null;
-        return phase == Phase.DEPLOYING ? WARM : slow();
+        return WARM; // later than the reference suggests: every few seconds until it ends
     }
 
     private Duration fast(Instant now) {
@@ -71,39 +69,36 @@ final class PollSchedule {
 
     private Duration slow() {
         Duration s = slow;
-        long grown = s.toMillis() * 3 / 2;
-        slow = Duration.ofMillis(Math.min(quiet.toMillis(), grown));
+        slow = Duration.ofMillis(Math.min(quiet.toMillis(), s.toMillis() * 3 / 2));
         return s;
     }
 
-    /** The predicted end of the stage in progress, and how long that stage took in the reference. */
-    record Stage(Instant at, Duration length) {
+    /** When the deployment is due to end, and how long the reference's deploy stage took. */
+    record Due(Instant at, Duration deployLength) {
     }
 
-    /** When the next change of {@code d} is due, from its progress steps and the reference; null when unknown. */
-    Stage dueChange(Deployment d, Phase phase) {
+    /** When {@code d} is due to end, from its progress steps and the reference; null when that cannot be told. */
+    Due dueEnd(Deployment d, Phase phase) {
         if (reference == null) return null;
         Stages now = Stages.of(d);
         Instant since = Stages.time(d.phaseLastUpdatedAt());
-        return switch (phase) {
+        Duration deploy = reference.deploy();
+        Instant deployStart = switch (phase) {
             case PENDING_BUILD -> reference.build() == null || now.created() == null ? null
-                    : new Stage(now.created().plus(reference.beforeBuild()).plus(reference.build()), reference.build());
+                    : now.created().plus(reference.beforeBuild()).plus(reference.build()).plus(reference.beforeDeploy());
             case BUILDING -> {
                 Instant start = now.buildStart() != null ? now.buildStart() : since;
                 yield reference.build() == null || start == null ? null
-                        : new Stage(start.plus(reference.build()), reference.build());
+                        : start.plus(reference.build()).plus(reference.beforeDeploy());
             }
             case PENDING_DEPLOY -> {
-                Instant start = now.buildEnd() != null ? now.buildEnd() : since != null ? since : now.created();
-                yield start == null ? null
-                        : new Stage(start.plus(reference.beforeDeploy()).plus(reference.deploy()), reference.deploy());
+                Instant built = now.buildEnd() != null ? now.buildEnd() : since != null ? since : now.created();
+                yield built == null ? null : built.plus(reference.beforeDeploy());
             }
-            case DEPLOYING -> {
-                Instant start = now.deployStart() != null ? now.deployStart() : since;
-                yield start == null ? null : new Stage(start.plus(reference.deploy()), reference.deploy());
-            }
+            case DEPLOYING -> now.deployStart() != null ? now.deployStart() : since;
             default -> null;
         };
+        return deployStart == null ? null : new Due(deployStart.plus(deploy), deploy);
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -28,6 +28,7 @@ class PollScheduleTest {
         Deployment building = deployment("BUILDING", null, null);
         assertThat(s.next(building, T0)).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.next(building, T0)).isEqualTo(Duration.ofMillis(1500));
+        assertThat(s.next(building, T0)).isEqualTo(Duration.ofMillis(2250));
         for (int i = 0; i < 10; i++) s.next(building, T0);
         assertThat(s.next(building, T0)).isEqualTo(Duration.ofSeconds(10));
 
@@ -54,13 +55,17 @@ class PollScheduleTest {
     }
 
     @Test
-    void theBuildsEndIsADueChangeToo() throws Exception {
+    void beforeTheDeployStageItOnlyWakesInTimeAndNeverPollsFast() throws Exception {
+        // the reference: build 60 s, 10 s to the deploy stage, deploy stage 40 s; this one started building at 10 s,
+        // so it is due to end at 120 s, and the fast window opens at 112 s
         PollSchedule s = new PollSchedule(deployment("ACTIVE", 80, 120), Duration.ofSeconds(10));
         Deployment building = HttpApi.JSON.readValue("{\"id\": \"d\", \"phase\": \"BUILDING\", \"created_at\": \""
                 + T0 + "\", \"progress\": {\"steps\": [{\"name\": \"build\", \"status\": \"RUNNING\", \"started_at\": \""
                 + T0.plusSeconds(10) + "\"}]}}", Deployment.class);
-        // the reference's build took 60 s: due at 70 s, fast from 58 s (20 % of 60 s before)
-        assertThat(s.next(building, T0.plusSeconds(50))).isLessThanOrEqualTo(Duration.ofSeconds(8));
-        assertThat(s.next(building, T0.plusSeconds(60))).isEqualTo(PollSchedule.FAST);
+        for (int i = 0; i < 10; i++) s.next(building, T0.plusSeconds(20));
+        assertThat(s.next(building, T0.plusSeconds(20))).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.next(building, T0.plusSeconds(105))).as("awake for the window").isEqualTo(Duration.ofSeconds(7));
+        assertThat(s.next(building, T0.plusSeconds(113))).as("still building: no fast polling")
+                .isGreaterThan(PollSchedule.FAST);
     }
 }
