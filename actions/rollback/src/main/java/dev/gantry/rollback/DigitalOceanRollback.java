@@ -276,7 +276,9 @@ final class DigitalOceanRollback implements RollbackProvider {
         DeploymentWatcher.Outcome o = watcher.watch(app.id(), d.id());
         List<String> timeline = new ArrayList<>();
         for (DeploymentWatcher.PhaseSpan span : o.timeline()) {
-            timeline.add(span.phase().name() + " " + Durations.human(span.duration()));
+            // a final phase has no length: it is where the deployment stayed
+            timeline.add(span.phase().isTerminal() ? span.phase().name()
+                    : span.phase().name() + " " + Durations.human(span.duration()));
         }
         if (o.succeeded()) {
             return new Execution(Status.SUCCEEDED, d.id(), restored, "deployment " + d.id() + " is ACTIVE",

@@ -116,37 +116,9 @@ public final class DeploymentWatcher {
     /** Waits for {@code deploymentId} of {@code appId} to end; never throws for a failed or timed-out deployment. */
     public Outcome watch(String appId, String deploymentId) {
         Instant start = time.now();
-        PhaseTimeline timeline = new PhaseTimeline();
-        PollSchedule schedule = new PollSchedule(reference, maxInterval);
-        Map<String, DeploymentLogs.LogText> stage = new LinkedHashMap<>();
-        Deployment[] last = new Deployment[1];
-        int[] failures = new int[1];
-        Poller poller = Poller.waitingFor("deployment " + deploymentId)
-                .timeout(timeout).interval(initialInterval, maxInterval, 1.5).log(log).deadline(platform.deadline()).build();
-        Poller.PollTimeoutException timedOut = null;
-        try {
-            poller.until(() -> {
-                Deployment d;
-                try {
-                    d = platform.getDeployment(appId, deploymentId);
-                    failures[0] = 0;
-                } catch (ProviderException e) {
-                    if (!e.isTransient() || ++failures[0] >= MAX_POLL_FAILURES || last[0] == null) throw e;
-                    log.warning("Could not read the deployment (" + e.getMessage() + "); still waiting");
-                    d = last[0];
-                }
-                timeline.observe(d, time.now());
-                last[0] = d;
-                if (stageLogs && !stage.containsKey("BUILD") && !d.phaseOrUnknown().isTerminal()) {
-                    buildLogsOnceBuilt(appId, deploymentId, d, stage);
-                }
-                return d;
-            }, d -> d.phaseOrUnknown().isTerminal(), d -> "deployment " + shortId(deploymentId) + ": " + d.describe(),
-                    d -> schedule.next(d, time.now()));
-        } catch (Poller.PollTimeoutException e) {
-            timedOut = e;
-        }
-        Deployment d = last[0];
+        Watch w = new Watch(appId, deploymentId);
+        Poller.PollTimeoutException timedOut = w.poll();
+        Deployment d = w.last;
         boolean failed = timedOut != null || d == null || d.phaseOrUnknown() != Phase.ACTIVE;
         List<FailedStep> failedSteps = d == null || d.progress() == null ? List.of() : d.progress().failedSteps();
         for (FailedStep f : failedSteps) {
@@ -163,15 +135,63 @@ public final class DeploymentWatcher {
                 Future<App> after = failed ? null : side.submit(() -> platform.getApp(appId));
                 if (stageLogs) {
                     for (String type : List.of("BUILD", "DEPLOY")) {
-                        if (!stage.containsKey(type)) stage.put(type, platform.logs().fetch(appId, deploymentId, null, type));
+                        if (!w.stage.containsKey(type)) w.stage.put(type, platform.logs().fetch(appId, deploymentId, null, type));
                     }
                 }
-                logs = collectLogs(appId, deploymentId, failed, failedSteps, stage);
+                logs = collectLogs(appId, deploymentId, failed, failedSteps, w.stage);
                 app = after == null ? null : appOrNull(after);
             }
         }
-        return new Outcome(d, timeline.spans(), failedSteps, logs, timedOut, Duration.between(start, time.now()),
-                java.util.Collections.unmodifiableMap(stage), app);
+        return new Outcome(d, w.timeline.spans(), failedSteps, logs, timedOut, Duration.between(start, time.now()),
+                java.util.Collections.unmodifiableMap(w.stage), app);
+    }
+
+    /** One wait: the polls, what they saw, and the build logs read on the way. */
+    private final class Watch {
+        final String appId;
+        final String deploymentId;
+        final PhaseTimeline timeline = new PhaseTimeline();
+        final PollSchedule schedule = new PollSchedule(reference, maxInterval);
+        final Map<String, DeploymentLogs.LogText> stage = new LinkedHashMap<>();
+        Deployment last;
+        int failures;
+
+        Watch(String appId, String deploymentId) {
+            this.appId = appId;
+            this.deploymentId = deploymentId;
+        }
+
+        /** Polls until the deployment ends; the timeout when the wait ran out first, else null. */
+        Poller.PollTimeoutException poll() {
+            Poller poller = Poller.waitingFor("deployment " + deploymentId).timeout(timeout)
+                    .interval(initialInterval, maxInterval, 1.5).log(log).deadline(platform.deadline()).build();
+            try {
+                poller.until(this::look, d -> d.phaseOrUnknown().isTerminal(),
+                        d -> "deployment " + shortId(deploymentId) + ": " + d.describe(), d -> schedule.next(d, time.now()));
+                return null;
+            } catch (Poller.PollTimeoutException e) {
+                return e;
+            }
+        }
+
+        /** One look; a passing failure (already retried by the HTTP layer) is tolerated a few times in a row. */
+        Deployment look() {
+            Deployment d;
+            try {
+                d = platform.getDeployment(appId, deploymentId);
+                failures = 0;
+            } catch (ProviderException e) {
+                if (!e.isTransient() || ++failures >= MAX_POLL_FAILURES || last == null) throw e;
+                log.warning("Could not read the deployment (" + e.getMessage() + "); still waiting");
+                d = last;
+            }
+            timeline.observe(d, time.now());
+            last = d;
+            if (stageLogs && !stage.containsKey("BUILD") && !d.phaseOrUnknown().isTerminal()) {
+                buildLogsOnceBuilt(appId, deploymentId, d, stage);
+            }
+            return d;
+        }
     }
 
     /** The app the side read got, or null when it failed (the caller reads it again, with its own retries). */
