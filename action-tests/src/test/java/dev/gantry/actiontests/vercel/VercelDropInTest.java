@@ -65,7 +65,7 @@ class VercelDropInTest {
         values.put("api-url", sim.baseUrl().toString()); // the simulator's seam, the one line a test adds
         values.forEach((k, v) -> {
             if (run.metadata().inputs().containsKey(k)) run.with(k, v);
-            else run.withUndeclared(k, v);
+            else run.unexpected(k, v);
         });
         Fixtures.monorepo(run.workspace());
         return run;
