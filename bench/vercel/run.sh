@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: our vercel-deploy vs the real Vercel CLI, one after the other, each against a fresh instance of the
-# same Vercel simulator (loopback only), on the same tree: 5,000 files, ~100 MB, 10 % duplicate contents.
-# Measures wall time (files -> READY, whole process), requests, files and bytes uploaded, and our SHA-1 rate.
+# same Vercel simulator (loopback only), on the same tree: 5,000 files, ~100 MB, 10 % duplicate contents, with
+# every answer of the simulator delayed by 0, 20 and 50 ms (a real network's round trip; 40 ms is about a
+# runner's to Vercel). Measures wall time (files -> READY, whole process), requests, files and bytes uploaded,
+# our SHA-1 rate, the tgz archive step with and without ParallelGzip, and what the simulator itself can serve.
 # Writes the table into bench/README.md between <!-- BEGIN vercel --> and <!-- END vercel -->.
 # Usage: bench/vercel/run.sh [files] [total-MB]      Needs: JDK 21+, python3, the CLI (.ci/setup-vercel-cli).
 set -euo pipefail
@@ -50,12 +52,13 @@ echo "== hashing"
 "$JAVA" -cp "$CP" bench/vercel/HashBench.java "$SITE" | tee "$WORK/hash.txt"
 
 SIM_PID=
-start_sim() {
+DELAY=0
+start_sim() { # answers delayed by $DELAY ms
   rm -f "$WORK/url"
-  "$JAVA" -Xmx3g -Dsun.net.httpserver.nodelay=true -cp "$CP" dev.gantry.actiontests.vercel.VercelSimulator "$WORK/url" 1 "$BUILD_SECONDS" >"$WORK/sim.log" 2>&1 &
+  "$JAVA" -Xmx3g -Dsun.net.httpserver.nodelay=true -cp "$CP" dev.gantry.actiontests.vercel.VercelSimulator "$WORK/url" 1 "$BUILD_SECONDS" "$DELAY" >"$WORK/sim.log" 2>&1 &
   SIM_PID=$!
   echo "$SIM_PID" > "$WORK/sim.pid"
-  for _ in $(seq 1 100); do [ -s "$WORK/url" ] && break; sleep 0.1; done
+  for _ in $(seq 1 600); do [ -s "$WORK/url" ] && break; sleep 0.1; done
   URL=$(cat "$WORK/url")
 }
 stop_sim() {
@@ -89,7 +92,7 @@ if "$JAVA" -XX:AOTCacheOutput="$WORK/probe.aot" -version >/dev/null 2>&1; then
   [ -f "$WORK/vercel.aot" ] && IMAGE_AOT=("${IMAGE_JVM[@]}" -XX:AOTCache="$WORK/vercel.aot")
 fi
 
-run_ours() { # $1 = none|tgz, $2 = upload concurrency (default 16), $3 = "image": the image's JVM options and AOT cache
+run_ours() { # $1 = none|tgz, $2 = upload concurrency (default auto), $3 = "image": the image's JVM options and AOT cache
   start_sim
   local t0 t1 code=0 jvm=() cp=$ACTION_CP tag=$1${2:+/$2}
   if [ "${3:-}" = image ]; then jvm=("${IMAGE_AOT[@]}"); cp=$IMAGE_CP; tag=$1@image; fi
@@ -97,9 +100,9 @@ run_ours() { # $1 = none|tgz, $2 = upload concurrency (default 16), $3 = "image"
   GITHUB_WORKSPACE="$SITE" RUNNER_TEMP="$WORK" "$JAVA" "${jvm[@]}" -cp "$cp" dev.gantry.verceldeploy.Main \
     --input vercel-token=$TOKEN --input vercel-org-id=team_sim --input vercel-project-id=prj_sim \
     --input api-url="$URL" --input github-comment=false --input archive="$1" \
-    --input upload-concurrency="${2:-16}" >"$WORK/ours-${tag//\//-}.log" 2>&1 || code=$?
+    --input upload-concurrency="${2:-auto}" >"$WORK/ours-${tag//\//-}-$DELAY.log" 2>&1 || code=$?
   t1=$(now)
-  echo "ours $tag $code $(echo "$t1 - $t0" | bc) $(stats)" | tee -a "$WORK/results.txt"
+  echo "ours $tag $DELAY $code $(echo "$t1 - $t0" | bc) $(stats)" | tee -a "$WORK/results.txt"
   stop_sim
 }
 run_cli() { # $1 = none|tgz
@@ -110,25 +113,34 @@ run_cli() { # $1 = none|tgz
   t0=$(now)
   (cd "$SITE" && HOME="$WORK/home" VERCEL_TELEMETRY_DISABLED=1 NO_UPDATE_NOTIFIER=1 CI=1 VERCEL_ORG_ID=team_sim \
     VERCEL_PROJECT_ID=prj_sim timeout 600 "$CLI" deploy --api "$URL" --token "$TOKEN" --yes "${args[@]}") \
-    >"$WORK/cli-$1.out" 2>"$WORK/cli-$1.err" || code=$?
+    >"$WORK/cli-$1-$DELAY.out" 2>"$WORK/cli-$1-$DELAY.err" || code=$?
   t1=$(now)
-  echo "cli $1 $code $(echo "$t1 - $t0" | bc) $(stats)" | tee -a "$WORK/results.txt"
+  echo "cli $1 $DELAY $code $(echo "$t1 - $t0" | bc) $(stats)" | tee -a "$WORK/results.txt"
   stop_sim
 }
 
 : > "$WORK/results.txt"
-echo "== deploys (simulated build: ${BUILD_SECONDS}s + 0.2s queue + 0.5s alias)"
-start_sim
-{ node bench/vercel/upload_probe.mjs "$URL" 450 50; node bench/vercel/upload_probe.mjs "$URL" 450 16; } | tee "$WORK/probe.txt"
-stop_sim
-run_ours none
-run_cli none
-run_ours none 50
-run_ours tgz
+echo "== tgz archive step: ParallelGzip vs one GZIPOutputStream"
+"$JAVA" -cp "$ACTION_CP" bench/vercel/TgzBench.java "$SITE" "$WORK/tgzbench" | tee "$WORK/tgz.txt"
+echo "== the simulator's own capacity (Node client, 20 KB uploads)"
+: > "$WORK/probe.txt"
+for DELAY in 0 50; do
+  start_sim
+  for c in 50 128; do echo "delay $DELAY ms: $(node bench/vercel/upload_probe.mjs "$URL" 1280 $c)" | tee -a "$WORK/probe.txt"; done
+  stop_sim
+done
+echo "== deploys (simulated build: ${BUILD_SECONDS}s + 0.2s queue + 0.5s alias), answers delayed 0, 20, 50 ms"
+for DELAY in 0 20 50; do
+  run_cli none
+  run_ours none
+  if [ "$DELAY" = 50 ]; then run_ours none 16; fi
+done
+DELAY=0
 run_cli tgz
+run_ours tgz
 if [ ${#IMAGE_AOT[@]} -gt 0 ]; then
-  run_ours none "" image
-  run_ours tgz "" image
+  for DELAY in 0 50; do run_ours none "" image; done
+  DELAY=0
 fi
 
 python3 bench/vercel/report.py "$WORK" "$N" "$MB" "$("$CLI" --version 2>/dev/null | tail -n1)"

@@ -37,6 +37,7 @@ public final class ActionRun {
     private final String action;
     private final ActionMetadata metadata;
     private final Map<String, String> with = new LinkedHashMap<>();
+    private final Map<String, String> unexpected = new LinkedHashMap<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private final Path dir;
     private Path workspace;
@@ -82,6 +83,31 @@ public final class ActionRun {
     /** A {@code with:} entry of the step. */
     public ActionRun with(String input, String value) {
         with.put(input, value);
+        return this;
+    }
+
+    /**
+     * A {@code with:} key that action.yml does not declare, passed as the runner passes it: as {@code INPUT_<KEY>}
+     * (upper case) like any other, after a warning "Unexpected input(s)". {@link #with} refuses such keys, to
+     * catch typos in tests; this is for tests of what an action does with them (a step written for another action).
+     */
+    public ActionRun unexpected(String input, String value) {
+        if (metadata.inputs().containsKey(input)) {
+            throw new IllegalArgumentException("'" + input + "' is declared in action.yml: use with()");
+        }
+        unexpected.put(input, value);
+        return this;
+    }
+
+    /**
+     * Every key of a step's {@code with:}, declared or not, as the runner passes them ({@link #with} or
+     * {@link #unexpected}).
+     */
+    public ActionRun withStep(Map<String, String> stepWith) {
+        stepWith.forEach((k, v) -> {
+            if (metadata.inputs().containsKey(k)) with(k, v);
+            else unexpected(k, v);
+        });
         return this;
     }
 
@@ -196,6 +222,7 @@ public final class ActionRun {
                         : in.defaultValue() == null ? "" : evaluate(in.defaultValue());
                 e.put(Inputs.variableName(in.name()), v);
             }
+            unexpected.forEach((k, v) -> e.put(Inputs.variableName(k), v));
             for (String k : with.keySet()) {
                 if (!metadata.inputs().containsKey(k)) {
                     throw new IllegalArgumentException("Unexpected input '" + k + "': action.yml of " + action

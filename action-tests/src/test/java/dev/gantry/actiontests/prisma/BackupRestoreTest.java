@@ -1,6 +1,7 @@
 package dev.gantry.actiontests.prisma;
 
 import dev.gantry.actiontests.harness.ActionResult;
+import dev.gantry.actiontests.harness.ActionProcess;
 import dev.gantry.actiontests.harness.ActionRun;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -151,7 +152,7 @@ class BackupRestoreTest {
         String host = "db-postgresql-nyc3-12345-do-user-1-0.b.db.ondigitalocean.com";
         Path hosts = Files.writeString(ws.resolve("hosts"), "127.0.0.1 " + host + "\n");
         String doUrl = url.replace("@localhost:", "@" + host + ":");
-        try (GateProcess p = GateProcess.start(ActionRun.of("prisma-migrate-gate").workspace(ws)
+        try (ActionProcess p = ActionProcess.start(ActionRun.of("prisma-migrate-gate").workspace(ws)
                 .with("database-url", doUrl).with("mode", "apply"), List.of("-Djdk.net.hosts.file=" + hosts))) {
             ActionResult r = p.await(60);
             assertThat(r.exitCode()).as(r.toString()).isZero();

@@ -2,6 +2,7 @@ package dev.gantry.actiontests.prisma;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.actiontests.harness.ActionResult;
+import dev.gantry.actiontests.harness.ActionProcess;
 import dev.gantry.actiontests.harness.ActionRun;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +66,7 @@ class KilledApplyTest {
         return out;
     }
 
-    private static void await(String what, BooleanSupplier condition, GateProcess p) throws InterruptedException {
+    private static void await(String what, BooleanSupplier condition, ActionProcess p) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out waiting for " + what + "; log:\n" + p.log());
@@ -80,7 +81,7 @@ class KilledApplyTest {
 
     /** Starts apply in a process, waits until the server runs {@code fragment}, kills the process. */
     private void killDuring(String fragment) throws Exception {
-        try (GateProcess p = GateProcess.start(gate("apply"))) {
+        try (ActionProcess p = ActionProcess.start(gate("apply"))) {
             await("the gate to reach " + fragment, () -> running(fragment), p);
             assertThat(p.kill()).isEqualTo(137);
         }
@@ -112,7 +113,7 @@ class KilledApplyTest {
         repo.migration("20240102000000_add", "INSERT INTO runs VALUES ('add');\nALTER TABLE \"User\" ADD COLUMN \"n\" INTEGER;\n");
         try (Connection holder = pg.connect(url); Statement st = holder.createStatement()) {
             st.execute("SELECT pg_advisory_lock(72707369)");
-            try (GateProcess p = GateProcess.start(gate("apply").with("lock-timeout", "60s"))) {
+            try (ActionProcess p = ActionProcess.start(gate("apply").with("lock-timeout", "60s"))) {
                 await("the gate to wait for the lock", () -> p.log().contains("holds Prisma's advisory lock"), p);
                 assertThat(p.kill()).isEqualTo(137);
             }

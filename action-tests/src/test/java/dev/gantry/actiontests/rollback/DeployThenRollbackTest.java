@@ -5,7 +5,7 @@ import dev.gantry.actiontests.digitalocean.AppPlatformSimulator;
 import dev.gantry.actiontests.github.GitHubSimulator;
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
-import dev.gantry.actiontests.vercel.SimClock;
+import dev.gantry.actiontests.vercel.ScaledClock;
 import dev.gantry.actiontests.vercel.VercelSimulator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,7 +94,7 @@ class DeployThenRollbackTest {
 
     @Test
     void vercelProductionDeployTwiceThenRollBackToThePreviousProductionDeployment() throws IOException {
-        try (VercelSimulator vercel = new VercelSimulator(new SimClock(20))) {
+        try (VercelSimulator vercel = new VercelSimulator(new ScaledClock(20))) {
             ActionResult first = vercelDeploy(vercel, "<h1>v1</h1>");
             assertThat(first.exitCode()).as(first.toString()).isZero();
             ActionResult second = vercelDeploy(vercel, "<h1>v2</h1>");

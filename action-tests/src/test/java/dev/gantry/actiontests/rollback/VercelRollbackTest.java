@@ -5,7 +5,8 @@ import dev.gantry.actiontests.github.GitHubSimulator;
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
 import dev.gantry.actiontests.harness.OpenApiContract;
-import dev.gantry.actiontests.vercel.SimClock;
+import dev.gantry.actiontests.harness.Project;
+import dev.gantry.actiontests.vercel.ScaledClock;
 import dev.gantry.actiontests.vercel.VercelSimulator;
 import dev.gantry.common.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -33,7 +36,7 @@ class VercelRollbackTest {
 
     @BeforeEach
     void start() {
-        sim = new VercelSimulator(new SimClock(20));
+        sim = new VercelSimulator(new ScaledClock(20));
         gh = new GitHubSimulator();
         app = new Support.App();
     }
@@ -201,6 +204,46 @@ class VercelRollbackTest {
         assertThat(r.errors()).isEmpty();
         assertThat(r.summary().replaceAll("`[^`\n]*`", "")).doesNotContain("<img");
         assertThat(r.outputs().values()).noneMatch(v -> v.contains("pwned-by-github"));
+    }
+
+    @Test
+    void theMonorepoLinkVercelDeployReadsNamesTheProjectForRollbackToo() throws java.io.IOException {
+        String[] p = seed(120, 60);
+        ActionRun run = ActionRun.of("rollback").with("provider", "vercel").with("vercel-token", VercelSimulator.TOKEN)
+                .with("api-url", sim.baseUrl().toString()).with("incident", "false").with("timeout", "30s")
+                .with("working-directory", "apps/crm-dashboard").gitHub(gh).time(sim.time());
+        // `vercel link --repo` at the repository root: one file for every app of the monorepo
+        Path ws = run.workspace();
+        Files.createDirectories(ws.resolve(".vercel"));
+        Files.createDirectories(ws.resolve("apps/crm-dashboard"));
+        Files.writeString(ws.resolve(".vercel/repo.json"), "{\"remoteName\": \"origin\", \"projects\": ["
+                + "{\"id\": \"prj_other\", \"name\": \"marketing-site\", \"directory\": \"apps/marketing-site\", \"orgId\": \"team_sim\"},"
+                + "{\"id\": \"" + VercelSimulator.PROJECT_ID + "\", \"name\": \"crm-dashboard\", \"directory\": \"apps/crm-dashboard\", "
+                + "\"orgId\": \"" + VercelSimulator.TEAM_ID + "\"}]}");
+        ActionResult r = run.run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.output("rolled-back-to")).isEqualTo(p[0]);
+        assertThat(sim.requests("POST", "/v1/projects/.*/rollback/.*")).singleElement().satisfies(q -> {
+            assertThat(q.path()).startsWith("/v1/projects/" + VercelSimulator.PROJECT_ID + "/");
+            assertThat(q.param("teamId")).isEqualTo(VercelSimulator.TEAM_ID);
+        });
+
+        // the app's own .vercel/project.json (vercel link in apps/crm-dashboard) is read first, as by the CLI
+        ActionRun own = ActionRun.of("rollback").with("provider", "vercel").with("vercel-token", VercelSimulator.TOKEN)
+                .with("api-url", sim.baseUrl().toString()).with("incident", "false").with("dry-run", "true").with("target", p[1])
+                .with("working-directory", "apps/crm-dashboard").gitHub(gh).time(sim.time());
+        Files.createDirectories(own.workspace().resolve("apps/crm-dashboard/.vercel"));
+        Files.writeString(own.workspace().resolve("apps/crm-dashboard/.vercel/project.json"),
+                "{\"projectId\": \"" + VercelSimulator.PROJECT_ID + "\", \"orgId\": \"" + VercelSimulator.TEAM_ID + "\"}");
+        ActionResult dry = own.run();
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        assertThat(dry.output("result")).isEqualTo("dry-run");
+
+        ActionResult outside = ActionRun.of("rollback").with("provider", "vercel").with("vercel-token", VercelSimulator.TOKEN)
+                .with("api-url", sim.baseUrl().toString()).with("working-directory", "../elsewhere").run();
+        assertThat(outside.exitCode()).isEqualTo(2);
+        assertThat(outside.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("working-directory"));
     }
 
     @Test

@@ -9,7 +9,7 @@ import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
 import dev.gantry.actiontests.harness.Project;
 import dev.gantry.actiontests.slack.SlackSimulator;
-import dev.gantry.actiontests.vercel.SimClock;
+import dev.gantry.actiontests.vercel.ScaledClock;
 import dev.gantry.actiontests.vercel.VercelSimulator;
 import dev.gantry.common.testing.LoopbackServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -308,7 +308,7 @@ public final class Sandbox implements AutoCloseable {
                     String tag = spec.path("services").path(0).path("image").path("tag").asText("");
                     if (!tag.isEmpty()) app.release(tag, brokenReleases.contains(tag));
                 });
-        vercel = new VercelSimulator(new SimClock(40));
+        vercel = new VercelSimulator(new ScaledClock(40));
         vercel.buildTime(Duration.ofSeconds(2), Duration.ofSeconds(8));
         github = new GitHubSimulator();
         slack = new SlackSimulator();

@@ -4,7 +4,7 @@ import dev.gantry.actiontests.digitalocean.AppPlatformSimulator;
 import dev.gantry.actiontests.github.GitHubSimulator;
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
-import dev.gantry.actiontests.vercel.SimClock;
+import dev.gantry.actiontests.vercel.ScaledClock;
 import dev.gantry.actiontests.vercel.VercelSimulator;
 import dev.gantry.common.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
@@ -132,7 +132,7 @@ class SlackMessagesTest {
 
     @Test
     void vercelDeployTellsTheProjectAndItsUrls() throws IOException {
-        try (VercelSimulator vercel = new VercelSimulator(new SimClock(20))) {
+        try (VercelSimulator vercel = new VercelSimulator(new ScaledClock(20))) {
             ActionRun run = viaWebApi(ActionRun.of("vercel-deploy").with("vercel-token", VercelSimulator.TOKEN)
                     .with("vercel-org-id", VercelSimulator.TEAM_ID).with("vercel-project-id", VercelSimulator.PROJECT_ID)
                     .with("api-url", vercel.baseUrl().toString()).with("prod", "true").with("github-comment", "false")

@@ -18,6 +18,7 @@ final class DemoApp extends LoopbackServer {
     static final String PASSWORD = "correct-horse-battery-staple";
 
     private volatile long readyAtNanos = System.nanoTime();
+    private final AtomicInteger unreadyProbes = new AtomicInteger();
     private final Map<String, Boolean> tokens = new ConcurrentHashMap<>();
     private final Map<Integer, Map<String, Object>> items = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(41);
@@ -28,7 +29,7 @@ final class DemoApp extends LoopbackServer {
     private volatile Duration pingDelay = Duration.ZERO;
 
     DemoApp() {
-        route("GET", "/api/health", (req, m) -> System.nanoTime() < readyAtNanos
+        route("GET", "/api/health", (req, m) -> unreadyProbes.getAndUpdate(n -> Math.max(0, n - 1)) > 0 || System.nanoTime() < readyAtNanos
                 ? Reply.json(503, Map.of("status", "starting"))
                 : Reply.json(200, Map.of("status", "ok", "version", "1.4.2")));
         route("POST", "/api/login", (req, m) -> {
@@ -79,6 +80,12 @@ final class DemoApp extends LoopbackServer {
     /** Health answers 503 until {@code d} from now. */
     DemoApp notReadyFor(Duration d) {
         readyAtNanos = System.nanoTime() + d.toNanos();
+        return this;
+    }
+
+    /** Health answers 503 to the next {@code n} probes (a readiness that does not depend on the clock). */
+    DemoApp notReadyForProbes(int n) {
+        unreadyProbes.set(n);
         return this;
     }
 

@@ -37,4 +37,29 @@ final class Fixtures {
                 ".vercelignore", "drafts/\n",
                 "drafts/secret-plan.md", "# not for the web\n"));
     }
+
+    /**
+     * The seeds' monorepo: two Next.js apps that are separate Vercel projects, a shared package, committed env
+     * templates, a real .env, an empty folder, and the root's own vercel.json.
+     */
+    static Path monorepo(Path root) {
+        write(root, Map.of(
+                "package.json", "{\"name\": \"m3corecrm\", \"private\": true, \"workspaces\": [\"apps/*\", \"packages/*\"]}",
+                "apps/crm-dashboard/package.json", "{\"name\": \"crm-dashboard\", \"engines\": {\"node\": \"22.x\"}}",
+                "apps/crm-dashboard/pages/index.js", "export default () => 'crm';\n",
+                "apps/crm-dashboard/vercel.json", "{\"cleanUrls\": true, \"regions\": [\"fra1\"], \"buildCommand\": \"npm run build\", "
+                        + "\"headers\": [{\"source\": \"/(.*)\", \"headers\": [{\"key\": \"X-Frame-Options\", \"value\": \"DENY\"}]}]}",
+                "apps/crm-dashboard/.env.example", "DATABASE_URL=postgres://user:password@localhost/crm\n",
+                "apps/crm-dashboard/.env", "DATABASE_URL=postgres://real:secret@db/crm\n",
+                "apps/marketing-site/package.json", "{\"name\": \"marketing-site\"}",
+                "apps/marketing-site/pages/index.js", "export default () => 'hello';\n",
+                "packages/ui/index.js", "export const Button = 1;\n",
+                "packages/ui/node_modules/x/index.js", "ignored\n"));
+        try {
+            Files.createDirectories(root.resolve("apps/crm-dashboard/public/uploads"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return root;
+    }
 }

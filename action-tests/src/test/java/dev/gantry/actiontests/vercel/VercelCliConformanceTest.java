@@ -38,7 +38,7 @@ class VercelCliConformanceTest {
                 : Project.root().resolve(".ci/work/vercel-cli/node_modules/.bin/vercel");
         Assumptions.assumeTrue(Files.isExecutable(cli),
                 "Vercel CLI not installed at " + cli + ": run .ci/setup-vercel-cli (needs npm) to run the conformance test");
-        sim = new VercelSimulator(new SimClock(20));
+        sim = new VercelSimulator(new ScaledClock(20));
     }
 
     @AfterEach
@@ -179,5 +179,85 @@ class VercelCliConformanceTest {
         CliRun run = vercel(site);
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.stderr()).contains("exited with 1");
+    }
+
+    /** The CLI's and our create calls (the second of each: after the uploads), compared field by field. */
+    private void compareCreateBodies(String cliId, String oursId, java.util.Set<String> allowedFileDifferences) {
+        com.fasterxml.jackson.databind.JsonNode cli = sim.createBody(cliId);
+        com.fasterxml.jackson.databind.JsonNode ours = sim.createBody(oursId);
+        // every field that comes from vercel.json: the same keys with the same values
+        java.util.Set<String> notFromVercelJson = java.util.Set.of("name", "project", "meta", "gitMetadata",
+                "projectSettings", "source", "version", "files", "target", "actor", "autoAssignCustomDomains");
+        java.util.Set<String> cliKeys = new TreeSet<>();
+        cli.fieldNames().forEachRemaining(cliKeys::add);
+        java.util.Set<String> ourKeys = new TreeSet<>();
+        ours.fieldNames().forEachRemaining(ourKeys::add);
+        cliKeys.removeAll(notFromVercelJson);
+        ourKeys.removeAll(notFromVercelJson);
+        assertThat(ourKeys).as("top-level keys from vercel.json, env, build, regions").isEqualTo(cliKeys);
+        for (String k : cliKeys) assertThat(ours.get(k)).as(k).isEqualTo(cli.get(k));
+        // projectSettings as a whole
+        assertThat(ours.get("projectSettings")).as("projectSettings").isEqualTo(cli.get("projectSettings"));
+        // the file list: path, digest, size and mode of every entry
+        Map<String, com.fasterxml.jackson.databind.JsonNode> cliFiles = new java.util.TreeMap<>();
+        cli.path("files").forEach(f -> cliFiles.put(f.path("file").asText(), f));
+        Map<String, com.fasterxml.jackson.databind.JsonNode> ourFiles = new java.util.TreeMap<>();
+        ours.path("files").forEach(f -> ourFiles.put(f.path("file").asText(), f));
+        allowedFileDifferences.forEach(cliFiles::remove);
+        assertThat(ourFiles.keySet()).as("files").isEqualTo(cliFiles.keySet());
+        for (String f : cliFiles.keySet()) assertThat(ourFiles.get(f)).as(f).isEqualTo(cliFiles.get(f));
+        // allowed differences, with the reason:
+        //  - name, project, target: the same values, checked by the tests that need them
+        //  - meta, gitMetadata: the CLI reads the local git checkout; we read the GitHub context (and add a request key)
+        //  - source "cli", version 2: what the CLI says of itself; not in the API's schema, and not ours to claim
+        //  - .env (real env files): the CLI uploads them; we leave them out on purpose (secrets)
+    }
+
+    @Test
+    void withAVercelJsonTheCreateBodiesMatchFieldByField() throws Exception {
+        Path site = Fixtures.site(Files.createTempDirectory("gantry-cli-vercel-json"));
+        Fixtures.write(site, Map.of("vercel.json", "{\"$schema\": \"https://openapi.vercel.sh/vercel.json\", "
+                        + "\"buildCommand\": \"npm run build:web\", \"outputDirectory\": \"public\", \"framework\": null, "
+                        + "\"installCommand\": \"npm ci\", \"ignoreCommand\": \"git diff --quiet\", \"cleanUrls\": true, "
+                        + "\"trailingSlash\": false, \"regions\": [\"fra1\"], \"env\": {\"A\": \"1\"}, \"build\": {\"env\": {\"B\": \"2\"}}, "
+                        + "\"headers\": [{\"source\": \"/(.*)\", \"headers\": [{\"key\": \"X-Frame-Options\", \"value\": \"DENY\"}]}], "
+                        + "\"rewrites\": [{\"source\": \"/api/(.*)\", \"destination\": \"/api\"}], "
+                        + "\"crons\": [{\"path\": \"/api/cron\", \"schedule\": \"0 5 * * *\"}], \"images\": {\"sizes\": [256]}, "
+                        + "\"git\": {\"deploymentEnabled\": false}}",
+                "package.json", "{\"engines\": {\"node\": \"20.x\"}}",
+                ".env.example", "A=placeholder\n", ".env.sample", "B=placeholder\n", "empty/.keep-me-not", ""));
+        Files.delete(site.resolve("empty/.keep-me-not"));
+        CliRun run = vercel(site);
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        String cliId = sim.deploymentIds().get(0);
+
+        ActionResult r = ActionRun.of("vercel-deploy")
+                .with("vercel-token", VercelSimulator.TOKEN).with("vercel-org-id", VercelSimulator.TEAM_ID)
+                .with("vercel-project-id", VercelSimulator.PROJECT_ID).with("api-url", sim.baseUrl().toString())
+                .with("github-comment", "false").workspace(site).run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        compareCreateBodies(cliId, r.output("deployment-id"), java.util.Set.of());
+        assertThat(sim.createBody(cliId).has("images")).isFalse();
+        assertThat(sim.createBody(cliId).path("projectSettings").path("commandForIgnoringBuildStep").asText()).isEqualTo("git diff --quiet");
+        assertThat(sim.files(cliId)).containsKeys(".env.example", ".env.sample", "empty", "drafts");
+    }
+
+    @Test
+    void forAProjectWithARootDirectoryTheCreateBodiesMatchFieldByField() throws Exception {
+        sim.rootDirectory(VercelSimulator.PROJECT_ID, "apps/crm-dashboard", true);
+        Path repo = Fixtures.monorepo(Files.createTempDirectory("gantry-cli-monorepo"));
+        Files.delete(repo.resolve("apps/crm-dashboard/.env")); // the one file the CLI sends and we do not
+        CliRun run = vercel(repo);
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        String cliId = sim.deploymentIds().get(0);
+        assertThat(sim.createBody(cliId).path("projectSettings").path("rootDirectory").asText()).isEqualTo("apps/crm-dashboard");
+
+        ActionResult r = ActionRun.of("vercel-deploy")
+                .with("vercel-token", VercelSimulator.TOKEN).with("vercel-org-id", VercelSimulator.TEAM_ID)
+                .with("vercel-project-id", VercelSimulator.PROJECT_ID).with("api-url", sim.baseUrl().toString())
+                .with("github-comment", "false").workspace(repo).run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        compareCreateBodies(cliId, r.output("deployment-id"), java.util.Set.of());
+        assertThat(sim.files(cliId)).containsKeys("apps/marketing-site/pages/index.js", "apps/crm-dashboard/public/uploads");
     }
 }

@@ -33,7 +33,7 @@ class VercelClientSimulatorTest {
 
     @BeforeEach
     void start() {
-        sim = new VercelSimulator(new SimClock(20));
+        sim = new VercelSimulator(new ScaledClock(20));
         sim.jobTime(Duration.ofSeconds(2));
         HttpApi http = HttpApi.builder(VercelClient.PROVIDER).baseUrl(sim.baseUrl()).token(VercelSimulator.TOKEN)
                 .log(new Log(new PrintStream(out, true, StandardCharsets.UTF_8), false))
@@ -140,7 +140,7 @@ class VercelClientSimulatorTest {
         assertThatThrownBy(() -> client.requestRollback(VercelSimulator.PROJECT_ID, ids.get(2), null, prior()))
                 .isInstanceOf(ProviderException.class).hasMessageContaining("409");
 
-        VercelSimulator fresh = new VercelSimulator(new SimClock(20));
+        VercelSimulator fresh = new VercelSimulator(new ScaledClock(20));
         try (fresh) {
             String prod = fresh.seedProductionDeployment(VercelSimulator.PROJECT_ID, fresh.clock().millis() - 7_200_000);
             String newer = fresh.seedProductionDeployment(VercelSimulator.PROJECT_ID, fresh.clock().millis() - 3_600_000);

@@ -19,6 +19,12 @@ final class VercelContract {
     /** Known, documented gaps between the published schema and what the API and the CLI really exchange. */
     static final List<Pattern> DOCUMENTED_GAPS = List.of(
             Pattern.compile("POST /v13/deployments: query parameter 'prebuilt' is not declared"),
+            Pattern.compile("POST /v13/deployments: query parameter 'withCache' is not declared"),
+            // the team lookup behind amondnet's scope input (the CLI's GET /teams/{idOrSlug}); outside the spec cut
+            Pattern.compile("GET /v2/teams/[^:]+: no such operation.*"),
+            Pattern.compile("GET /v2/teams/[^ ]+ → \\d+: no such operation.*"),
+            // Node.js 24 is newer than this copy of the schema; the CLI sends 24.x for engines.node >=20 (research §2.5)
+            Pattern.compile("POST /v13/deployments: .*projectSettings/nodeVersion.*"),
             // rollbackInfo=true is how the CLI reads lastAliasRequest (research §2.10)
             Pattern.compile("GET /v9/projects/[^:]+: query parameter 'rollbackInfo' is not declared"),
             // BLOCKED is a readyState of the newer SDK/API, not of this (2025-10) copy of the schema (research §2.8)
@@ -38,14 +44,25 @@ final class VercelContract {
     }
 
     /**
+     * Top-level keys of the create body that come from {@code vercel.json} (the CLI copies every key of it there,
+     * research §2.5) and that the published request schema does not list: the keys of vercel.json's own schema.
+     */
+    static final List<String> VERCEL_JSON_KEYS = List.of("$schema", "version", "buildCommand", "devCommand",
+            "framework", "ignoreCommand", "installCommand", "outputDirectory", "cleanUrls", "trailingSlash", "headers",
+            "redirects", "rewrites", "routes", "crons", "functions", "builds", "git", "bulkRedirectsPath", "images",
+            "regions", "functionFailoverRegions", "fluid", "bunVersion", "alias", "excludeFiles");
+
+    /**
      * The create body without what the CLI sends and the API accepts but the schema does not describe (research
-     * §2.3, §2.5): {@code files[].mode}, {@code env} and {@code build}. Everything else is checked as sent.
+     * §2.3, §2.5): {@code files[].mode}, {@code env}, {@code build}, {@code regions}, {@code autoAssignCustomDomains}
+     * and the keys copied from vercel.json. Everything else is checked as sent.
      */
     static LoopbackServer.Exchange withoutDocumentedExtras(LoopbackServer.Exchange e) {
         LoopbackServer.RecordedRequest r = e.request();
         if (!r.method().equals("POST") || !r.path().equals("/v13/deployments") || r.body().length == 0) return e;
         ObjectNode body = (ObjectNode) r.json();
-        body.remove(List.of("env", "build"));
+        body.remove(List.of("env", "build", "autoAssignCustomDomains"));
+        body.remove(VERCEL_JSON_KEYS);
         for (JsonNode f : body.path("files")) ((ObjectNode) f).remove("mode");
         try {
             return new LoopbackServer.Exchange(new LoopbackServer.RecordedRequest(r.method(), r.path(), r.query(),

@@ -22,7 +22,7 @@ class VercelDeployE2ETest {
 
     @BeforeEach
     void start() {
-        sim = new VercelSimulator(new SimClock(20));
+        sim = new VercelSimulator(new ScaledClock(20));
     }
 
     @AfterEach
@@ -62,8 +62,10 @@ class VercelDeployE2ETest {
         assertThat(r.output("result")).isEqualTo("success");
         assertThat(r.output("previous-production-deployment-id")).isNull();
         // the files Vercel got: the CLI's ignore rules, .vercelignore, and no .env files
+        // drafts/ is ignored by a folder rule, which the CLI applies to what is in it: it sends the folder, empty
         assertThat(sim.files(id).keySet()).containsExactlyInAnyOrder("index.html", "about.html", "app.js",
-                "assets/app-copy.js", "style.css", ".vercelignore");
+                "assets/app-copy.js", "style.css", ".vercelignore", "drafts");
+        assertThat(sim.files(id).get("drafts").mode() & 0170000).isEqualTo(040000);
         assertThat(sim.files(id).get("app.js").mode()).isEqualTo(0100644);
         // 6 files, 5 distinct contents: created once (missing_files), 5 uploads, created again
         assertThat(sim.uploads()).isEqualTo(5);
@@ -85,7 +87,7 @@ class VercelDeployE2ETest {
         assertThat(create.json().path("gitMetadata").path("remoteUrl").asText()).isEqualTo("https://github.com/acme/shop");
         // the report: verdict first, then the table
         assertThat(r.summary().lines().findFirst().orElse("")).startsWith("✅").contains("preview").contains("ready");
-        assertThat(r.summary()).contains("| Files | 6 (").contains("5 distinct, 1 duplicates").contains("| Uploaded | 5 files");
+        assertThat(r.summary()).contains("| Files | 7 (").contains("5 distinct, 1 duplicates").contains("| Uploaded | 5 files");
         assertThat(r.leaks(VercelSimulator.TOKEN)).isFalse();
         assertThat(r.log()).contains("::group::Build log");
         assertContract(sim);
@@ -182,6 +184,27 @@ class VercelDeployE2ETest {
     }
 
     @Test
+    void aPrebuiltOutputReachedThroughASymlinkOutOfTheDeployFolderIsRefused() throws IOException {
+        // .vercel (a folder on the way, not the last component) points outside the deploy root
+        Path outside = Files.createTempDirectory("gantry-outside-output");
+        Fixtures.write(outside, Map.of("output/config.json", "{\"version\":3}", "output/static/id_rsa", "ssh key material"));
+        ActionRun run = deploy().with("prebuilt", "true");
+        Files.createDirectories(run.workspace());
+        Files.createSymbolicLink(run.workspace().resolve(".vercel"), outside);
+        ActionResult r = run.run();
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("prebuilt")
+                .contains(".vercel/output").contains("outside the deploy directory"));
+        assertThat(sim.requests("POST", "/v2/files")).isEmpty();
+        assertThat(sim.creates()).isZero();
+
+        // and a working-directory that leaves the workspace is refused before anything is read
+        ActionResult away = deploy().with("working-directory", "../..").run();
+        assertThat(away.exitCode()).isEqualTo(2);
+        assertThat(away.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("working-directory"));
+    }
+
+    @Test
     void tgzArchiveUploadsOneTarballThatHoldsTheTree() throws IOException {
         ActionRun run = deploy().with("archive", "tgz");
         Fixtures.site(run.workspace());
@@ -199,7 +222,7 @@ class VercelDeployE2ETest {
         });
         Map<String, VercelSimulator.DeployedFile> files = sim.files(r.output("deployment-id"));
         assertThat(files.keySet()).containsExactlyInAnyOrder("index.html", "about.html", "app.js",
-                "assets/app-copy.js", "style.css", ".vercelignore", "build.sh", "home.html");
+                "assets/app-copy.js", "style.css", ".vercelignore", "build.sh", "home.html", "drafts");
         assertThat(files.get("build.sh").mode() & 0111).isNotZero();
         assertThat(files.get("home.html").mode()).isEqualTo(0120777);
         assertThat(files.get("app.js").sha()).isEqualTo(VercelSimulator.sha1("console.log('shop');\n".getBytes()));
@@ -373,9 +396,10 @@ class VercelDeployE2ETest {
         sim.blockNext();
         ActionRun run = deploy().with("timeout", "10m");
         Fixtures.site(run.workspace());
-        long t = System.nanoTime();
+        java.time.Instant before = sim.clock().instant();
         ActionResult r = run.run();
-        assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(20));
+        assertThat(Duration.between(before, sim.clock().instant())).as("simulated time: no wait for the 10m timeout")
+                .isLessThan(Duration.ofSeconds(20));
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.output("ready-state")).isEqualTo("BLOCKED");
         assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("BLOCKED").contains("plan"));
@@ -389,7 +413,8 @@ class VercelDeployE2ETest {
         ActionResult r = run.run();
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.output("result")).isEqualTo("timeout");
-        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("Timed out").contains("BUILDING"));
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("Timed out").contains("BUILDING")
+                .contains("(timeout: 2s)"));
         String id = sim.deploymentIds().get(0);
         assertThat(sim.canceled(id)).isTrue();
         assertThat(r.summary()).contains("canceled after the timeout");

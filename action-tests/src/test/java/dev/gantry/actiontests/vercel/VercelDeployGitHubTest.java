@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class VercelDeployGitHubTest {
     static final String HEAD1 = "0b16c0ffee00000000000000000000000000a001";
     static final String HEAD2 = "0b16c0ffee00000000000000000000000000a002";
-    private final VercelSimulator vercel = new VercelSimulator(new SimClock(20));
+    private final VercelSimulator vercel = new VercelSimulator(new ScaledClock(20));
     private final GitHubSimulator github = new GitHubSimulator().pullRequest(7, HEAD1, "feature/cart");
 
     @AfterEach

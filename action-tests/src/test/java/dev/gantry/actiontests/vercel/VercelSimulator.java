@@ -37,8 +37,10 @@ import java.util.regex.Pattern;
  * A stateful Vercel API on loopback (research §3.4 and §4), faithful enough that the real Vercel CLI deploys
  * against it. State: content-addressed blobs (SHA-1 and size verified, {@code x-now-digest} or
  * {@code x-vercel-digest}), projects, deployments that move QUEUED → BUILDING → READY (aliases assigned) on a
- * {@link SimClock}, the NDJSON events stream, aliases, paginated listing, promote and rollback as asynchronous
- * jobs, cancel. Both path families answer: the documented ones and the CLI's ({@code /v3/now/...},
+ * {@link ScaledClock}, the NDJSON events stream, aliases, paginated listing, promote and rollback as asynchronous
+ * jobs, cancel. Projects carry a Root Directory; while an instant rollback holds a project
+ * ({@code lastRollbackTarget}), its new production deployments end READY with {@code readySubstate: STAGED}, keep
+ * only their own aliases and leave production where it is, until one is promoted. Both path families answer: the documented ones and the CLI's ({@code /v3/now/...},
  * {@code /now/deployments/.../aliases}, {@code /v9/.../rollback}). Faults on request: 429 with
  * {@code Retry-After}, 5xx on uploads, {@code missing_files} again, {@code ERROR}, {@code BLOCKED}, slow builds,
  * alias 409, a queued (202) promote, a failed job.
@@ -52,13 +54,18 @@ public class VercelSimulator extends LoopbackServer {
     private static final Pattern EVENTS = Pattern.compile("/v[23]/(?:now/)?deployments/([^/]+)/events");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final SimClock clock;
+    private final ScaledClock clock;
     private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
     private final Map<String, Proj> projects = new LinkedHashMap<>();
     private final Map<String, Dep> deployments = new LinkedHashMap<>();
     private final Map<String, String> aliases = new LinkedHashMap<>(); // alias -> deployment id
 
     // knobs
+    private volatile Duration answerDelay = Duration.ZERO;
+    private volatile String inspectorSuffix = "";
+    private volatile String stateOverride;
+    private final AtomicInteger aliasErrors = new AtomicInteger();
+    private volatile String[] aliasError = {"alias_failed", "The alias could not be assigned"};
     private volatile Duration queueTime = Duration.ofSeconds(1);
     private volatile Duration buildTime = Duration.ofSeconds(3);
     private volatile Duration aliasDelay = Duration.ofMillis(500);
@@ -78,10 +85,10 @@ public class VercelSimulator extends LoopbackServer {
     private final AtomicInteger creates = new AtomicInteger();
 
     public VercelSimulator() {
-        this(new SimClock(20));
+        this(new ScaledClock(20));
     }
 
-    public VercelSimulator(SimClock clock) {
+    public VercelSimulator(ScaledClock clock) {
         this.clock = clock;
         addProject(PROJECT_ID, PROJECT_NAME);
         routes();
@@ -100,7 +107,7 @@ public class VercelSimulator extends LoopbackServer {
         });
     }
 
-    public SimClock clock() {
+    public ScaledClock clock() {
         return clock;
     }
 
@@ -172,6 +179,49 @@ public class VercelSimulator extends LoopbackServer {
     public void failUploads(int times, int status) {
         inject(Fault.status(matching("POST", "/v2/(now/)?files"), times, Reply.json(status,
                 Map.of("error", Map.of("code", "internal_server_error", "message", "An unexpected internal error occurred")))));
+    }
+
+    /**
+     * Every answer waits {@code d} before it is sent (the round trip of a real network; 40 ms is about a runner's to
+     * Vercel). The wait is taken on the request's own virtual thread, outside every lock, so answers overlap as they
+     * would across a network: the simulator never serialises what the client sends in parallel.
+     */
+    public VercelSimulator answerDelay(Duration d) {
+        this.answerDelay = d;
+        return this;
+    }
+
+    /** Hostile provider text: appended to every {@code inspectorUrl} (workflow commands, Markdown, HTML). */
+    public void inspectorUrlSuffix(String text) {
+        inspectorSuffix = text;
+    }
+
+    /** Hostile provider text: every deployment reports this {@code readyState} (never a state the client knows). */
+    public void readyStateOverride(String state) {
+        stateOverride = state;
+    }
+
+    /** The next deployment's aliases fail: {@code aliasError {code, message}} once it is READY. */
+    public void failNextAlias(String code, String message) {
+        aliasError = new String[]{code, message};
+        aliasErrors.incrementAndGet();
+    }
+
+    /** Sets a project's Root Directory and whether its build may read files outside it. */
+    public synchronized void rootDirectory(String projectId, String rootDirectory, boolean sourceFilesOutside) {
+        Proj p = projects.get(projectId);
+        p.rootDirectory = rootDirectory;
+        p.sourceFilesOutsideRootDirectory = sourceFilesOutside;
+    }
+
+    /** The create body that made a deployment, as it arrived. */
+    public synchronized JsonNode createBody(String deploymentId) {
+        return dep(deploymentId).body;
+    }
+
+    /** Whether an instant rollback holds the project (its production deploys are staged). */
+    public synchronized boolean rollbackInEffect(String projectId) {
+        return projects.get(projectId).lastRollbackTarget != null;
     }
 
     // ------------------------------------------------------------------ state, for tests
@@ -271,6 +321,9 @@ public class VercelSimulator extends LoopbackServer {
         final String id;
         final String name;
         String production; // deployment id
+        String rootDirectory;
+        boolean sourceFilesOutsideRootDirectory = true;
+        ObjectNode lastRollbackTarget; // set by a rollback, cleared by a promote
         ObjectNode lastAliasRequest;
         long jobPendingUntil;
         long jobDoneAt;
@@ -297,6 +350,9 @@ public class VercelSimulator extends LoopbackServer {
         Long canceledAt;
         boolean settled;
         boolean wasProduction;
+        boolean staged; // a production deploy made while a rollback holds the project
+        String[] aliasFailure;
+        JsonNode body;
         String customEnvironment;
         final List<String> alias = new ArrayList<>();
         final Map<String, String> meta = new LinkedHashMap<>();
@@ -313,6 +369,7 @@ public class VercelSimulator extends LoopbackServer {
         }
 
         String state(long now) {
+            if (stateOverride != null) return stateOverride;
             if (canceledAt != null && now >= canceledAt) return "CANCELED";
             if (blocked) return "BLOCKED";
             if (now < queuedUntil) return "QUEUED";
@@ -321,16 +378,17 @@ public class VercelSimulator extends LoopbackServer {
         }
 
         boolean aliasAssigned(long now) {
-            return "READY".equals(state(now)) && now >= aliasAt;
+            return "READY".equals(state(now)) && now >= aliasAt && aliasFailure == null;
         }
 
         boolean terminal(long now) {
             String s = state(now);
-            return s.equals("ERROR") || s.equals("CANCELED") || s.equals("BLOCKED") || aliasAssigned(now);
+            return s.equals("ERROR") || s.equals("CANCELED") || s.equals("BLOCKED") || aliasAssigned(now)
+                    || aliasFailure != null && "READY".equals(s) && now >= aliasAt;
         }
 
         String inspectorUrl() {
-            return "https://vercel.com/" + TEAM_SLUG + "/" + project.name + "/" + id.substring(4);
+            return "https://vercel.com/" + TEAM_SLUG + "/" + project.name + "/" + id.substring(4) + inspectorSuffix;
         }
     }
 
@@ -340,7 +398,7 @@ public class VercelSimulator extends LoopbackServer {
         if (!d.settled && d.aliasAssigned(now)) {
             d.settled = true;
             List<String> auto = new ArrayList<>();
-            if ("production".equals(d.target)) {
+            if ("production".equals(d.target) && !d.staged) {
                 auto.add(d.project.name + ".vercel.app");
                 auto.add(d.project.name + "-" + TEAM_SLUG + ".vercel.app");
                 d.project.production = d.id;
@@ -370,6 +428,12 @@ public class VercelSimulator extends LoopbackServer {
                 p.lastAliasRequest.put("jobStatus", "failed");
             } else {
                 Dep to = deployments.get(p.lastAliasRequest.path("toDeploymentId").asText());
+                if (p.lastAliasRequest.path("type").asText().equals("rollback")) {
+                    p.lastRollbackTarget = p.lastAliasRequest.deepCopy().put("jobStatus", "succeeded");
+                } else {
+                    p.lastRollbackTarget = null; // a promote ends the rollback: production deploys are served again
+                }
+                to.staged = false;
                 p.production = to.id;
                 to.wasProduction = true;
                 assign(p.name + ".vercel.app", to);
@@ -389,16 +453,41 @@ public class VercelSimulator extends LoopbackServer {
 
     private void on(String method, String path, Api api) {
         route(method, path, (r, m) -> {
+            Reply reply;
             Reply denied = authorize(r);
-            if (denied != null) return withId(denied);
-            try {
-                synchronized (this) {
-                    return withId(api.handle(r, m));
+            if (denied != null) {
+                reply = denied;
+            } else {
+                try {
+                    synchronized (this) {
+                        reply = api.handle(r, m);
+                    }
+                } catch (Exception e) {
+                    reply = error(500, "internal_server_error", "simulator: " + e);
                 }
-            } catch (Exception e) {
-                return withId(error(500, "internal_server_error", "simulator: " + e));
             }
+            return delayed(withId(reply));
         });
+    }
+
+    /** An upload touches only the blob store (concurrent), so uploads are answered in parallel, as Vercel does. */
+    private void onUpload(String path) {
+        route("POST", path, (r, m) -> {
+            Reply denied = authorize(r);
+            return delayed(withId(denied != null ? denied : upload(r, m)));
+        });
+    }
+
+    private Reply delayed(Reply reply) {
+        Duration d = answerDelay;
+        if (!d.isZero()) {
+            try {
+                Thread.sleep(d);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return reply;
     }
 
     private void routes() {
@@ -409,7 +498,7 @@ public class VercelSimulator extends LoopbackServer {
         on("GET", "/v\\d+/teams", (r, m) -> Reply.json(200, Map.of("teams", List.of(team()),
                 "pagination", Map.of("count", 1, "next", (Object) "", "prev", (Object) ""))));
         on("GET", "/v\\d+/projects/([^/]+)", (r, m) -> getProject(r, m.group(1)));
-        on("POST", "/v2/(?:now/)?files", this::upload);
+        onUpload("/v2/(?:now/)?files");
         on("POST", "/v13/deployments", this::create);
         on("GET", "/v\\d+/(?:now/)?deployments/([^/]+)", (r, m) -> getDeployment(m.group(1)));
         on("GET", EVENTS.pattern(), (r, m) -> eventsArray(r, m.group(1)));
@@ -482,8 +571,12 @@ public class VercelSimulator extends LoopbackServer {
         deployments.values().forEach(this::settle);
         ObjectNode n = JSON.createObjectNode();
         n.put("id", p.id).put("name", p.name).put("accountId", TEAM_ID).put("directoryListing", false)
-                .put("nodeVersion", "22.x").putNull("framework").putNull("rootDirectory")
-                .put("sourceFilesOutsideRootDirectory", true).put("createdAt", 1_700_000_000_000L);
+                .put("nodeVersion", "22.x").putNull("framework")
+                .put("sourceFilesOutsideRootDirectory", p.sourceFilesOutsideRootDirectory).put("createdAt", 1_700_000_000_000L);
+        if (p.rootDirectory == null) n.putNull("rootDirectory");
+        else n.put("rootDirectory", p.rootDirectory);
+        if (p.lastRollbackTarget == null) n.putNull("lastRollbackTarget");
+        else n.set("lastRollbackTarget", p.lastRollbackTarget.deepCopy());
         n.putObject("resourceConfig").putArray("functionDefaultRegions").add("iad1");
         n.putObject("defaultResourceConfig").putArray("functionDefaultRegions").add("iad1");
         n.putArray("latestDeployments");
@@ -545,7 +638,8 @@ public class VercelSimulator extends LoopbackServer {
                 inline.put(name, data);
                 files.put(name, new DeployedFile(sha1(data), data.length, f.path("mode").asInt(0100644)));
             } else if (!f.has("sha") && (f.path("mode").asInt() & 0170000) == 0040000) {
-                continue; // a directory entry (the CLI lists directories whose files are all ignored)
+                // a directory entry: the CLI lists directories with nothing in them (empty, or all ignored)
+                files.put(name, new DeployedFile(null, 0, f.path("mode").asInt()));
             } else {
                 String sha = f.path("sha").asText("").toLowerCase(Locale.ROOT);
                 if (!sha.matches("[0-9a-f]{40}")) return error(400, "bad_request", "Invalid sha for " + name);
@@ -557,7 +651,7 @@ public class VercelSimulator extends LoopbackServer {
             missingAgain.decrementAndGet();
             // evict what this deployment needs: the next create must upload it again
             for (DeployedFile f : files.values()) {
-                if (blobs.remove(f.sha()) != null) missing.add(f.sha());
+                if (f.sha() != null && blobs.remove(f.sha()) != null) missing.add(f.sha());
             }
         }
         if (!missing.isEmpty()) {
@@ -566,7 +660,7 @@ public class VercelSimulator extends LoopbackServer {
         }
         for (Map.Entry<String, DeployedFile> e : files.entrySet()) {
             DeployedFile f = e.getValue();
-            if (!inline.containsKey(e.getKey()) && f.size() >= 0 && blobs.get(f.sha()).length != f.size()) {
+            if (!inline.containsKey(e.getKey()) && f.sha() != null && f.size() >= 0 && blobs.get(f.sha()).length != f.size()) {
                 return error(400, "bad_request", "size of " + e.getKey() + " does not match its uploaded content");
             }
         }
@@ -585,6 +679,9 @@ public class VercelSimulator extends LoopbackServer {
         long now = clock.millis();
         Dep d = new Dep(newId(), p, target, now);
         d.customEnvironment = b.path("customEnvironmentSlugOrId").asText(null);
+        d.body = b;
+        d.staged = "production".equals(target) && p.lastRollbackTarget != null;
+        if (aliasErrors.getAndUpdate(x -> Math.max(0, x - 1)) > 0) d.aliasFailure = aliasError;
         d.queuedUntil = now + queueTime.toMillis();
         d.buildingUntil = d.queuedUntil + buildTime.toMillis();
         d.aliasAt = d.buildingUntil + aliasDelay.toMillis();
@@ -621,7 +718,10 @@ public class VercelSimulator extends LoopbackServer {
                 new ByteArrayInputStream(all.toByteArray())))) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
-                if (e.isDirectory()) continue;
+                if (e.isDirectory()) {
+                    out.put(e.getName().replaceAll("/$", ""), new DeployedFile(null, 0, 040000 | e.getMode()));
+                    continue;
+                }
                 if (e.isSymbolicLink()) {
                     byte[] link = e.getLinkName().getBytes(StandardCharsets.UTF_8);
                     out.put(e.getName(), new DeployedFile(sha1(link), link.length, 0120777));
@@ -661,8 +761,8 @@ public class VercelSimulator extends LoopbackServer {
         if (d.customEnvironment != null) n.putObject("customEnvironment").put("slug", d.customEnvironment);
         if ("READY".equals(state)) {
             n.put("ready", d.buildingUntil);
-            n.put("readySubstate", "production".equals(d.target) && !d.project.id.isEmpty()
-                    ? (d.id.equals(d.project.production) || d.wasProduction ? "PROMOTED" : "STAGED") : "STAGED");
+            n.put("readySubstate", "production".equals(d.target) && !d.staged
+                    ? (d.id.equals(d.project.production) || d.wasProduction || !d.settled ? "PROMOTED" : "STAGED") : "STAGED");
         }
         if (d.aliasAssigned(now)) n.put("aliasAssignedAt", d.aliasAt);
         if ("ERROR".equals(state)) {
@@ -673,7 +773,11 @@ public class VercelSimulator extends LoopbackServer {
             n.put("errorCode", "DEPLOYMENT_BLOCKED");
             n.put("errorMessage", "The deployment was blocked: the team has reached the limit of its plan.");
         }
-        n.putNull("aliasError");
+        if (d.aliasFailure != null && "READY".equals(state) && now >= d.aliasAt) {
+            n.putObject("aliasError").put("code", d.aliasFailure[0]).put("message", d.aliasFailure[1]);
+        } else {
+            n.putNull("aliasError");
+        }
         n.put("isRollbackCandidate", d.wasProduction);
         ArrayNode alias = n.putArray("alias");
         d.alias.forEach(alias::add);
@@ -922,6 +1026,7 @@ public class VercelSimulator extends LoopbackServer {
             return true;
         }
         long since = r.param("since") == null ? Long.MIN_VALUE : Long.parseLong(r.param("since"));
+        delayed(null);
         ex.getResponseHeaders().add("Content-Type", "application/stream+json");
         ex.getResponseHeaders().add("x-vercel-id", "iad1::stream");
         ex.sendResponseHeaders(200, 0);
@@ -986,12 +1091,14 @@ public class VercelSimulator extends LoopbackServer {
 
     /**
      * Runs the simulator on its own (for the benchmark and by hand):
-     * {@code VercelSimulator [url-file] [speed] [build-seconds]}; prints its URL and runs until killed.
+     * {@code VercelSimulator [url-file] [speed] [build-seconds] [answer-delay-ms]}; prints its URL and runs until
+     * killed.
      */
     public static void main(String[] args) throws Exception {
         double speed = args.length > 1 ? Double.parseDouble(args[1]) : 1;
-        VercelSimulator sim = new VercelSimulator(new SimClock(speed));
+        VercelSimulator sim = new VercelSimulator(new ScaledClock(speed));
         if (args.length > 2) sim.buildTime(Duration.ofMillis(200), Duration.ofMillis((long) (Double.parseDouble(args[2]) * 1000)));
+        if (args.length > 3) sim.answerDelay(Duration.ofMillis(Long.parseLong(args[3])));
         String url = sim.baseUrl().toString();
         if (args.length > 0) java.nio.file.Files.writeString(java.nio.file.Path.of(args[0]), url);
         System.out.println("VERCEL_SIM_URL=" + url);

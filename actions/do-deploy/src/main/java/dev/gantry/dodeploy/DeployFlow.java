@@ -12,41 +12,25 @@ import dev.gantry.common.digitalocean.AppSpec;
 import dev.gantry.common.digitalocean.AppsApi;
 import dev.gantry.common.digitalocean.Deployment;
 import dev.gantry.common.digitalocean.DeploymentWatcher;
-import dev.gantry.common.digitalocean.DeploymentWatcher.LogPolicy;
-import dev.gantry.common.github.GitHubReporter;
-import dev.gantry.common.github.GitHubReporter.DeploymentRecord;
 import dev.gantry.common.github.GitHubReporter.DeploymentState;
 import dev.gantry.common.github.GitHubReporters;
+import dev.gantry.common.http.Deadline;
 import dev.gantry.common.http.HttpApi;
 import dev.gantry.common.http.ProviderException;
-import dev.gantry.common.http.Deadline;
-import dev.gantry.common.http.Time;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * The deploy: resolve the spec (file, or an existing app's), apply image pins, env vars and preview changes, then
- * create or update the app, take the deployment that call started, wait for it with a deadline, and report.
- * Also the {@code dry-run} (propose and diff) and {@code delete-preview} operations.
+ * The deploy: resolve the spec ({@link SpecResolver}), create or update the app, take the deployment that call
+ * started, wait for it with a deadline, and report. Also the {@code dry-run} (propose and diff) and
+ * {@code delete-preview} operations.
  */
 final class DeployFlow {
-    /** Everything the inputs said, checked. */
-    record Settings(String token, URI apiUrl, String operation, String appSpec, String appName, String appId,
-                    String projectId, Map<String, AppSpec.ImageRef> images, Map<String, String> envs, boolean waitForIt,
-                    Duration timeout, boolean forceBuild, LogPolicy buildLogs, LogPolicy deployLogs, boolean preview,
-                    boolean dryRun, String githubToken, boolean githubDeployment, String environment) {
-    }
-
     private final ActionContext ctx;
     private final Settings s;
     private final Log log;
-    private final Time time;
     private final Deadline deadline;
     private final AppPlatform platform;
     private final Report report;
@@ -55,106 +39,82 @@ final class DeployFlow {
         this.ctx = ctx;
         this.s = s;
         this.log = ctx.log();
-        this.time = ctx.time();
         this.deadline = ctx.deadline("timeout", s.timeout());
         this.platform = AppPlatform.connect(s.apiUrl(), s.token(), log, deadline);
         this.report = new Report(ctx);
     }
 
     void run() {
-        if (s.operation().equals("delete-preview")) {
+        if (s.operation() == Settings.Operation.DELETE_PREVIEW) {
             deletePreview();
             return;
         }
-        Target target = resolve();
+        SpecResolver.Target target = new SpecResolver(ctx, s, platform).resolve();
         if (s.dryRun()) {
             dryRun(target);
-            return;
-        }
-        deploy(target);
-    }
-
-    // ---- the spec -------------------------------------------------------------------------------------------------
-
-    /** The spec to deploy and the app it goes to (null: a new app). */
-    record Target(AppSpec spec, App existing) {
-    }
-
-    private Target resolve() {
-        AppSpec spec;
-        App existing = null;
-        if (!s.appId().isEmpty()) {
-            try {
-                existing = platform.getApp(s.appId());
-            } catch (ProviderException e) {
-                if (e.isNotFound()) throw InputException.invalid("app-id", "names no app this token can see: " + s.appId());
-                throw e;
-            }
-            spec = existing.spec();
-            log.info("Deploying the current spec of app " + existing.name() + " (" + existing.id() + ")");
-        } else if (!s.appName().isEmpty()) {
-            existing = platform.findByName(s.appName()).orElseThrow(() -> InputException.invalid("app-name",
-                    "names no app this token can see: '" + s.appName() + "' (to create it, give an app-spec file "
-                            + "and leave app-name empty)"));
-            spec = existing.spec();
-            log.info("Deploying the current spec of app " + existing.name() + " (" + existing.id() + ")");
         } else {
-            String file = s.appSpec().isEmpty() ? ".do/app.yaml" : s.appSpec();
-            Path path = ctx.github().workspace().resolve(file).normalize();
-            SpecTemplate.Loaded loaded = SpecTemplate.load(path, "app-spec", ctx::env);
-            spec = loaded.spec();
-            log.info("Read the app spec from " + file + (loaded.filled().isEmpty() ? ""
-                    : "; filled ${" + String.join("}, ${", loaded.filled()) + "} from the environment"));
-            if (!loaded.leftAlone().isEmpty()) {
-                log.debug("Placeholders left for App Platform to resolve (or unset in this step's env): ${"
-                        + String.join("}, ${", loaded.leftAlone()) + "}");
-            }
+            deploy(target);
         }
-        if (spec == null) throw InputException.invalid("app-spec", "gave no spec");
-        spec = ImagePins.apply("images", spec, s.images());
-        for (Map.Entry<String, AppSpec.ImageRef> e : s.images().entrySet()) {
-            log.info("Pinned " + e.getKey() + " to " + e.getValue().describe());
-        }
-        if (!s.envs().isEmpty()) {
-            spec = spec.withSecretEnvs(s.envs());
-            log.info("Merged " + s.envs().size() + " env var(s) into the spec as encrypted run-time secrets: "
-                    + String.join(", ", s.envs().keySet()));
-        }
-        if (s.preview()) {
-            String name = PreviewNames.of(ctx.github().repository(), ctx.github().pullRequestNumber().getAsInt());
-            spec = spec.forPreview(name, ctx.github().repository(), ctx.github().headBranch());
-            log.info("Preview app for pull request #" + ctx.github().pullRequestNumber().getAsInt() + ": " + name
-                    + " (branch " + ctx.github().headBranch() + ", no domains or alerts)");
-            existing = null;
-        }
-        String name = spec.name();
-        if (name == null || !AppSpec.NAME.matcher(name).matches()) {
-            throw InputException.invalid(s.appName().isEmpty() ? "app-spec" : "app-name", "gives the app name '" + name
-                    + "', but App Platform names must match " + AppSpec.NAME.pattern()
-                    + " (2-32 lower-case letters, digits and hyphens, starting with a letter)");
-        }
-        if (existing == null) existing = platform.findByName(name).orElse(null);
-        return new Target(spec, existing);
     }
 
     // ---- deploy ---------------------------------------------------------------------------------------------------
 
-    private void deploy(Target t) {
+    /** What this run started: the app as the create/update answered, its deployment, and the one before. */
+    record Started(App app, Deployment deployment, String previous) {
+    }
+
+    private void deploy(SpecResolver.Target t) {
+        String environment = !s.environment().isEmpty() ? s.environment()
+                : s.preview() ? "preview/" + t.spec().name() : t.spec().name();
+        TeamNotice.target(ctx.notice(), environment, t.spec().name(), s.images());
+        refuseIfPinned(t.existing());
+        Started started = start(t);
+        report.started(started.app(), started.deployment(), started.previous());
+        GitHubRecord record = GitHubRecord.start(GitHubReporters.forStep(ctx, GitHubReporters.Settings.of(ctx.github(),
+                s.githubToken(), s.githubDeployment()), deadline), environment, started.app().name(),
+                started.deployment().id(), s.preview());
+        if (!s.waitForIt()) {
+            report.phase(started.deployment().phaseOrUnknown().name());
+            report.notWaited(started.app(), started.deployment(), started.previous());
+            ctx.result("started");
+            return;
+        }
+        DeploymentWatcher watcher = DeploymentWatcher.builder(platform, log).timeout(s.timeout())
+                .buildLogs(s.buildLogs()).deployLogs(s.deployLogs()).stageLogs(true)
+                .reference(t.existing() == null ? null : t.existing().activeDeployment()).build();
+        DeploymentWatcher.Outcome outcome = watcher.watch(started.app().id(), started.deployment().id());
+        report.phase(outcome.phase().name());
+        report.logOutputs(outcome);
+        if (outcome.succeeded()) {
+            succeeded(watcher, started, outcome, record);
+        } else {
+            failed(started, outcome, record);
+        }
+    }
+
+    /** A pinned app takes no deployment; say which step unpins it. */
+    private void refuseIfPinned(App existing) {
+        if (existing == null || existing.pinnedDeployment() == null || existing.pinnedDeployment().id() == null) return;
+        String pinned = existing.pinnedDeployment().id();
+        String repo = Optional.ofNullable(ctx.env("GITHUB_ACTION_REPOSITORY")).filter(r -> !r.isBlank())
+                .orElse("gantry-actions/gantry");
+        String ref = Optional.ofNullable(ctx.env("GITHUB_ACTION_REF")).filter(r -> !r.isBlank()).orElse("v1");
+        String step = "- uses: " + repo + "/actions/rollback@" + ref + "\n  with:\n    provider: digitalocean\n"
+                + "    token: ${{ secrets.DIGITALOCEAN_TOKEN }}\n    app-id: " + existing.id() + "\n"
+                + "    commit: true    # keep the rolled-back version; or revert: true to redeploy the spec from before it\n";
+        report.pinned(existing, pinned, step);
+        throw ActionException.failed("App " + existing.name() + " is pinned to rollback deployment " + pinned
+                + " (a rollback without commit), and App Platform takes no new deployment until the rollback is "
+                + "committed or reverted. Nothing was deployed. To go on, run this step once (with commit: true to "
+                + "keep the rolled-back version, or revert: true to go back to the spec from before the rollback), "
+                + "then deploy again:\n" + step + "The example workflow .github/workflows/example-rollback.yml does "
+                + "this with its 'then' input.", "pinned");
+    }
+
+    /** Creates or updates the app; the deployment that call started (or one started for it when it started none). */
+    private Started start(SpecResolver.Target t) {
         AppSpec spec = t.spec();
         App existing = t.existing();
-        String previous = existing == null ? null : existing.activeDeploymentId();
-        GitHubReporter github = GitHubReporters.forStep(ctx, GitHubReporters.Settings.of(ctx.github(), s.githubToken(),
-                s.githubDeployment()), deadline);
-        String environment = !s.environment().isEmpty() ? s.environment()
-                : s.preview() ? "preview/" + spec.name() : spec.name();
-        TeamNotice.target(ctx.notice(), environment, spec.name(), s.images());
-
-        if (existing != null && existing.pinnedDeployment() != null && existing.pinnedDeployment().id() != null) {
-            throw ActionException.failed("App " + existing.name() + " is pinned to rollback deployment "
-                    + existing.pinnedDeployment().id() + ", and App Platform refuses new deployments until the rollback "
-                    + "is committed or reverted (rollback/commit or rollback/revert).", "pinned");
-        }
-        Instant started = time.now();
         AppPlatform.Change change;
         try {
             if (existing == null) {
@@ -169,80 +129,83 @@ final class DeployFlow {
             throw rejected(e);
         }
         App app = change.app();
-        Deployment deployment = change.deployment() != null ? change.deployment() : startDeployment(app);
+        Deployment deployment = change.deployment();
+        if (deployment == null) {
+            log.info("The update started no deployment; starting one" + (s.forceBuild() ? " with a forced rebuild" : ""));
+            deployment = platform.createDeployment(app.id(), s.forceBuild());
+        }
+        AppPlatform.requireId("app", app.id());
+        AppPlatform.requireId("deployment", deployment.id());
+        String previous = existing == null || existing.activeDeploymentId() == null ? null
+                : AppPlatform.requireId("deployment", existing.activeDeploymentId());
         log.info("Deployment " + deployment.id() + " started for app " + app.name() + " (" + app.id() + ")"
                 + (previous == null ? "" : "; the active deployment before it was " + previous));
-        report.started(app, deployment, previous);
-        // the record names App Platform's deployment, so rollback can find it again (GitHubReporter.findDeployment)
-        Optional<DeploymentRecord> record = github.createDeployment(new GitHubReporter.DeploymentRequest(environment,
-                null, "App Platform deploy of " + app.name(), s.preview(), !s.preview(), "digitalocean",
-                deployment.id()));
-        record.ifPresent(r -> github.setStatus(r, DeploymentState.IN_PROGRESS, null, "deployment " + deployment.id()));
+        return new Started(app, deployment, previous);
+    }
 
-        if (!s.waitForIt()) {
-            report.phase(deployment.phaseOrUnknown().name());
-            report.notWaited(app, deployment, previous);
-            ctx.result("started");
-            return;
+    private void succeeded(DeploymentWatcher watcher, Started st, DeploymentWatcher.Outcome outcome, GitHubRecord record) {
+        App live;
+        try {
+            Duration left = deadline.remaining();
+            Duration wait = left.isZero() ? Duration.ofSeconds(1) : left;
+            live = outcome.app() != null ? watcher.awaitLiveUrl(outcome.app(), wait) : watcher.awaitLiveUrl(st.app().id(), wait);
+        } catch (ActionException e) {
+            boolean timeout = "timeout".equals(e.result());
+            report.finished(appNowOr(st.app()), outcome, st.previous(), timeout ? "timeout" : "unconfirmed");
+            record.set(DeploymentState.ERROR, null, timeout ? "no live URL in time" : "the app could not be read");
+            throw e;
         }
-        DeploymentWatcher watcher = DeploymentWatcher.builder(platform, log).timeout(s.timeout())
-                .buildLogs(s.buildLogs()).deployLogs(s.deployLogs()).build();
-        DeploymentWatcher.Outcome outcome = watcher.watch(app.id(), deployment.id());
-        report.phase(outcome.phase().name());
-        if (outcome.succeeded()) {
-            Duration left = s.timeout().minus(Duration.between(started, time.now()));
-            App live;
-            try {
-                live = watcher.awaitLiveUrl(app.id(), left.isNegative() ? Duration.ofSeconds(1) : left);
-            } catch (ActionException e) {
-                report.finished(platform.getApp(app.id()), outcome, previous, "timeout");
-                record.ifPresent(r -> github.setStatus(r, DeploymentState.ERROR, null, "no live URL in time"));
-                throw e;
-            }
-            if (live.hasLiveUrl()) {
-                log.info("App " + live.name() + " is live at " + live.liveUrl());
-            } else {
-                log.info("App " + live.name() + " has no HTTP component (workers or jobs only), so it has no URL");
-            }
-            report.finished(live, outcome, previous, null);
-            record.ifPresent(r -> github.setStatus(r, DeploymentState.SUCCESS, live.hasLiveUrl() ? live.liveUrl() : null,
-                    "deployment " + outcome.deployment().id() + " is live"));
-            ctx.result("success");
-            return;
+        String url = Report.liveUrl(live, log);
+        if (url != null) {
+            log.info("App " + live.name() + " is live at " + url);
+        } else if (live.spec() != null && !live.spec().hasHttpComponents()) {
+            log.info("App " + live.name() + " has no HTTP component (workers or jobs only), so it has no URL");
         }
-        App after = platform.getApp(app.id());
+        report.finished(live, outcome, st.previous(), null);
+        record.set(DeploymentState.SUCCESS, url, "deployment " + outcome.deployment().id() + " is live");
+        ctx.result("success");
+    }
+
+    private void failed(Started st, DeploymentWatcher.Outcome outcome, GitHubRecord record) {
+        App after = appNowOr(st.app());
+        String id = st.deployment().id();
         if (outcome.timeout() != null) {
-            report.finished(after, outcome, previous, "timeout");
-            record.ifPresent(r -> github.setStatus(r, DeploymentState.ERROR, null, "timed out"));
-            throw new ActionException(ExitCode.FAILED, "Deployment " + deployment.id() + " of app " + app.name()
-                    + " did not finish within the step's timeout (" + deadline.description() + ")"
-                    + " (last phase " + outcome.phase() + "). It keeps running on App Platform; raise the timeout input if "
-                    + "deploys of this app take longer.", "timeout", null, outcome.timeout());
+            report.finished(after, outcome, st.previous(), "timeout");
+            record.set(DeploymentState.ERROR, null, "timed out");
+            throw new ActionException(ExitCode.FAILED, "Deployment " + id + " of app " + after.name()
+                    + " did not finish within the step's timeout (" + deadline.description() + ") (last phase "
+                    + outcome.phase() + "). It keeps running on App Platform; raise the timeout input if deploys of "
+                    + "this app take longer." + (outcome.timeout().getCause() == null ? ""
+                    : " " + outcome.timeout().getCause().getMessage()), "timeout", null, outcome.timeout());
         }
-        report.finished(after, outcome, previous, "failure");
-        record.ifPresent(r -> github.setStatus(r, DeploymentState.FAILURE, null, outcome.failureReason()));
-        throw new ActionException(ExitCode.FAILED, "Deployment " + deployment.id() + " of app " + app.name()
-                + " ended in " + outcome.phase() + ": " + outcome.failureReason(), "failure", null, null);
+        report.finished(after, outcome, st.previous(), "failure");
+        record.set(DeploymentState.FAILURE, null, outcome.failureReason());
+        throw new ActionException(ExitCode.FAILED, "Deployment " + id + " of app " + after.name() + " ended in "
+                + outcome.phase() + ": " + outcome.failureReason(), "failure", null, null);
+    }
+
+    /** The app as it is now, for the report; when the step's time or App Platform gives no answer, {@code before}. */
+    private App appNowOr(App before) {
+        try {
+            return platform.getApp(before.id());
+        } catch (ProviderException | Deadline.DeadlineException e) {
+            log.warning("Could not read app " + before.name() + " again for the report: " + e.getMessage());
+            return before;
+        }
     }
 
     /** App Platform refusing the spec (400/422, "error validating app spec ...") is a problem with the input. */
     private RuntimeException rejected(RuntimeException e) {
         if (e instanceof ProviderException pe && (pe.status() == 400 || pe.status() == 422)) {
-            String input = !s.appName().isEmpty() ? "app-name" : !s.appId().isEmpty() ? "app-id" : "app-spec";
-            return InputException.invalid(input, "gives a spec App Platform rejected: " + pe.providerMessage()
+            return InputException.invalid(s.appInput(), "gives a spec App Platform rejected: " + pe.providerMessage()
                     + (pe.requestId() == null ? "" : " [request id " + pe.requestId() + "]"));
         }
         return e;
     }
 
-    private Deployment startDeployment(App app) {
-        log.info("The update started no deployment; starting one" + (s.forceBuild() ? " with a forced rebuild" : ""));
-        return platform.createDeployment(app.id(), s.forceBuild());
-    }
-
     // ---- dry run --------------------------------------------------------------------------------------------------
 
-    private void dryRun(Target t) {
+    private void dryRun(SpecResolver.Target t) {
         AppsApi.ProposeResponse proposal;
         try {
             proposal = platform.api().propose(new AppsApi.ProposeRequest(t.spec(),
@@ -252,11 +215,6 @@ final class DeployFlow {
         }
         List<SpecDiff.Change> changes = t.existing() == null ? List.of()
                 : SpecDiff.between(t.existing().spec().withoutSecrets().json(), t.spec().withoutSecrets().json());
-        ctx.setOutput("app-name", t.spec().name());
-        if (t.existing() != null) {
-            ctx.setOutput("app-id", t.existing().id());
-            ctx.setOutput("previous-deployment-id", nullToEmpty(t.existing().activeDeploymentId()));
-        }
         if (t.existing() == null) {
             log.info("Dry run: the spec is valid; app " + t.spec().name() + " does not exist and would be created"
                     + (Boolean.FALSE.equals(proposal.appNameAvailable()) ? " (but the name is taken: "
@@ -278,8 +236,12 @@ final class DeployFlow {
         ctx.setOutput("app-name", name);
         Optional<App> app = platform.findByName(name);
         if (app.isEmpty()) {
-            log.info("No preview app named " + name + " for pull request #" + pr + ": nothing to delete");
             report.deleted(name, null);
+            if (s.missingPreviewFails()) {
+                throw ActionException.failed("No preview app named " + name + " for pull request #" + pr
+                        + " (ignore_not_found is not true, as digitalocean/app_action/delete requires)", "not-found");
+            }
+            log.info("No preview app named " + name + " for pull request #" + pr + ": nothing to delete");
             ctx.result("not-found");
             return;
         }

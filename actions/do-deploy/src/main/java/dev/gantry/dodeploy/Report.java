@@ -2,19 +2,28 @@ package dev.gantry.dodeploy;
 
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.Durations;
+import dev.gantry.common.action.Log;
 import dev.gantry.common.action.Markdown;
 import dev.gantry.common.action.Summary;
 import dev.gantry.common.digitalocean.App;
 import dev.gantry.common.digitalocean.AppsApi;
 import dev.gantry.common.digitalocean.Deployment;
+import dev.gantry.common.digitalocean.DeploymentLogs;
 import dev.gantry.common.digitalocean.DeploymentWatcher;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The outputs and the step summary of do-deploy: verdict first, then a table, details collapsed. */
+/**
+ * The outputs and the step summary of do-deploy: verdict first, then a table, details collapsed. Provider text
+ * (names, ids, URLs, reasons, logs) reaches the summary only through {@link Markdown}.
+ */
 final class Report {
+    /** The most of each log the {@code build_logs}/{@code deploy_logs} outputs carry (the tail): outputs share 1 MB a job. */
+    static final int LOG_OUTPUT_BYTES = 256 * 1024;
+    private static final java.util.regex.Pattern PLAIN_URL = java.util.regex.Pattern.compile("https?://[^\\s<>\"`]+");
+
     private final ActionContext ctx;
 
     Report(ActionContext ctx) {
@@ -34,8 +43,55 @@ final class Report {
     }
 
     private void appOutputs(App app) {
-        ctx.setOutput("live-url", app.hasLiveUrl() ? app.liveUrl() : "");
+        String url = liveUrl(app, null);
+        ctx.setOutput("live-url", url == null ? "" : url);
         ctx.setOutput("app", DeployFlow.json(app.withoutSecrets()));
+    }
+
+    /**
+     * The app's live URL when it is a plain absolute http(s) URL (no white space, quotes or angle brackets), else
+     * null; {@code log} (when given) warns about one that is not.
+     */
+    static String liveUrl(App app, Log log) {
+        if (!app.hasLiveUrl()) return null;
+        String u = app.liveUrl();
+        if (PLAIN_URL.matcher(u).matches() && Markdown.link(u).toString().startsWith("[")) return u;
+        if (log != null) log.warning("App Platform gave app " + app.name() + " a live URL that is not a plain http(s) URL; "
+                + "it is not used: " + u);
+        return null;
+    }
+
+    /**
+     * digitalocean/app_action's {@code build_logs} and {@code deploy_logs}: every component's logs of the stage, set
+     * when not empty. Each keeps its last {@link #LOG_OUTPUT_BYTES} (outputs share 1 MB a job), cut at a line.
+     */
+    void logOutputs(DeploymentWatcher.Outcome o) {
+        for (String type : List.of("BUILD", "DEPLOY")) {
+            DeploymentLogs.LogText t = o.stageLogs().get(type);
+            if (t == null || t.isEmpty()) continue;
+            String text = t.text();
+            byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (bytes.length > LOG_OUTPUT_BYTES) {
+                String tail = new String(bytes, bytes.length - LOG_OUTPUT_BYTES, LOG_OUTPUT_BYTES,
+                        java.nio.charset.StandardCharsets.UTF_8);
+                text = "[earlier lines cut: this output keeps the last " + LOG_OUTPUT_BYTES / 1024 + " KiB]\n"
+                        + tail.substring(tail.indexOf('\n') + 1);
+            }
+            ctx.setOutput(type.toLowerCase(java.util.Locale.ROOT) + "_logs", text);
+        }
+    }
+
+    /** The summary of a deploy refused because a rollback pins the app: the step that unpins it. */
+    void pinned(App app, String pinnedId, String step) {
+        appOutputs(app);
+        Summary s = ctx.summary();
+        s.heading(Markdown.format("📌 %s is pinned to rollback deployment %s: nothing deployed", app.name(),
+                Markdown.code(pinnedId)), 3);
+        s.paragraph("App Platform takes no new deployment until the rollback is committed (keep the rolled-back "
+                + "version) or reverted (redeploy the spec from before it). Run this step once, then deploy again:");
+        s.markdown(Markdown.codeBlock(step, "yaml"));
+        s.paragraph("The example workflow .github/workflows/example-rollback.yml does this with its 'then' input "
+                + "(commit or revert).");
     }
 
     void notWaited(App app, Deployment d, String previous) {
@@ -51,26 +107,29 @@ final class Report {
         Summary s = ctx.summary();
         String depId = o.deployment() == null ? "" : o.deployment().id();
         TeamNotice.finished(ctx.notice(), app, o, failure);
+        String url = liveUrl(app, null);
         if (failure == null) {
             s.heading(Markdown.format("✅ Deployed %s to App Platform", app.name())
-                    .append(app.hasLiveUrl() ? Markdown.of(": ").append(Markdown.link(app.liveUrl())) : Markdown.of("")), 3);
+                    .append(url != null ? Markdown.of(": ").append(Markdown.link(url)) : Markdown.of("")), 3);
         } else if (failure.equals("timeout")) {
             s.heading("⏱️ Deployment of " + app.name() + " timed out in phase " + o.phase(), 3);
+        } else if (failure.equals("unconfirmed")) {
+            s.heading("🔥 Deployment of " + app.name() + " is " + o.phase() + ", but App Platform gave no answer about "
+                    + "the app afterwards", 3);
         } else {
             s.heading("❌ Deployment of " + app.name() + " failed in phase " + o.phase(), 3);
         }
         s.table(List.of("", ""), rows(app, depId, o.phase().name(), previous, o.elapsed()));
-        if (failure != null && !failure.equals("timeout")) {
+        if ("failure".equals(failure)) {
             s.paragraph(Markdown.format("**Why:** %s", o.failureReason()));
         }
         if (!o.timeline().isEmpty()) {
-            StringBuilder md = new StringBuilder("| phase | took | since |\n| --- | --- | --- |\n");
+            List<List<Object>> rows = new ArrayList<>();
             for (DeploymentWatcher.PhaseSpan p : o.timeline()) {
-                md.append("| ").append(Markdown.cell(p.phase().name())).append(" | ")
-                        .append(p.phase().isTerminal() ? "" : Durations.human(p.duration())).append(" | ")
-                        .append(p.start()).append(" |\n");
+                rows.add(List.of(p.phase().name(), p.phase().isTerminal() ? "" : Durations.human(p.duration()),
+                        p.start().toString()));
             }
-            s.details("Phase timeline", Markdown.of(md.toString()));
+            s.details("Phase timeline", Markdown.table(List.of("phase", "took", "since"), rows));
         }
         for (DeploymentWatcher.ComponentLog l : o.logs()) {
             String title = l.type().toLowerCase() + " logs" + (l.component() == null ? "" : " of " + l.component())
@@ -81,7 +140,12 @@ final class Report {
         }
     }
 
-    void dryRun(DeployFlow.Target t, AppsApi.ProposeResponse p, List<SpecDiff.Change> changes) {
+    void dryRun(SpecResolver.Target t, AppsApi.ProposeResponse p, List<SpecDiff.Change> changes) {
+        ctx.setOutput("app-name", t.spec().name());
+        if (t.existing() != null) {
+            ctx.setOutput("app-id", t.existing().id());
+            ctx.setOutput("previous-deployment-id", DeployFlow.nullToEmpty(t.existing().activeDeploymentId()));
+        }
         Summary s = ctx.summary();
         TeamNotice.dryRun(ctx.notice(), t.spec().name(), t.existing() == null, changes);
         if (t.existing() == null) {
@@ -121,7 +185,8 @@ final class Report {
         rows.add(List.of("App", Markdown.format("%s (%s)", app.name(), Markdown.code(app.id()))));
         rows.add(List.of("Deployment", Markdown.code(depId)));
         rows.add(List.of("Phase", phase));
-        rows.add(List.of("URL", app.hasLiveUrl() ? Markdown.link(app.liveUrl())
+        String url = liveUrl(app, null);
+        rows.add(List.of("URL", url != null ? Markdown.link(url)
                 : (app.spec() != null && !app.spec().hasHttpComponents() ? "none (no HTTP component)" : "not live")));
         rows.add(List.of("Previous deployment", previous == null ? "none (new app)" : Markdown.code(previous)));
         if (took != null) rows.add(List.of("Took", Durations.human(took)));

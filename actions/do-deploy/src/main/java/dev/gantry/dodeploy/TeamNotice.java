@@ -52,17 +52,21 @@ final class TeamNotice {
     }
 
     static void finished(Notice n, App app, DeploymentWatcher.Outcome o, String failure) {
+        String url = Report.liveUrl(app, null);
         if (failure == null) {
-            n.headline(app.hasLiveUrl() ? "Deployed " + app.name() + ": live at " + app.liveUrl()
-                    : "Deployed " + app.name() + " (no HTTP component, so no URL)");
+            n.headline(url != null ? "Deployed " + app.name() + ": live at " + url
+                    : "Deployed " + app.name() + " (no live URL)");
         } else if (failure.equals("timeout")) {
             n.headline("Deployment of " + app.name() + " timed out in phase " + o.phase());
+        } else if (failure.equals("unconfirmed")) {
+            n.headline("Deployment of " + app.name() + " is " + o.phase() + ", but App Platform gave no answer about "
+                    + "the app afterwards");
         } else {
             n.headline("Deployment of " + app.name() + " failed in phase " + o.phase() + ": " + o.failureReason());
         }
         n.fact("Phase", o.phase().name());
         if (o.elapsed() != null) n.fact("Took", Durations.human(o.elapsed()));
-        n.link("Live URL", app.hasLiveUrl() ? app.liveUrl() : null);
+        n.link("Live URL", url);
         if (o.deployment() != null) {
             n.link("Deployment", CONTROL_PANEL + app.id() + "/deployments/" + o.deployment().id());
         }

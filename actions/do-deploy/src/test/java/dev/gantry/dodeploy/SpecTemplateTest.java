@@ -40,7 +40,21 @@ class SpecTemplateTest {
         assertThat(envs.get(2).path("value").asText()).isEqualTo("${_self.URL} ${MISSING} $HOME v3");
         assertThat(envs.get(3).path("value").asText()).isEqualTo("p@ss$word$$1");
         assertThat(l.filled()).containsExactly("APP", "TAG");
-        assertThat(l.leftAlone()).contains("APP_URL", "MISSING", "db.DATABASE_URL", "_self.URL");
+        assertThat(l.leftAlone()).containsExactlyInAnyOrder("APP_URL", "db.DATABASE_URL", "_self.URL");
+        assertThat(l.unset()).as("sent as written, with a warning").containsExactly("MISSING");
+        assertThat(l.unbraced()).as("$HOME is set: app_action would fill it, we do not").containsExactly("HOME");
+    }
+
+    @Test
+    void placeholdersNamingTheStepsInputsOrTheRunnersCredentialsAreRefused() {
+        Map<String, String> env = Map.of("INPUT_TOKEN", "dop_v1_secret", "ACTIONS_RUNTIME_TOKEN", "ey.runtime",
+                "GITHUB_TOKEN", "ghs_x", "RUNNER_TEMP", "/tmp", "SAFE", "ok");
+        for (String name : new String[]{"INPUT_TOKEN", "ACTIONS_RUNTIME_TOKEN", "GITHUB_TOKEN", "RUNNER_TEMP", "INPUT_NOT_SET"}) {
+            assertThatThrownBy(() -> load("name: shop\nenvs:\n  - {key: T, value: \"${" + name + "}\"}\n", env))
+                    .as(name).isInstanceOf(InputException.class).hasMessageContaining("Input 'app-spec'")
+                    .hasMessageContaining("${" + name + "}").hasMessageContaining("never fills")
+                    .hasMessageNotContaining("dop_v1_secret");
+        }
     }
 
     @Test

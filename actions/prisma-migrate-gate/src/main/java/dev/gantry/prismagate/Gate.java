@@ -279,7 +279,7 @@ public final class Gate {
         Summary body = new Summary(Map.of(), log);
         body.heading("Prisma migrations" + (s.environment().isEmpty() ? "" : " for " + s.environment()), 3);
         report.summary(body, plan, failure);
-        github.stickyComment("prisma-migrate-gate:" + env, body.render())
+        github.stickyComment("prisma-migrate-gate:" + env, body.toMarkdown())
                 .ifPresent(url -> log.info("The plan is on the pull request: " + url));
     }
 

@@ -70,8 +70,9 @@ final class DigitalOceanRollback implements RollbackProvider {
         app = resolveApp();
         Deployment active = app.activeDeployment();
         Deployment pinned = app.pinnedDeployment();
-        String subject = "app " + app.name() + " (" + app.id() + ")";
-        String activeId = active == null ? null : active.id();
+        String subject = "app " + app.name() + " (" + AppPlatform.requireId("app", app.id()) + ")";
+        String activeId = active == null ? null : AppPlatform.requireId("deployment", active.id());
+        if (pinned != null) AppPlatform.requireId("deployment", pinned.id());
         log.info(("App " + app.name() + " (" + app.id() + "): active deployment "
                 + (active == null ? "none" : describe(active))
                 + (pinned == null ? "" : "; pinned to rollback deployment " + describe(pinned))));
@@ -114,6 +115,7 @@ final class DigitalOceanRollback implements RollbackProvider {
             log.info("Rollback target (the newest earlier deployment that was live): " + describe(target));
         }
 
+        AppPlatform.requireId("deployment", target.id());
         AppsApi.RollbackValidation v = platform.validateRollback(app.id(), target.id(), false);
         List<Condition> conditions = new ArrayList<>();
         if (v.error() != null) conditions.add(condition(true, v.error()));
@@ -252,12 +254,14 @@ final class DigitalOceanRollback implements RollbackProvider {
                 log.info("Rolling back app " + app.name() + " to deployment " + plan.to() + " (pinned until committed "
                         + "or reverted)");
                 Deployment d = platform.rollback(app.id(), plan.to(), false);
+                AppPlatform.requireId("deployment", d.id());
                 log.info("App Platform started rollback deployment " + d.id());
                 yield watch(d, null);
             }
             case REVERT -> {
                 log.info("Reverting the pinned rollback of app " + app.name() + " (deployment " + plan.from() + ")");
                 Deployment d = platform.revertRollback(app.id());
+                AppPlatform.requireId("deployment", d.id());
                 log.info("App Platform started revert deployment " + d.id());
                 yield watch(d, d.id());
             }
@@ -266,12 +270,15 @@ final class DigitalOceanRollback implements RollbackProvider {
     }
 
     private Execution watch(Deployment d, String restored) {
+        // the deployment serving now shows how long a deploy stage of this app takes: when to look closely
         DeploymentWatcher watcher = DeploymentWatcher.builder(platform, log).timeout(s.timeout())
-                .build();
+                .reference(app.activeDeployment()).build();
         DeploymentWatcher.Outcome o = watcher.watch(app.id(), d.id());
         List<String> timeline = new ArrayList<>();
         for (DeploymentWatcher.PhaseSpan span : o.timeline()) {
-            timeline.add(span.phase().name() + " " + Durations.human(span.duration()));
+            // a final phase has no length: it is where the deployment stayed
+            timeline.add(span.phase().isTerminal() ? span.phase().name()
+                    : span.phase().name() + " " + Durations.human(span.duration()));
         }
         if (o.succeeded()) {
             return new Execution(Status.SUCCEEDED, d.id(), restored, "deployment " + d.id() + " is ACTIVE",

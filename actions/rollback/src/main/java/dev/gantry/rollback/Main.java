@@ -1,18 +1,15 @@
 package dev.gantry.rollback;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.common.action.ActionContext;
 import dev.gantry.common.action.ActionRunner;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Inputs;
 import dev.gantry.common.http.Deadline;
-import dev.gantry.common.http.HttpApi;
+import dev.gantry.common.vercel.ProjectLink;
 import dev.gantry.common.http.WarmUp;
 import dev.gantry.common.slack.SlackNotifier;
 import dev.gantry.checks.ChecksInput;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -36,7 +33,7 @@ public final class Main {
                 .apiUrl(inputs.url("api-url", null))
                 .digitalOcean(inputs.secret("token"), inputs.string("app-name"), inputs.string("app-id"))
                 .vercel(inputs.secret("vercel-token"), inputs.string("vercel-org-id"), inputs.string("vercel-project-id"),
-                        () -> linkedProject(workspace))
+                        () -> linkedProject(inputs, workspace))
                 .target(inputs.string("target"))
                 .reason(inputs.string("reason"))
                 .timeout(inputs.duration("timeout", Duration.ofMinutes(10)))
@@ -57,15 +54,15 @@ public final class Main {
         new RollbackFlow(ctx, s, side, deadline).run();
     }
 
-    /** {@code .vercel/project.json} in the workspace, or null when there is none. */
-    private static JsonNode linkedProject(Path workspace) {
-        Path f = workspace.resolve(".vercel/project.json");
-        if (!Files.isRegularFile(f)) return null;
+    /**
+     * The Vercel project linked to {@code working-directory} ({@code .vercel/project.json} there, else its entry in the
+     * repository's {@code .vercel/repo.json}), or null when there is none; read as vercel-deploy reads it.
+     */
+    private static ProjectLink linkedProject(Inputs inputs, Path workspace) {
         try {
-            return HttpApi.JSON.readTree(f.toFile());
-        } catch (IOException e) {
-            throw InputException.invalid("vercel-project-id", "is empty and .vercel/project.json cannot be read: "
-                    + e.getMessage());
+            return ProjectLink.find(inputs.workspacePath("working-directory", "."), workspace).orElse(null);
+        } catch (ProjectLink.LinkException e) {
+            throw InputException.invalid("vercel-project-id", "is empty and " + e.getMessage());
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.gantry.rollback;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.common.vercel.ProjectLink;
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.github.GitHubReporters;
 import dev.gantry.common.http.BaseUrl;
@@ -207,7 +207,7 @@ final class Settings {
         private String vercelToken = "";
         private String vercelOrgId = "";
         private String vercelProjectId = "";
-        private Supplier<JsonNode> linkedProject = () -> null;
+        private Supplier<ProjectLink> linkedProject = () -> null;
         private String target = "";
         private String reason = "";
         private Duration timeout = Duration.ofMinutes(10);
@@ -253,7 +253,7 @@ final class Settings {
          * Vercel's token, team and project; {@code linkedProject} gives {@code .vercel/project.json} (or null) and
          * is read only when the team or the project input is empty.
          */
-        Builder vercel(String token, String orgId, String projectId, Supplier<JsonNode> linkedProject) {
+        Builder vercel(String token, String orgId, String projectId, Supplier<ProjectLink> linkedProject) {
             this.vercelToken = token;
             this.vercelOrgId = orgId;
             this.vercelProjectId = projectId;
@@ -335,15 +335,15 @@ final class Settings {
             String orgId = vercelOrgId;
             String projectId = vercelProjectId;
             if (!digitalocean() && (projectId.isEmpty() || orgId.isEmpty())) {
-                JsonNode linked = linkedProject.get();
+                ProjectLink linked = linkedProject.get();
                 if (linked != null) {
-                    if (projectId.isEmpty()) projectId = linked.path("projectId").asText("");
-                    if (orgId.isEmpty()) orgId = linked.path("orgId").asText("");
-                    if (orgId.startsWith("usr_") || orgId.startsWith("user_")) orgId = "";
+                    if (projectId.isEmpty()) projectId = linked.projectId();
+                    if (orgId.isEmpty() && linked.teamId() != null) orgId = linked.teamId();
                 }
                 if (projectId.isEmpty()) {
                     throw new InputException("vercel-project-id", "Input required and not supplied: vercel-project-id "
-                            + "(and there is no .vercel/project.json in the workspace)");
+                            + "(and there is no .vercel/project.json in working-directory, nor a .vercel/repo.json entry "
+                            + "for it)");
                 }
             }
             CheckSuite checks = verifyUrl == null ? null : checksParser.apply(verifyChecks);

@@ -43,8 +43,8 @@ final class Verification {
         github.put("repository", ctx.github().repository());
         github.put("sha", ctx.github().sha());
         github.put("run_id", ctx.github().runId());
-        try (CheckRunner runner = CheckRunner.builder().github(github).build()) {
-            Scope scope = runner.scope(Map.of(), secrets, log);
+        try (CheckRunner runner = CheckRunner.builder().github(github).time(time).build()) {
+            Scope scope = runner.scope(suite, url, Map.of(), secrets, log);
             List<Check> waitChecks = suite.waitChecks();
             Map<String, CheckOutcome> done = new LinkedHashMap<>();
             if (!waitChecks.isEmpty() && !waitTimeout.isZero()) {

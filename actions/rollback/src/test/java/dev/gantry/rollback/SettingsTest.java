@@ -1,6 +1,5 @@
 package dev.gantry.rollback;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.gantry.common.action.InputException;
 import dev.gantry.checks.CheckSuite;
 import org.junit.jupiter.api.Test;
@@ -61,7 +60,7 @@ class SettingsTest {
 
     @Test
     void vercelTakesTheProjectFromTheLinkedProjectFileWhenTheInputsAreEmpty() {
-        var linked = JsonNodeFactory.instance.objectNode().put("projectId", "prj_linked").put("orgId", "usr_me");
+        var linked = new dev.gantry.common.vercel.ProjectLink("prj_linked", "usr_me", ".vercel/project.json");
         Settings s = Settings.builder("vercel").vercel("vcp_x", "", "", () -> linked).build();
         assertThat(s.vercelProjectId()).isEqualTo("prj_linked");
         assertThat(s.vercelOrgId()).as("a personal account has no team id").isEmpty();

@@ -1,6 +1,7 @@
 package dev.gantry.smoketest;
 
 import dev.gantry.common.action.ActionContext;
+import dev.gantry.common.action.Durations;
 import dev.gantry.common.action.ActionException;
 import dev.gantry.common.action.Annotation;
 import dev.gantry.common.action.ExitCode;
@@ -15,6 +16,7 @@ import dev.gantry.checks.HealthWait;
 import dev.gantry.checks.Scope;
 import dev.gantry.checks.SuiteResult;
 import dev.gantry.smoketest.report.JUnitReport;
+import dev.gantry.smoketest.report.JsonReport;
 import dev.gantry.smoketest.report.Report;
 import dev.gantry.smoketest.slo.Samples;
 import dev.gantry.smoketest.slo.Slo;
@@ -59,17 +61,6 @@ final class SmokeTest {
         }
     }
 
-    record Settings(URI url, CheckSuite checks, Duration waitTimeout, Duration waitInterval,
-                    Duration requestTimeout, Map<String, String> headers, Map<String, String> variables,
-                    Map<String, String> secrets, List<Slo> slos, int soakRate, Duration soakDuration,
-                    Duration soakWarmup, int maxInFlight, Path junitPath, String junitInput, GitHubReporter reporter,
-                    FailOn failOn) {
-        /** The checks file as the repository names it, or {@code <inline checks>} / {@code <default>}. */
-        String checksSource() {
-            return checks.source();
-        }
-    }
-
     private final ActionContext ctx;
     private final Log log;
     private final Settings s;
@@ -80,83 +71,80 @@ final class SmokeTest {
         this.s = settings;
     }
 
+    /** What the checks phase left: the checks' outcomes, the wait, and the soak (or why it was skipped). */
+    private record Run(SuiteResult checks, HealthWait.Result waited, SoakResult soak, String soakSkipped) {
+    }
+
     void run() {
-        Instant started = Instant.now();
-        CheckSuite suite = s.checks();
-        validateAgainst(suite);
-
+        Instant started = ctx.time().now();
         try (CheckRunner runner = CheckRunner.builder().requestTimeout(s.requestTimeout()).defaultHeaders(s.headers())
-                .github(githubValues()).build()) {
+                .github(githubValues()).time(ctx.time()).retryLimit(s.waitTimeout())
+                .proxyEnvironment(ctx::env).build()) {
             Scope scope = runner.scope(s.variables(), s.secrets(), log);
-
-            // 1. wait until healthy
-            List<Check> waitChecks = suite.waitChecks();
-            HealthWait.Result waited = null;
-            if (!waitChecks.isEmpty() && !s.waitTimeout().isZero()) {
-                log.group("Waiting for " + s.url() + " to be healthy (" + String.join(", ", waitChecks.stream().map(Check::name).toList())
-                        + "; up to " + human(s.waitTimeout()) + ")");
-                waited = new HealthWait(s.waitTimeout(), s.waitInterval()).until(runner, waitChecks, s.url(), scope, log);
-                log.endGroup();
-            }
-
-            SuiteResult checks;
-            SoakResult[] soak = {null};
-            String[] soakSkipped = {null};
-            if (waited != null && !waited.healthy()) {
-                List<CheckOutcome> outcomes = new ArrayList<>();
-                for (Check c : suite.checks()) {
-                    CheckOutcome last = waited.lastOutcomes().get(c.name());
-                    outcomes.add(last != null ? last : new CheckOutcome(c.name(), c.line(), CheckOutcome.Status.SKIPPED,
-                            CheckOutcome.FailureKind.NONE, c.request().method(), c.request().target(), 0, 0, List.of(),
-                            "never healthy"));
-                }
-                checks = new SuiteResult(outcomes, scope);
-                soakSkipped[0] = "the deployment never became healthy";
-            } else {
-                Map<String, CheckOutcome> done = new LinkedHashMap<>(waited == null ? Map.of() : waited.lastOutcomes());
-                log.group("Checks (" + suite.checks().size() + ")");
-                checks = runner.run(suite, s.url(), scope, log, done, partial -> {
-                    if (s.soakRate() <= 0) return;
-                    log.endGroup();
-                    if (!partial.allPassed()) {
-                        soakSkipped[0] = "a check failed";
-                        log.info("Soak skipped: a check failed.");
-                    } else {
-                        try {
-                            soak[0] = soak(suite, runner, scope);
-                        } catch (Scope.UnknownVariableException | IllegalArgumentException e) {
-                            // not thrown from here: the cleanup checks must still run
-                            soakSkipped[0] = "a soak target cannot be built: " + e.getMessage();
-                            log.endGroup();
-                        }
-                    }
-                    log.group("Cleanup checks");
-                });
-                log.endGroup();
-                if (soakSkipped[0] != null && soakSkipped[0].startsWith("a soak target cannot be built")) {
-                    throw InputException.invalid("checks", "asks for a soak, but " + soakSkipped[0]
-                            + " (soak targets may use only values captured before the cleanup checks)");
-                }
-            }
-
-            List<SloResult> gates = gates(checks, soak[0], soakSkipped[0]);
-            Verdict verdict = decide(checks, waited, gates, soak[0]);
-            report(suite, checks, waited, gates, soak[0], soakSkipped[0], verdict, started);
-            finish(verdict, checks, waited, gates, soak[0]);
+            HealthWait.Result waited = waitUntilHealthy(runner, scope);
+            Run run = waited != null && !waited.healthy() ? neverHealthy(waited, scope) : checks(runner, scope, waited);
+            List<SloResult> gates = gates(run.checks(), run.soak(), run.soakSkipped());
+            Verdict verdict = decide(run.checks(), waited, gates, run.soak());
+            report(run, gates, verdict, started);
+            finish(verdict, run.checks(), waited, gates, run.soak());
         }
     }
 
-    private void validateAgainst(CheckSuite suite) {
-        for (Slo slo : s.slos()) {
-            if (slo.check() != null && suite.check(slo.check()) == null) {
-                throw InputException.invalid("slo", "names check '" + slo.check() + "' in '" + slo.text()
-                        + "', but the checks are: " + String.join(", ", suite.checks().stream().map(Check::name).toList()));
+    private HealthWait.Result waitUntilHealthy(CheckRunner runner, Scope scope) {
+        List<Check> waitChecks = s.checks().waitChecks();
+        if (waitChecks.isEmpty() || s.waitTimeout().isZero()) return null;
+        log.group("Waiting for " + s.url() + " to be healthy (" + String.join(", ", waitChecks.stream().map(Check::name).toList())
+                + "; up to " + Durations.human(s.waitTimeout()) + ")");
+        try {
+            return new HealthWait(s.waitTimeout(), s.waitInterval(), Duration.ofSeconds(30), ctx.time().clock(),
+                    ctx.time().sleeper()).until(runner, waitChecks, s.url(), scope, log);
+        } finally {
+            log.endGroup();
+        }
+    }
+
+    /** Never healthy: the wait's last outcomes, every other check skipped. */
+    private Run neverHealthy(HealthWait.Result waited, Scope scope) {
+        List<CheckOutcome> outcomes = new ArrayList<>();
+        for (Check c : s.checks().checks()) {
+            CheckOutcome last = waited.lastOutcomes().get(c.name());
+            outcomes.add(last != null ? last : new CheckOutcome(c.name(), c.line(), CheckOutcome.Status.SKIPPED,
+                    CheckOutcome.FailureKind.NONE, c.request().method(), c.request().target(), 0, 0, List.of(),
+                    "never healthy"));
+        }
+        return new Run(new SuiteResult(outcomes, scope), waited, null, "the deployment never became healthy");
+    }
+
+    /** Every check in order; the soak runs where the trailing cleanup checks begin. */
+    private Run checks(CheckRunner runner, Scope scope, HealthWait.Result waited) {
+        CheckSuite suite = s.checks();
+        SoakResult[] soak = {null};
+        String[] soakSkipped = {null};
+        Map<String, CheckOutcome> done = new LinkedHashMap<>(waited == null ? Map.of() : waited.lastOutcomes());
+        log.group("Checks (" + suite.checks().size() + ")");
+        SuiteResult checks = runner.run(suite, s.url(), scope, log, done, partial -> {
+            if (s.soak().rate() <= 0) return;
+            log.endGroup();
+            if (!partial.allPassed()) {
+                soakSkipped[0] = "a check failed";
+                log.info("Soak skipped: a check failed.");
+            } else {
+                try {
+                    soak[0] = soak(suite, runner, scope);
+                } catch (Scope.UnknownVariableException | IllegalArgumentException e) {
+                    // not thrown from here: the cleanup checks must still run
+                    soakSkipped[0] = "a soak target cannot be built: " + e.getMessage();
+                    log.endGroup();
+                }
             }
+            log.group("Cleanup checks");
+        });
+        log.endGroup();
+        if (soakSkipped[0] != null && soakSkipped[0].startsWith("a soak target cannot be built")) {
+            throw InputException.invalid("checks", "asks for a soak, but " + soakSkipped[0]
+                    + " (soak targets may use only values captured before the cleanup checks)");
         }
-        if (s.soakRate() > 0 && suite.effectiveSoakTargets().isEmpty()) {
-            throw InputException.invalid("soak-rate", "asks for a soak, but no check can be repeated: the soak sends only"
-                    + " GET, HEAD and OPTIONS checks (name them under soak: targets:)");
-        }
+        return new Run(checks, waited, soak[0], soakSkipped[0]);
     }
 
     private Map<String, String> githubValues() {
@@ -186,10 +174,11 @@ final class SmokeTest {
             Check c = suite.check(t.check());
             targets.add(new SoakPlan.Target(c.name(), t.weight(), runner.render(c, s.url(), scope), c.statusAssertion()));
         }
-        SoakPlan plan = new SoakPlan(s.soakRate(), s.soakWarmup(), s.soakDuration(), s.maxInFlight(), s.requestTimeout(), targets);
+        Settings.Soak k = s.soak();
+        SoakPlan plan = new SoakPlan(k.rate(), k.warmup(), k.duration(), k.maxInFlight(), s.requestTimeout(), targets);
         log.group(String.format(Locale.ROOT, "Soak: %d req/s for %s (+%s warm-up) over %s, at most %d in flight",
-                s.soakRate(), human(s.soakDuration()), human(s.soakWarmup()),
-                String.join(", ", targets.stream().map(t -> t.name() + "×" + t.weight()).toList()), s.maxInFlight()));
+                k.rate(), Durations.human(k.duration()), Durations.human(k.warmup()),
+                String.join(", ", targets.stream().map(t -> t.name() + "×" + t.weight()).toList()), k.maxInFlight()));
         SoakResult r = Soak.run(plan, log);
         log.info(String.format(Locale.ROOT, "soak done: %d requests measured (%s engine), achieved %.1f req/s, schedule lag p99 %.2f ms,"
                         + " errors %d; latency p50 %.2f / p99 %.2f ms corrected, %.2f / %.2f ms uncorrected",
@@ -220,7 +209,7 @@ final class SmokeTest {
                     count++;
                     if (o.failed()) errors++;
                 }
-                samples = new Samples(h, count, errors, soakSkipped != null && s.soakRate() > 0
+                samples = new Samples(h, count, errors, soakSkipped != null && s.soak().rate() > 0
                         ? "checks (soak skipped: " + soakSkipped + ")" : "checks");
             }
             out.add(samples.evaluate(slo));
@@ -231,31 +220,70 @@ final class SmokeTest {
         return out;
     }
 
+    /**
+     * A check that could not be judged because its response was larger than Gantry reads ({@code LIMIT}) makes the
+     * run inconclusive, like a saturated soak: it is Gantry's limit, never the app failing.
+     */
     private Verdict decide(SuiteResult checks, HealthWait.Result waited, List<SloResult> gates, SoakResult soak) {
-        boolean functional = checks.failed() > 0 || (waited != null && !waited.healthy());
+        boolean functional = checks.outcomes().stream().anyMatch(o -> o.failed() && !limited(o))
+                || (waited != null && !waited.healthy());
+        boolean limit = checks.outcomes().stream().anyMatch(SmokeTest::limited);
         boolean errorGate = gates.stream().anyMatch(g -> !g.passed() && g.slo().metric() == Slo.Metric.ERROR_RATE);
         boolean latencyGate = gates.stream().anyMatch(g -> !g.passed() && g.slo().metric() != Slo.Metric.ERROR_RATE);
         boolean saturated = soak != null && soak.saturated();
         return switch (s.failOn()) {
-            case FUNCTIONAL -> functional ? Verdict.FAIL : Verdict.PASS;
+            case FUNCTIONAL -> functional ? Verdict.FAIL : limit ? Verdict.INCONCLUSIVE : Verdict.PASS;
             case SLO -> errorGate ? Verdict.FAIL : saturated ? Verdict.INCONCLUSIVE : latencyGate ? Verdict.FAIL : Verdict.PASS;
-            case ANY -> functional || errorGate ? Verdict.FAIL : saturated ? Verdict.INCONCLUSIVE
+            case ANY -> functional || errorGate ? Verdict.FAIL : saturated || limit ? Verdict.INCONCLUSIVE
                     : latencyGate ? Verdict.FAIL : Verdict.PASS;
         };
     }
 
-    private void report(CheckSuite suite, SuiteResult checks, HealthWait.Result waited, List<SloResult> gates,
-                        SoakResult soak, String soakSkipped, Verdict verdict, Instant started) {
+    private static boolean limited(CheckOutcome o) {
+        return o.failed() && o.failureKind() == CheckOutcome.FailureKind.LIMIT;
+    }
+
+    private void report(Run run, List<SloResult> gates, Verdict verdict, Instant started) {
+        annotations(run.checks(), gates, verdict);
+        Samples overall = overallSamples(run.checks(), run.soak());
+        outputs(run, overall);
+        String headline = headline(verdict, run.checks(), run.waited(), gates, run.soak());
+        Report report = new Report(s.url().toString(), verdict.output, headline, run.checks(), run.waited(), gates,
+                run.soak(), run.soakSkipped(), s.failOn().name().toLowerCase(Locale.ROOT));
+        report.toSummary(ctx.summary());
+        report.notice(ctx.notice());
+        boolean file = s.checksSource() != null && !s.checksSource().startsWith("<");
+        if (s.junitPath() != null) {
+            JUnitReport.write(s.junitPath(), file ? s.checksSource() : null, run.checks().outcomes(), gates, run.soak(),
+                    started, log::mask);
+            log.info("JUnit report: " + s.junitInput());
+        }
+        ctx.setOutput("report-path", s.junitPath() == null ? "" : s.junitInput());
+        if (s.jsonReportPath() != null) {
+            JsonReport.write(s.jsonReportPath(), new JsonReport.Run(verdict.output, headline, s.url().toString(),
+                    s.checksSource(), s.failOn().name().toLowerCase(Locale.ROOT), started, ctx.time().now(),
+                    run.checks(), run.waited(), gates, run.soak(), run.soakSkipped(), overall), log::mask);
+            log.info("JSON report: " + s.jsonReportInput());
+        }
+        ctx.setOutput("json-report-path", s.jsonReportPath() == null ? "" : s.jsonReportInput());
+        if (s.reporter() != null) {
+            s.reporter().stickyComment("smoke-test:" + s.url().getHost(), report.markdown(true))
+                    .ifPresent(u -> log.info("PR comment: " + u));
+        }
+    }
+
+    /** An annotation per failed check (on its line of the checks file), at most ten; SLO misses under fail-on: functional. */
+    private void annotations(SuiteResult checks, List<SloResult> gates, Verdict verdict) {
         int annotations = 0;
         for (CheckOutcome o : checks.outcomes()) {
             if (!o.failed() || annotations >= MAX_ANNOTATIONS) continue;
             annotations++;
             String file = s.checksSource() != null && !s.checksSource().startsWith("<") ? s.checksSource() : null;
-            Annotation where = new Annotation("smoke-test: check '" + o.name() + "' failed", file,
-                    file != null && o.line() > 0 ? o.line() : null, null, null, null);
+            Annotation where = new Annotation("smoke-test: check '" + o.name() + "' " + (limited(o) ? "not judged" : "failed"),
+                    file, file != null && o.line() > 0 ? o.line() : null, null, null, null);
             String msg = o.method() + " " + o.target() + (o.httpStatus() > 0 ? " → " + o.httpStatus() : "") + ": "
                     + String.join("; ", o.failures());
-            if (verdict == Verdict.FAIL && s.failOn() != FailOn.SLO) log.error(msg, where);
+            if (verdict == Verdict.FAIL && s.failOn() != FailOn.SLO && !limited(o)) log.error(msg, where);
             else log.warning(msg, where);
         }
         for (SloResult g : gates) {
@@ -263,33 +291,16 @@ final class SmokeTest {
                 log.warning("SLO gate not met (fail-on: functional): " + g.line(), Annotation.titled("smoke-test: SLO"));
             }
         }
+    }
 
-        Samples overall = overallSamples(checks, soak);
+    private void outputs(Run run, Samples overall) {
         ctx.setOutput("p50-ms", ms(overall.latency().percentile(50)));
         ctx.setOutput("p95-ms", ms(overall.latency().percentile(95)));
         ctx.setOutput("p99-ms", ms(overall.latency().percentile(99)));
         ctx.setOutput("error-rate", overall.count() == 0 ? "0" : String.format(Locale.ROOT, "%.4f", overall.errorRate()));
-        ctx.setOutput("achieved-rps", soak == null ? "0" : String.format(Locale.ROOT, "%.1f", soak.achievedRps()));
-        ctx.setOutput("checks-passed", Long.toString(checks.passed()));
-        ctx.setOutput("checks-failed", Long.toString(checks.failed()));
-
-        Report report = new Report(s.url().toString(), verdict.output, headline(verdict, checks, waited, gates, soak),
-                checks, waited, gates, soak, soakSkipped, s.failOn().name().toLowerCase(Locale.ROOT));
-        report.toSummary(ctx.summary());
-        report.notice(ctx.notice());
-
-        if (s.junitPath() != null) {
-            JUnitReport.write(s.junitPath(), s.checksSource() == null || s.checksSource().startsWith("<") ? null : s.checksSource(),
-                    checks.outcomes(), gates, soak, started, log::mask);
-            ctx.setOutput("report-path", s.junitInput());
-            log.info("JUnit report: " + s.junitInput());
-        } else {
-            ctx.setOutput("report-path", "");
-        }
-        if (s.reporter() != null) {
-            s.reporter().stickyComment("smoke-test:" + s.url().getHost(), log.mask(report.markdown(true).toString()))
-                    .ifPresent(u -> log.info("PR comment: " + u));
-        }
+        ctx.setOutput("achieved-rps", run.soak() == null ? "0" : String.format(Locale.ROOT, "%.1f", run.soak().achievedRps()));
+        ctx.setOutput("checks-passed", Long.toString(run.checks().passed()));
+        ctx.setOutput("checks-failed", Long.toString(run.checks().failed()));
     }
 
     private static Samples overallSamples(SuiteResult checks, SoakResult soak) {
@@ -309,7 +320,7 @@ final class SmokeTest {
     private String headline(Verdict v, SuiteResult checks, HealthWait.Result waited, List<SloResult> gates, SoakResult soak) {
         if (waited != null && !waited.healthy()) {
             CheckOutcome f = waited.lastFailure();
-            return "not healthy after " + human(waited.elapsed()) + " (" + waited.attempts() + " attempts); last: "
+            return "not healthy after " + Durations.human(waited.elapsed()) + " (" + waited.attempts() + " attempts); last: "
                     + (f == null ? "no answer" : f.name() + " " + f.brief() + (f.httpStatus() > 0 ? ": " + f.message() : ""));
         }
         CheckOutcome failed = checks.outcomes().stream().filter(CheckOutcome::failed).findFirst().orElse(null);
@@ -318,7 +329,7 @@ final class SmokeTest {
         b.append(checks.passed()).append('/').append(checks.outcomes().size()).append(" checks passed");
         if (!gates.isEmpty()) b.append(", ").append(gates.size() - gatesFailed).append('/').append(gates.size()).append(" SLO gates met");
         if (soak != null) b.append(String.format(Locale.ROOT, ", soak %.0f req/s achieved of %.0f", soak.achievedRps(), soak.targetRps()));
-        if (v == Verdict.INCONCLUSIVE && soak != null) b.append(" — inconclusive: ").append(soak.saturationReason());
+        if (v == Verdict.INCONCLUSIVE) b.append(" — inconclusive: ").append(inconclusiveReason(checks, soak));
         else if (failed != null) b.append(" — '").append(failed.name()).append("' failed: ").append(failed.message());
         else if (gatesFailed > 0) b.append(" — ").append(gates.stream().filter(g -> !g.passed()).findFirst().orElseThrow().line());
         return b.toString();
@@ -331,19 +342,19 @@ final class SmokeTest {
             case PASS -> log.info("smoke-test passed: " + line);
             case FAIL -> throw ActionException.failed("smoke-test failed: " + line, "fail");
             case INCONCLUSIVE -> throw new ActionException(ExitCode.PROVIDER_ERROR,
-                    "smoke-test inconclusive: " + soak.saturationReason()
-                            + ". Lower soak-rate, raise max-in-flight, or run on a bigger runner.", "inconclusive", null, null);
+                    "smoke-test inconclusive: " + inconclusiveReason(checks, soak) + (soak != null && soak.saturated()
+                            ? ". Lower soak-rate, raise max-in-flight, or run on a bigger runner." : ""),
+                    "inconclusive", null, null);
         }
+    }
+
+    private static String inconclusiveReason(SuiteResult checks, SoakResult soak) {
+        if (soak != null && soak.saturated()) return soak.saturationReason();
+        return checks.outcomes().stream().filter(SmokeTest::limited).findFirst()
+                .map(o -> "'" + o.name() + "' was not judged: " + o.message()).orElse("the run proves nothing");
     }
 
     static String ms(long micros) {
         return String.format(Locale.ROOT, "%.2f", micros / 1000.0);
-    }
-
-    static String human(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 60_000 == 0 && ms >= 60_000) return ms / 60_000 + "m";
-        if (ms % 1000 == 0) return ms / 1000 + "s";
-        return ms + "ms";
     }
 }

@@ -1,8 +1,6 @@
 package dev.gantry.checks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.util.List;
 import java.util.Optional;
@@ -10,10 +8,15 @@ import java.util.Optional;
 /** One expectation of a check's response. {@link #check} returns why it failed, or empty. */
 public sealed interface Assertion {
 
-    /** A short name of what is tested: {@code status}, {@code header Content-Type}, {@code jsonpath $.id}. */
+    /** What is tested, as a person reads it: {@code status}, {@code jsonpath "$.id" count}. */
     String subject();
 
     Optional<String> check(Response r, Scope scope);
+
+    /** Whether judging it reads the response body. */
+    default boolean readsBody() {
+        return false;
+    }
 
     /** The status is one of the codes or classes ({@code 200}, {@code 2xx}). */
     record Status(List<String> allowed) implements Assertion {
@@ -23,6 +26,7 @@ public sealed interface Assertion {
 
         public boolean accepts(int status) {
             for (String a : allowed) {
+                if (a.equals("*")) return true;
                 if (a.length() == 3 && a.endsWith("xx") && a.charAt(0) == (char) ('0' + status / 100)) return true;
                 if (a.equals(Integer.toString(status))) return true;
             }
@@ -36,54 +40,40 @@ public sealed interface Assertion {
         }
     }
 
-    record Header(String name, Predicate predicate) implements Assertion {
+    /** A query, its filters, and a predicate on the result: Hurl's assert line. */
+    record Test(Query query, List<Filter> filters, Predicate predicate) implements Assertion {
+        public Test {
+            filters = List.copyOf(filters);
+        }
+
         public String subject() {
-            return "header " + name;
+            StringBuilder b = new StringBuilder(query.describe());
+            for (Filter f : filters) b.append(' ').append(f.describe());
+            return b.toString();
         }
 
         public Optional<String> check(Response r, Scope scope) {
-            String v = r.header(name);
-            return predicate.test(v == null ? MissingNode.getInstance() : TextNode.valueOf(v), scope);
-        }
-    }
-
-    record Json(JsonPath path, Predicate predicate) implements Assertion {
-        public String subject() {
-            return "jsonpath " + path;
-        }
-
-        public Optional<String> check(Response r, Scope scope) {
-            JsonNode root = r.json();
-            if (root.isMissingNode()) {
-                return predicate.kind() == Predicate.Kind.EXISTS && Boolean.FALSE.equals(predicate.expected())
-                        ? Optional.empty() : Optional.of(r.jsonError());
+            JsonNode v;
+            try {
+                v = apply(query, filters, r, scope);
+            } catch (Values.EvalException | Scope.UnknownVariableException e) {
+                return Optional.of(e.getMessage());
             }
-            JsonNode v = path.evaluate(root);
-            if (!path.isDefinite() && v.isEmpty()) v = MissingNode.getInstance();
-            return predicate.test(v, scope);
-        }
-    }
-
-    record Body(Predicate predicate) implements Assertion {
-        public String subject() {
-            return "body";
+            return predicate.test(v, scope, query instanceof Query.Duration && filters.isEmpty() ? " ms" : "");
         }
 
-        public Optional<String> check(Response r, Scope scope) {
-            return predicate.test(TextNode.valueOf(r.text()), scope);
-        }
-    }
-
-    /** The request took less than {@code limitMillis} (or at most, with {@code inclusive}). */
-    record Duration(long limitMillis, boolean inclusive) implements Assertion {
-        public String subject() {
-            return "duration";
+        public boolean readsBody() {
+            return query.readsBody();
         }
 
-        public Optional<String> check(Response r, Scope scope) {
-            boolean ok = inclusive ? r.durationMillis() <= limitMillis : r.durationMillis() < limitMillis;
-            return ok ? Optional.empty() : Optional.of("expected " + (inclusive ? "<= " : "< ") + limitMillis
-                    + " ms, took " + r.durationMillis() + " ms");
+        /** A query and its filters; a filter on none gives none. */
+        static JsonNode apply(Query query, List<Filter> filters, Response r, Scope scope) {
+            JsonNode v = query.eval(r, scope);
+            for (Filter f : filters) {
+                if (!Values.present(v)) return v;
+                v = f.apply(v, scope);
+            }
+            return v;
         }
     }
 }

@@ -1,31 +1,32 @@
 package dev.gantry.checks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.common.action.Durations;
 import dev.gantry.common.action.Log;
 import dev.gantry.common.http.RateLimits;
+import dev.gantry.common.http.Time;
 
-import java.net.CookieManager;
-import java.net.CookiePolicy;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -33,6 +34,12 @@ import java.util.function.Consumer;
  * captures added to it, one log line per check and the reasons of every failure. After a check fails, the
  * remaining checks are skipped except {@code always:} ones (cleanup), which still run when the values they
  * name exist. Shares one cookie jar across the run. Not thread-safe; close it when done.
+ *
+ * <p>Each check: {@code skip} skips it; {@code delay} waits before it; then it is sent (following redirects when
+ * asked, headers confined to their origin), its captures are taken first (a {@code secret} one is masked at once,
+ * so nothing printed later can show it, even when the check fails), then its assertions are judged. A failed
+ * attempt is retried {@code retry} times {@code retry-interval} apart; {@code repeat} runs it again after a pass.
+ * Response bodies are read up to {@code maxBody}; a check that needs more is not judged ({@code LIMIT}).
  *
  * <pre>{@code
  * SuiteResult r = CheckRunner.run(CheckSuite.parse(yaml, "checks.yml"), URI.create("https://app.example"),
@@ -43,18 +50,30 @@ public final class CheckRunner implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BODY_LOG_LIMIT = 2048;
     public static final String USER_AGENT = "gantry-smoke-test/0.1.0";
+    /** Bodies up to this size are read; a check that needs a bigger one is not judged. */
+    public static final long DEFAULT_MAX_BODY = 16L * 1024 * 1024;
+    /** A file sent as a body or a multipart part may be at most this large. */
+    static final long MAX_UPLOAD = 16L * 1024 * 1024;
 
     private final Duration requestTimeout;
     private final Map<String, String> defaultHeaders;
     private final Map<String, String> github;
-    private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
-    private HttpClient plain;
-    private HttpClient following;
+    private final Time time;
+    private final long maxBody;
+    private final Duration retryLimit;
+    private final HttpClients clients;
+    private final Set<String> warnedInsecure = new java.util.HashSet<>();
+    private Log log;
 
     private CheckRunner(Builder b) {
         this.requestTimeout = b.requestTimeout;
         this.defaultHeaders = Map.copyOf(b.defaultHeaders);
         this.github = Map.copyOf(b.github);
+        this.time = b.time;
+        this.maxBody = b.maxBody;
+        this.retryLimit = b.retryLimit;
+        Duration connect = requestTimeout.compareTo(Duration.ofSeconds(10)) < 0 ? requestTimeout : Duration.ofSeconds(10);
+        this.clients = new HttpClients(connect, b.proxies);
     }
 
     public static Builder builder() {
@@ -71,8 +90,25 @@ public final class CheckRunner implements AutoCloseable {
 
     /** A scope over {@code variables}, {@code secrets} (masked in {@code log} at once) and the GitHub context. */
     public Scope scope(Map<String, String> variables, Map<String, String> secrets, Log log) {
+        this.log = log;
         secrets.values().forEach(log::addMask);
         return new Scope(variables, secrets, github);
+    }
+
+    /**
+     * A scope for {@code suite}: for a Hurl file the variables as Hurl types them, the secrets also by their bare
+     * names ({@code {{password}}}, as {@code hurl --secret} gives them) and {@code base_url} the base URL (unless a
+     * variable sets it); for checks YAML as {@link #scope(Map, Map, Log)}.
+     */
+    public Scope scope(CheckSuite suite, URI baseUrl, Map<String, String> variables, Map<String, String> secrets, Log log) {
+        if (suite.language() != CheckSuite.Language.HURL) return scope(variables, secrets, log);
+        this.log = log;
+        secrets.values().forEach(log::addMask);
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("base_url", baseUrl.toString().replaceAll("/+$", ""));
+        v.putAll(secrets);
+        v.putAll(variables);
+        return new Scope(v, secrets, github, true);
     }
 
     public Duration requestTimeout() {
@@ -120,162 +156,382 @@ public final class CheckRunner implements AutoCloseable {
     }
 
     /**
-     * Sends one check and evaluates it. {@code timeout} caps the request's own timeout (the wait phase passes
-     * what is left of its deadline). With {@code verbose}, a failure prints each reason and the response body
-     * (as untrusted text); the wait phase prints one line per attempt instead.
+     * Runs one check as its options say: skip, delay, attempts with retries, repeats. {@code timeout} caps each
+     * request's own timeout. With {@code verbose}, a failure prints each reason and the response body (as untrusted
+     * text, after every secret capture was masked).
      */
     public CheckOutcome execute(Check check, URI baseUrl, Scope scope, Log log, Duration timeout, boolean verbose) {
+        CheckOptions opt = check.options();
+        if (opt.skip()) {
+            CheckOutcome o = skipped(check, "skip: true");
+            log.info("- " + check.name() + "  " + o.brief());
+            return o;
+        }
+        if (opt.tls().insecure() && warnedInsecure.add(check.name())) {
+            log.warning("check '" + check.name() + "' does not verify TLS certificates or host names (insecure: true);"
+                    + " anyone on the path can answer for the server", dev.gantry.common.action.Annotation.titled("insecure TLS"));
+        }
+        sleep(opt.delay());
+        Instant retryUntil = time.now().plus(retryLimit);
+        int attempts = 0;
+        Attempt last = null;
+        for (int run = 0; run < opt.repeat(); run++) {
+            int tries = 0;
+            while (true) {
+                attempts++;
+                tries++;
+                last = attempt(check, baseUrl, scope, log, timeout);
+                CheckOutcome o = last.outcome();
+                if (o.passed() || o.failureKind() == CheckOutcome.FailureKind.CONFIGURATION
+                        || o.failureKind() == CheckOutcome.FailureKind.LIMIT) {
+                    break;
+                }
+                boolean more = opt.retry() < 0 ? time.now().plus(opt.retryInterval()).isBefore(retryUntil) : tries <= opt.retry();
+                if (!more) break;
+                log.info("↻ " + check.name() + "  attempt " + attempts + ": " + o.message() + "; again in "
+                        + Durations.human(opt.retryInterval()));
+                sleep(opt.retryInterval());
+            }
+            if (!last.outcome().passed()) break;
+        }
+        CheckOutcome o = last.outcome().withAttempts(attempts);
+        if (verbose) report(o, last.response(), log);
+        return o;
+    }
+
+    /** One attempt of a check: render, send, captures (secret ones masked at once), assertions. */
+    public Attempt attempt(Check check, URI baseUrl, Scope scope, Log log, Duration timeoutCap) {
         RenderedRequest req;
         try {
             req = render(check, baseUrl, scope);
         } catch (Scope.UnknownVariableException e) {
             CheckOutcome o = check.always()
                     ? skipped(check, "needs {{" + e.name() + "}}, which no earlier check captured")
-                    : new CheckOutcome(check.name(), check.line(), CheckOutcome.Status.FAILED,
-                    CheckOutcome.FailureKind.CONFIGURATION, check.request().method(), check.request().target(), 0, 0,
-                    List.of(e.getMessage()), e.getMessage() + " (define it in variables or secrets, or capture it in an earlier check)");
-            log.info((o.failed() ? "✗ " : "- ") + check.name() + "  " + o.brief());
-            return o;
+                    : failed(check, CheckOutcome.FailureKind.CONFIGURATION, e.getMessage()
+                    + " (define it in variables or secrets, or capture it in an earlier check)");
+            return new Attempt(o, null);
         } catch (IllegalArgumentException e) {
-            CheckOutcome o = new CheckOutcome(check.name(), check.line(), CheckOutcome.Status.FAILED,
-                    CheckOutcome.FailureKind.CONFIGURATION, check.request().method(), check.request().target(), 0, 0,
-                    List.of(e.getMessage()), e.getMessage());
-            log.info("✗ " + check.name() + "  " + o.brief());
-            return o;
+            return new Attempt(failed(check, CheckOutcome.FailureKind.CONFIGURATION, e.getMessage()), null);
         }
-        Duration t = check.request().timeout() != null ? check.request().timeout() : requestTimeout;
-        if (timeout != null && timeout.compareTo(t) < 0) t = timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout;
-
-        HttpClient client = client(check.request().followRedirects()); // built before the clock starts
-        long start = System.nanoTime();
+        Duration t = check.options().timeout() != null ? check.options().timeout() : requestTimeout;
+        if (timeoutCap != null && timeoutCap.compareTo(t) < 0) {
+            t = timeoutCap.isNegative() || timeoutCap.isZero() ? Duration.ofMillis(1) : timeoutCap;
+        }
         Response response;
         try {
-            response = send(client, req, t);
-        } catch (TransportException e) {
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            CheckOutcome o = new CheckOutcome(check.name(), check.line(), CheckOutcome.Status.FAILED,
-                    CheckOutcome.FailureKind.TRANSPORT, req.method(), req.display(), 0, ms, List.of(e.getMessage()), e.getMessage());
-            if (verbose) log.info("✗ " + check.name() + "  " + o.brief());
-            return o;
+            response = Exchange.send(clients, req, check.options(), t, maxBody);
+        } catch (Exchange.TransportException e) {
+            return new Attempt(new CheckOutcome(check.name(), check.line(), CheckOutcome.Status.FAILED,
+                    CheckOutcome.FailureKind.TRANSPORT, req.method(), req.display(), 0, 0, List.of(e.getMessage()),
+                    e.getMessage()), null);
         }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        response = response.withDuration(ms);
+        return new Attempt(judge(check, req, response, scope, log), response);
+    }
 
+    /** Captures first (a secret one masked at once), then every assertion; the outcome of one response. */
+    private CheckOutcome judge(Check check, RenderedRequest req, Response response, Scope scope, Log log) {
         List<String> failures = new ArrayList<>();
-        boolean hasStatus = check.assertions().stream().anyMatch(a -> a instanceof Assertion.Status);
-        List<Assertion> assertions = new ArrayList<>();
-        if (!hasStatus) assertions.add(Check.DEFAULT_STATUS);
-        assertions.addAll(check.assertions());
-        for (Assertion a : assertions) {
+        int limited = 0;
+        for (Capture c : check.captures()) {
             try {
-                a.check(response, scope).ifPresent(why -> failures.add(a.subject() + ": " + why));
-            } catch (Scope.UnknownVariableException e) {
-                failures.add(a.subject() + ": " + e.getMessage());
-            }
-        }
-        if (failures.isEmpty()) {
-            for (Capture c : check.captures()) {
-                switch (c.take(response)) {
+                switch (c.take(response, scope)) {
                     case Capture.Value v -> {
                         if (c.secret()) log.addMask(Scope.text(v.value()));
                         scope.capture(c.name(), v.value(), c.secret());
                     }
                     case Capture.Missing m -> failures.add("capture " + c.name() + ": " + m.reason());
                 }
+            } catch (Response.BodyTooLargeException e) {
+                limited++;
+                failures.add("capture " + c.name() + ": " + e.getMessage());
             }
         }
-        Duration retryAfter = null;
-        if (!failures.isEmpty() && (response.status() == 429 || response.status() == 503)) {
-            Map<String, java.util.Collection<String>> h = new LinkedHashMap<>(response.headers());
-            java.time.Instant now = java.time.Instant.now();
-            retryAfter = RateLimits.retryAt(response.status(), h, now).map(at -> Duration.between(now, at))
-                    .filter(d -> !d.isNegative()).orElse(null);
+        for (Assertion a : check.effectiveAssertions()) {
+            try {
+                a.check(response, scope).ifPresent(why -> failures.add(a.subject() + ": " + why));
+            } catch (Response.BodyTooLargeException e) {
+                limited++;
+                failures.add(a.subject() + ": " + e.getMessage());
+            }
         }
-        CheckOutcome o = new CheckOutcome(check.name(), check.line(),
-                failures.isEmpty() ? CheckOutcome.Status.PASSED : CheckOutcome.Status.FAILED,
-                failures.isEmpty() ? CheckOutcome.FailureKind.NONE : CheckOutcome.FailureKind.ASSERTION,
-                req.method(), req.display(), response.status(), ms, failures,
+        CheckOutcome.FailureKind kind = failures.isEmpty() ? CheckOutcome.FailureKind.NONE
+                : limited == failures.size() ? CheckOutcome.FailureKind.LIMIT : CheckOutcome.FailureKind.ASSERTION;
+        return new CheckOutcome(check.name(), check.line(),
+                failures.isEmpty() ? CheckOutcome.Status.PASSED : CheckOutcome.Status.FAILED, kind,
+                req.method(), req.display(), response.status(), response.durationMillis(), failures,
                 failures.isEmpty() ? "passed" : failures.get(0) + (failures.size() > 1 ? " (+" + (failures.size() - 1) + " more)" : ""),
-                retryAfter);
-        if (verbose) {
-            log.info((o.passed() ? "✓ " : "✗ ") + check.name() + "  " + o.brief());
-            if (o.failed()) {
-                for (String f : failures) log.info("    " + f);
-                String body = response.text();
-                if (!body.isEmpty()) {
-                    log.info("    response body" + (body.length() > BODY_LOG_LIMIT ? " (first " + BODY_LOG_LIMIT + " of " + body.length() + " chars)" : "") + ":");
-                    log.untrusted(body.length() > BODY_LOG_LIMIT ? body.substring(0, BODY_LOG_LIMIT) : body);
-                }
-            }
+                failures.isEmpty() ? null : retryAfter(response));
+    }
+
+    /** How long a 429 or 503 asked to wait ({@code Retry-After}), or null. */
+    private Duration retryAfter(Response response) {
+        if (response.status() != 429 && response.status() != 503) return null;
+        Map<String, java.util.Collection<String>> h = new LinkedHashMap<>(response.headers());
+        Instant now = time.now();
+        return RateLimits.retryAt(response.status(), h, now).map(at -> Duration.between(now, at))
+                .filter(d -> !d.isNegative()).orElse(null);
+    }
+
+    /** An attempt's outcome and the response it judged (null when none came back). */
+    public record Attempt(CheckOutcome outcome, Response response) {
+    }
+
+    private void report(CheckOutcome o, Response response, Log log) {
+        boolean skipped = o.status() == CheckOutcome.Status.SKIPPED;
+        log.info((o.passed() ? "✓ " : skipped ? "- " : "✗ ") + o.name() + "  " + o.brief()
+                + (o.attempts() > 1 ? " [" + o.attempts() + " attempts]" : ""));
+        if (!o.failed()) return;
+        if (o.httpStatus() == 0 && o.failures().size() == 1 && o.failures().get(0).equals(o.message())) {
+            log.info("    " + o.message());
+            return;
         }
-        return o;
+        for (String f : o.failures()) log.info("    " + f);
+        if (response == null || response.rawLength() == 0) return;
+        String body = response.preview(BODY_LOG_LIMIT);
+        log.info("    response body" + (response.truncated() || response.rawLength() > body.length()
+                ? " (first " + body.length() + " chars)" : "") + ":");
+        log.untrusted(body);
     }
 
     /**
      * Fills in a check's request: the URL (a path is appended to {@code baseUrl}, keeping its own path prefix),
-     * query, headers (the run's default headers only for the base URL's origin), body and content type.
+     * query, headers (the run's default headers only for the base URL's origin), body and content type. A user and
+     * password in the URL become basic authentication and are masked; they are never shown.
      */
     public RenderedRequest render(Check check, URI baseUrl, Scope scope) {
         RequestSpec spec = check.request();
-        String target = scope.render(spec.target());
-        URI uri;
-        if (target.startsWith("http://") || target.startsWith("https://")) {
-            uri = URI.create(target);
-        } else if (target.startsWith("/")) {
-            String base = baseUrl.toString();
-            boolean basePath = baseUrl.getRawPath() != null && baseUrl.getRawPath().length() > 1;
-            if (target.equals("/") && basePath) {
-                uri = baseUrl; // GET / of https://host/app is the app's URL itself, not https://host/app/
-            } else {
-                while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
-                uri = URI.create(base + target);
+        URI uri = url(scope.render(spec.target()), baseUrl);
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null) uri = withoutUserInfo(uri);
+        uri = withQuery(uri, spec.query(), scope);
+
+        Map<String, String> headers = new LinkedHashMap<>();
+        Set<String> originOnly = new LinkedHashSet<>();
+        headers.put("User-Agent", USER_AGENT);
+        if (RenderedRequest.sameOrigin(uri, baseUrl)) headers.putAll(defaultHeaders);
+        defaultHeaders.keySet().forEach(k -> originOnly.add(k.toLowerCase(Locale.ROOT)));
+        for (RequestSpec.NameValue h : spec.headers()) {
+            String name = scope.render(h.name());
+            if (Exchange.RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("header '" + name + "' cannot be set by a check (the HTTP client sets it)");
             }
-        } else {
+            String value = scope.render(h.value());
+            String existing = headers.keySet().stream().filter(k -> k.equalsIgnoreCase(name)).findFirst().orElse(null);
+            if (existing != null && !defaultHeaders.containsKey(existing) && !existing.equals("User-Agent")) {
+                headers.put(existing, headers.get(existing) + ", " + value);
+            } else {
+                if (existing != null) headers.remove(existing);
+                headers.put(name, value);
+            }
+        }
+        if (spec.basicAuth() != null) {
+            putHeader(headers, "Authorization", basic(scope.render(spec.basicAuth().name()), scope.render(spec.basicAuth().value())));
+        } else if (userInfo != null) {
+            String decoded = java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (log != null && colon >= 0 && colon < decoded.length() - 1) log.addMask(decoded.substring(colon + 1));
+            putHeader(headers, "Authorization", basic(colon < 0 ? decoded : decoded.substring(0, colon),
+                    colon < 0 ? "" : decoded.substring(colon + 1)));
+        }
+        if (!spec.cookies().isEmpty()) {
+            StringBuilder c = new StringBuilder();
+            for (RequestSpec.NameValue kv : spec.cookies()) {
+                if (!c.isEmpty()) c.append("; ");
+                c.append(scope.render(kv.name())).append('=').append(scope.render(kv.value()));
+            }
+            putHeader(headers, "Cookie", c.toString());
+        }
+        if (check.options().compressed()) putIfAbsent(headers, "Accept-Encoding", "gzip, deflate");
+        if (check.options().redirects() != CheckOptions.Redirects.TRUSTED) {
+            originOnly.addAll(List.of("authorization", "cookie", "proxy-authorization"));
+        }
+        byte[] body = body(spec.body(), headers, scope);
+        String display = RenderedRequest.sameOrigin(uri, baseUrl) ? pathAndQuery(uri) : uri.toString();
+        return new RenderedRequest(check.name(), spec.method(), uri, headers, body, display, originOnly);
+    }
+
+    private static URI url(String target, URI baseUrl) {
+        if (target.startsWith("http://") || target.startsWith("https://")) {
+            try {
+                return URI.create(target);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the URL '" + target + "' is not valid: " + e.getMessage());
+            }
+        }
+        if (!target.startsWith("/")) {
             throw new IllegalArgumentException("the URL '" + target + "' is neither absolute nor a path starting with '/'");
         }
-        if (!spec.query().isEmpty()) {
-            StringBuilder q = new StringBuilder(uri.getRawQuery() == null ? "" : uri.getRawQuery());
-            spec.query().forEach((k, v) -> {
-                if (!q.isEmpty()) q.append('&');
-                q.append(URLEncoder.encode(scope.render(k), StandardCharsets.UTF_8)).append('=')
-                        .append(URLEncoder.encode(scope.render(v), StandardCharsets.UTF_8));
-            });
-            String s = uri.toString();
-            int hash = s.indexOf('#');
-            if (hash >= 0) s = s.substring(0, hash);
-            int qm = s.indexOf('?');
-            uri = URI.create((qm >= 0 ? s.substring(0, qm) : s) + "?" + q);
+        String base = baseUrl.toString();
+        boolean basePath = baseUrl.getRawPath() != null && baseUrl.getRawPath().length() > 1;
+        if (target.equals("/") && basePath) return baseUrl; // GET / of https://host/app is the app's URL itself
+        while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
+        try {
+            return URI.create(base + target);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the path '" + target + "' is not valid in a URL: " + e.getMessage());
         }
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("User-Agent", USER_AGENT);
-        if (sameOrigin(uri, baseUrl)) headers.putAll(defaultHeaders);
-        spec.headers().forEach((k, v) -> headers.put(k, scope.render(v)));
-        byte[] body = null;
-        if (spec.json() != null) {
-            try {
-                body = JSON.writeValueAsBytes(scope.renderJson(spec.json()));
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("cannot write the JSON body: " + e.getOriginalMessage());
+    }
+
+    private static URI withoutUserInfo(URI u) {
+        String s = u.toString();
+        int at = s.indexOf('@');
+        int scheme = s.indexOf("://");
+        return URI.create(s.substring(0, scheme + 3) + s.substring(at + 1));
+    }
+
+    private static URI withQuery(URI uri, List<RequestSpec.NameValue> query, Scope scope) {
+        if (query.isEmpty()) return uri;
+        StringBuilder q = new StringBuilder(uri.getRawQuery() == null ? "" : uri.getRawQuery());
+        for (RequestSpec.NameValue kv : query) {
+            if (!q.isEmpty()) q.append('&');
+            q.append(URLEncoder.encode(scope.render(kv.name()), StandardCharsets.UTF_8).replace("+", "%20")).append('=')
+                    .append(URLEncoder.encode(scope.render(kv.value()), StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        String s = uri.toString();
+        int hash = s.indexOf('#');
+        if (hash >= 0) s = s.substring(0, hash);
+        int qm = s.indexOf('?');
+        return URI.create((qm >= 0 ? s.substring(0, qm) : s) + "?" + q);
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private byte[] body(RequestSpec.Body b, Map<String, String> headers, Scope scope) {
+        return switch (b) {
+            case null -> null;
+            case RequestSpec.Json j -> {
+                putIfAbsent(headers, "Content-Type", "application/json");
+                try {
+                    yield JSON.writeValueAsBytes(scope.renderJson(j.value()));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException("cannot write the JSON body: " + e.getOriginalMessage());
+                }
             }
-            putIfAbsent(headers, "Content-Type", "application/json");
-        } else if (spec.form() != null) {
-            StringBuilder f = new StringBuilder();
-            spec.form().forEach((k, v) -> {
-                if (!f.isEmpty()) f.append('&');
-                f.append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
-                        .append(URLEncoder.encode(scope.render(v), StandardCharsets.UTF_8));
-            });
-            body = f.toString().getBytes(StandardCharsets.UTF_8);
-            putIfAbsent(headers, "Content-Type", "application/x-www-form-urlencoded");
-        } else if (spec.body() != null) {
-            body = scope.render(spec.body()).getBytes(StandardCharsets.UTF_8);
+            case RequestSpec.JsonText j -> {
+                putIfAbsent(headers, "Content-Type", "application/json");
+                yield renderJsonText(j.text(), scope).getBytes(StandardCharsets.UTF_8);
+            }
+            case RequestSpec.Form f -> {
+                putIfAbsent(headers, "Content-Type", "application/x-www-form-urlencoded");
+                StringBuilder s = new StringBuilder();
+                for (RequestSpec.NameValue kv : f.fields()) {
+                    if (!s.isEmpty()) s.append('&');
+                    s.append(URLEncoder.encode(scope.render(kv.name()), StandardCharsets.UTF_8)).append('=')
+                            .append(URLEncoder.encode(scope.render(kv.value()), StandardCharsets.UTF_8));
+                }
+                yield s.toString().getBytes(StandardCharsets.UTF_8);
+            }
+            case RequestSpec.Text t -> {
+                if (t.contentType() != null) putIfAbsent(headers, "Content-Type", t.contentType());
+                yield scope.render(t.text()).getBytes(StandardCharsets.UTF_8);
+            }
+            case RequestSpec.Bytes x -> x.data();
+            case RequestSpec.FileBody f -> read(f.path(), f.display());
+            case RequestSpec.Multipart m -> multipart(m, headers, scope);
+        };
+    }
+
+    private byte[] multipart(RequestSpec.Multipart m, Map<String, String> headers, Scope scope) {
+        String boundary = "gantry-" + UUID.randomUUID();
+        putHeader(headers, "Content-Type", "multipart/form-data; boundary=" + boundary);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (RequestSpec.Part p : m.parts()) {
+            String name = scope.render(p.name()).replace("\"", "%22");
+            out.writeBytes(("--" + boundary + "\r\n").getBytes(StandardCharsets.UTF_8));
+            switch (p) {
+                case RequestSpec.Field f -> {
+                    out.writeBytes(("Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                    out.writeBytes(scope.render(f.value()).getBytes(StandardCharsets.UTF_8));
+                }
+                case RequestSpec.FilePart f -> {
+                    String type = f.contentType() != null ? f.contentType() : contentType(f.filename());
+                    out.writeBytes(("Content-Disposition: form-data; name=\"" + name + "\"; filename=\""
+                            + f.filename().replace("\"", "%22") + "\"\r\nContent-Type: " + type + "\r\n\r\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    out.writeBytes(read(f.path(), f.filename()));
+                }
+            }
+            out.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         }
-        String display = sameOrigin(uri, baseUrl) ? pathAndQuery(uri) : uri.toString();
-        return new RenderedRequest(check.name(), spec.method(), uri, headers, body, display);
+        out.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    /** Hurl's table of content types by file extension; {@code application/octet-stream} otherwise. */
+    static String contentType(String filename) {
+        String f = filename.toLowerCase(Locale.ROOT);
+        int dot = f.lastIndexOf('.');
+        return switch (dot < 0 ? "" : f.substring(dot + 1)) {
+            case "gif" -> "image/gif";
+            case "jpg", "jpeg" -> "image/jpeg";
+            case "png" -> "image/png";
+            case "svg" -> "image/svg+xml";
+            case "txt" -> "text/plain";
+            case "htm", "html" -> "text/html";
+            case "pdf" -> "application/pdf";
+            case "xml" -> "application/xml";
+            default -> "application/octet-stream";
+        };
+    }
+
+    private static byte[] read(java.nio.file.Path path, String display) {
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] b = in.readNBytes((int) MAX_UPLOAD + 1);
+            if (b.length > MAX_UPLOAD) {
+                throw new IllegalArgumentException("the file " + display + " is larger than " + MAX_UPLOAD / (1024 * 1024) + " MB");
+            }
+            return b;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the file " + display + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Hurl's JSON body templating: a {@code {{name}}} inside a JSON string is the value's text (escaped for JSON),
+     * outside one it is the value as JSON ({@code {{count}}} sends 42, not "42").
+     */
+    static String renderJsonText(String text, Scope scope) {
+        StringBuilder out = new StringBuilder();
+        boolean inString = false;
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '{' && text.startsWith("{{", i)) {
+                int end = text.indexOf("}}", i + 2);
+                if (end > 0) {
+                    String name = text.substring(i + 2, end).strip();
+                    JsonNode v = scope.lookup(name).orElseThrow(() -> new Scope.UnknownVariableException(name));
+                    if (inString) {
+                        String json = Values.text(Scope.text(v)).toString();
+                        out.append(json, 1, json.length() - 1);
+                    } else {
+                        out.append(v.isTextual() || Values.isDate(v) ? Values.text(Scope.text(v)).toString() : v.toString());
+                    }
+                    i = end + 2;
+                    continue;
+                }
+            }
+            if (inString && c == '\\' && i + 1 < text.length()) {
+                out.append(c).append(text.charAt(i + 1));
+                i += 2;
+                continue;
+            }
+            if (c == '"') inString = !inString;
+            out.append(c);
+            i++;
+        }
+        return out.toString();
     }
 
     private static void putIfAbsent(Map<String, String> headers, String name, String value) {
         if (headers.keySet().stream().noneMatch(k -> k.equalsIgnoreCase(name))) headers.put(name, value);
+    }
+
+    private static void putHeader(Map<String, String> headers, String name, String value) {
+        headers.keySet().removeIf(k -> k.equalsIgnoreCase(name));
+        headers.put(name, value);
     }
 
     private static String pathAndQuery(URI u) {
@@ -283,94 +539,45 @@ public final class CheckRunner implements AutoCloseable {
         return u.getRawQuery() == null ? p : p + "?" + u.getRawQuery();
     }
 
-    private static boolean sameOrigin(URI a, URI b) {
-        return RenderedRequest.sameOrigin(a, b);
-    }
-
-    private static final Set<String> RESTRICTED = Set.of("host", "connection", "content-length", "expect", "upgrade");
-
-    private static Response send(HttpClient client, RenderedRequest req, Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(req.uri()).timeout(timeout)
-                .method(req.method(), req.body() == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(req.body()));
-        req.headers().forEach((k, v) -> {
-            if (!RESTRICTED.contains(k.toLowerCase(Locale.ROOT))) b.header(k, v);
-        });
-        CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    private void sleep(Duration d) {
+        if (d == null || d.isZero() || d.isNegative()) return;
         try {
-            HttpResponse<byte[]> r = f.get(timeout.toMillis() + 50, TimeUnit.MILLISECONDS);
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            r.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
-            return new Response(r.statusCode(), headers, r.body() == null ? new byte[0] : r.body(), 0);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new TransportException("no response within " + human(timeout));
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof HttpTimeoutException) throw new TransportException("no response within " + human(timeout));
-            throw new TransportException(describe(c));
+            time.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TransportException("interrupted");
         }
     }
 
-    static String describe(Throwable c) {
-        String name = c.getClass().getSimpleName();
-        String m = c.getMessage();
-        if (c instanceof java.net.ConnectException) return "connection refused" + (m == null || m.isBlank() ? "" : " (" + m + ")");
-        if (c instanceof java.nio.channels.ClosedChannelException) return "connection closed";
-        if (m == null || m.isBlank()) return name;
-        return name + ": " + m;
+    private static CheckOutcome failed(Check check, CheckOutcome.FailureKind kind, String message) {
+        return new CheckOutcome(check.name(), check.line(), CheckOutcome.Status.FAILED, kind, check.request().method(),
+                check.request().target(), 0, 0, List.of(message), message);
     }
 
-    static String human(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
-    }
-
-    private HttpClient client(boolean followRedirects) {
-        if (plain == null) {
-            Duration connect = requestTimeout.compareTo(Duration.ofSeconds(10)) < 0 ? requestTimeout : Duration.ofSeconds(10);
-            plain = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(connect)
-                    .followRedirects(HttpClient.Redirect.NEVER).build();
-            following = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(connect)
-                    .followRedirects(HttpClient.Redirect.NORMAL).build();
-        }
-        return followRedirects ? following : plain;
-    }
-
-    private static CheckOutcome skipped(Check check, String why) {
+    static CheckOutcome skipped(Check check, String why) {
         return new CheckOutcome(check.name(), check.line(), CheckOutcome.Status.SKIPPED, CheckOutcome.FailureKind.NONE,
                 check.request().method(), check.request().target(), 0, 0, List.of(), why);
     }
 
-    private static final class TransportException extends RuntimeException {
-        TransportException(String m) {
-            super(m, null, false, false);
-        }
-    }
-
     @Override
     public void close() {
-        if (plain != null) {
-            // not close(): that waits for exchanges a timed-out check abandoned
-            plain.shutdownNow();
-            following.shutdownNow();
-        }
+        clients.close();
     }
 
     public static final class Builder {
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Map<String, String> defaultHeaders = Map.of();
         private Map<String, String> github = Map.of();
+        private Time time = Time.SYSTEM;
+        private long maxBody = DEFAULT_MAX_BODY;
+        private Duration retryLimit = Duration.ofMinutes(5);
+        private HttpClients.Proxies proxies = HttpClients.Proxies.NONE;
 
         public Builder requestTimeout(Duration d) {
             this.requestTimeout = Objects.requireNonNull(d);
             return this;
         }
 
-        /** Headers sent with every request to the base URL's origin (never to other hosts). */
+        /** Headers sent with every request to the base URL's origin (never to other origins, redirects included). */
         public Builder defaultHeaders(Map<String, String> h) {
             this.defaultHeaders = h;
             return this;
@@ -379,6 +586,30 @@ public final class CheckRunner implements AutoCloseable {
         /** Values of {@code {{github.NAME}}} (run_id, sha, repository, ...). */
         public Builder github(Map<String, String> g) {
             this.github = g;
+            return this;
+        }
+
+        /** The clock and sleeper of delays and retries. */
+        public Builder time(Time t) {
+            this.time = Objects.requireNonNull(t);
+            return this;
+        }
+
+        /** The most of a response body read (default 16 MB). */
+        public Builder maxBody(long bytes) {
+            this.maxBody = bytes;
+            return this;
+        }
+
+        /** How long {@code retry: -1} keeps trying a check (the action passes its wait timeout). */
+        public Builder retryLimit(Duration d) {
+            this.retryLimit = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** The proxy settings from the environment ({@code https_proxy}, {@code no_proxy}, ...). */
+        public Builder proxyEnvironment(java.util.function.Function<String, String> env) {
+            this.proxies = HttpClients.Proxies.fromEnvironment(env);
             return this;
         }
 

@@ -17,7 +17,8 @@ import java.nio.file.Path;
 /**
  * The one reader of a checks input (smoke-test's {@code checks}, rollback's {@code verify-checks}): empty means the
  * default suite, a value on several lines (or starting {@code checks:} or {@code - }) is the YAML itself, anything
- * else is a file in the workspace. Every problem is exit 2 naming the input; a checks file that does not parse
+ * else is a file in the workspace: a {@code .hurl} file is read as Hurl, any other as checks YAML. Files the checks
+ * name (bodies, certificates) are relative to the checks file (inline checks: to the workspace), inside it. Every problem is exit 2 naming the input; a checks file that does not parse
  * also carries an annotation on the file, line and column.
  */
 public final class ChecksInput {
@@ -34,14 +35,15 @@ public final class ChecksInput {
      */
     public static CheckSuite read(String input, String value, Path workspace) {
         if (value.isEmpty()) return CheckSuite.defaultSuite();
-        if (isInline(value)) return parse(input, value, "<inline " + input + ">");
+        if (isInline(value)) return parse(input, value, "<inline " + input + ">", FileResolver.within(workspace, workspace), false);
         Path file = Workspace.resolve(workspace, input, value);
         if (!Files.isRegularFile(file)) {
             throw InputException.invalid(input, "names a file that does not exist: " + value
                     + " (relative to the workspace); give a path or inline YAML");
         }
         String source = relative(workspace, file, value);
-        return parse(input, text(input, file, value), source);
+        boolean hurl = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".hurl");
+        return parse(input, text(input, file, value), source, FileResolver.within(workspace, file.getParent()), hurl);
     }
 
     /** Inline YAML rather than a path: more than one line, or the start of a checks document. */
@@ -49,9 +51,9 @@ public final class ChecksInput {
         return value.contains("\n") || value.startsWith("checks:") || value.startsWith("- ");
     }
 
-    private static CheckSuite parse(String input, String yaml, String source) {
+    private static CheckSuite parse(String input, String text, String source, FileResolver files, boolean hurl) {
         try {
-            return CheckSuite.parse(yaml, source);
+            return hurl ? CheckSuite.parseHurl(text, source, files) : CheckSuite.parse(text, source, files);
         } catch (CheckFileException e) {
             boolean inline = source.startsWith("<");
             Annotation where = inline

@@ -19,7 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * yet live, 5xx, a failed assertion). Between attempts it backs off exponentially from {@code interval} up to
  * {@code maxInterval} with ±20% jitter, never sleeping past the deadline, and after the last attempt fails at
  * once. A 429 or 503 with {@code Retry-After} longer than the back-off is honoured (up to the deadline).
- * Each attempt is one log line; an attempt's requests get at least one second even at the deadline.
+ * Each attempt is one log line; an attempt's requests get at least one second even at the deadline. A check that
+ * cannot be built (a template names nothing defined) ends the wait at once: waiting would not change it.
  */
 public final class HealthWait {
     /** The least time an attempt's requests get, even when the deadline is closer (the wait may overrun by it). */
@@ -66,7 +67,7 @@ public final class HealthWait {
             for (Check c : checks) {
                 Duration left = Duration.between(clock.instant(), deadline);
                 // an attempt at the deadline still gets a fair chance to answer
-                CheckOutcome o = runner.execute(c, baseUrl, scope, log, left.compareTo(MIN_ATTEMPT) < 0 ? MIN_ATTEMPT : left, false);
+                CheckOutcome o = runner.attempt(c, baseUrl, scope, log, left.compareTo(MIN_ATTEMPT) < 0 ? MIN_ATTEMPT : left).outcome();
                 last.put(c.name(), o);
                 parts.add(c.name() + " " + (o.httpStatus() == 0 ? o.message() : o.httpStatus() + (o.passed() ? "" : " (" + o.message() + ")")));
                 if (!o.passed()) {
@@ -80,6 +81,13 @@ public final class HealthWait {
             if (ok) {
                 log.info("attempt " + attempt + ": " + String.join(", ", parts) + " → healthy after " + seconds(elapsed));
                 return new Result(true, attempt, elapsed, last);
+            }
+            CheckOutcome broken = last.values().stream()
+                    .filter(o -> o.failureKind() == CheckOutcome.FailureKind.CONFIGURATION).findFirst().orElse(null);
+            if (broken != null) {
+                // a check that cannot be built (an undefined {{name}}) will not heal by waiting
+                log.info("attempt " + attempt + ": " + String.join(", ", parts) + " → not retried: " + broken.message());
+                return new Result(false, attempt, elapsed, last);
             }
             if (!now.isBefore(deadline)) {
                 log.info("attempt " + attempt + ": " + String.join(", ", parts) + " → giving up after " + seconds(elapsed));
@@ -103,6 +111,6 @@ public final class HealthWait {
     }
 
     static String seconds(Duration d) {
-        return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+        return dev.gantry.common.action.Durations.human(d);
     }
 }

@@ -1,171 +1,103 @@
 package dev.gantry.checks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.jayway.jsonpath.Configuration;
+import com.jayway.jsonpath.InvalidPathException;
+import com.jayway.jsonpath.Option;
+import com.jayway.jsonpath.PathNotFoundException;
+import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
+import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
+import java.util.EnumSet;
 
 /**
- * A small JSONPath evaluator for the subset checks need:
- * <ul>
- *   <li>{@code $} the document; {@code .name} or {@code ['name']} / {@code ["name"]} a member;</li>
- *   <li>{@code [2]} an array element ({@code [-1]} the last); {@code [*]} or {@code .*} every element or member;</li>
- *   <li>{@code ..name} every member called {@code name} at any depth;</li>
- *   <li>{@code .length()} at the end: the size of the array, object or string selected.</li>
- * </ul>
- * Filters ({@code [?(...)]}), slices and unions are not supported and are rejected when the path is parsed.
- * A definite path (no wildcard, no {@code ..}) yields one node or nothing; other paths yield an array of matches.
+ * A JSONPath expression, evaluated by Jayway JsonPath (the Goessner dialect most tools speak) on Jackson's tree:
+ * {@code $.a.b}, {@code ['a']}, {@code [0]}, {@code [-1:]}, {@code [*]}, {@code ..name}, unions {@code [0,1]},
+ * filters {@code [?(@.price < 10 && @.tags)]}, and functions such as {@code .length()} (of a list or an object; for a
+ * count over a wildcard use the {@code count} filter). A definite path (no
+ * wildcard, deep scan, filter, slice or union) yields one value or none; any other path yields the list of what it
+ * matched (possibly empty).
+ *
+ * <p>One refusal: the {@code =~} regex operator inside filters, because Jayway runs it with
+ * {@code java.util.regex}, which can take exponential time on a hostile pattern. Match with the {@code matches}
+ * predicate or the {@code regex} filter instead, which run in linear time (RE2/J).
  */
 public final class JsonPath {
-    private sealed interface Step permits Member, Index, Wildcard, Descend, Length {
-    }
-
-    private record Member(String name) implements Step {
-    }
-
-    private record Index(int index) implements Step {
-    }
-
-    private record Wildcard() implements Step {
-    }
-
-    private record Descend(String name) implements Step {
-    }
-
-    private record Length() implements Step {
-    }
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Configuration CONFIG = Configuration.builder()
+            .jsonProvider(new JacksonJsonNodeJsonProvider(MAPPER) {
+                // an index past the end is no value (Jayway's Jackson provider would answer JSON null)
+                @Override
+                public Object getArrayIndex(Object obj, int idx) {
+                    if (obj instanceof com.fasterxml.jackson.databind.node.ArrayNode a && (idx < 0 || idx >= a.size())) {
+                        throw new PathNotFoundException("index " + idx + " is out of bounds");
+                    }
+                    return super.getArrayIndex(obj, idx);
+                }
+            })
+            .mappingProvider(new JacksonMappingProvider(MAPPER))
+            .options(EnumSet.noneOf(Option.class))
+            .build();
 
     private final String expression;
-    private final List<Step> steps;
-    private final boolean definite;
+    private final com.jayway.jsonpath.JsonPath path;
 
-    private JsonPath(String expression, List<Step> steps) {
+    private JsonPath(String expression, com.jayway.jsonpath.JsonPath path) {
         this.expression = expression;
-        this.steps = steps;
-        this.definite = steps.stream().noneMatch(s -> s instanceof Wildcard || s instanceof Descend);
+        this.path = path;
     }
 
-    /** Parses {@code expression}; throws {@link IllegalArgumentException} saying what is unsupported. */
+    /** Parses {@code expression}; throws {@link IllegalArgumentException} saying what is wrong. */
     public static JsonPath compile(String expression) {
         String e = expression.strip();
         if (!e.startsWith("$")) throw new IllegalArgumentException("a JSONPath starts with '$' (got '" + expression + "')");
-        List<Step> steps = new ArrayList<>();
-        int i = 1;
-        while (i < e.length()) {
-            char c = e.charAt(i);
-            if (!steps.isEmpty() && steps.get(steps.size() - 1) instanceof Length) {
-                throw new IllegalArgumentException("length() must be the last step of '" + expression + "'");
-            }
-            if (e.startsWith("..", i)) {
-                int j = i + 2;
-                int end = nameEnd(e, j);
-                if (end == j) throw new IllegalArgumentException("'..' needs a member name in '" + expression + "'");
-                steps.add(new Descend(e.substring(j, end)));
-                i = end;
-            } else if (c == '.') {
-                int j = i + 1;
-                if (e.startsWith("*", j)) {
-                    steps.add(new Wildcard());
-                    i = j + 1;
-                } else if (e.startsWith("length()", j) && j + 8 == e.length()) {
-                    steps.add(new Length());
-                    i = j + 8;
-                } else {
-                    int end = nameEnd(e, j);
-                    if (end == j) throw new IllegalArgumentException("empty member name at position " + j + " of '" + expression + "'");
-                    steps.add(new Member(e.substring(j, end)));
-                    i = end;
-                }
-            } else if (c == '[') {
-                int close;
-                if (i + 1 < e.length() && (e.charAt(i + 1) == '\'' || e.charAt(i + 1) == '"')) {
-                    char q = e.charAt(i + 1);
-                    int endQuote = e.indexOf(q, i + 2);
-                    if (endQuote < 0 || endQuote + 1 >= e.length() || e.charAt(endQuote + 1) != ']') {
-                        throw new IllegalArgumentException("unterminated ['name'] in '" + expression + "'");
-                    }
-                    steps.add(new Member(e.substring(i + 2, endQuote)));
-                    i = endQuote + 2;
-                    continue;
-                }
-                close = e.indexOf(']', i);
-                if (close < 0) throw new IllegalArgumentException("unterminated '[' in '" + expression + "'");
-                String inside = e.substring(i + 1, close).strip();
-                if (inside.equals("*")) {
-                    steps.add(new Wildcard());
-                } else if (inside.matches("-?\\d+")) {
-                    steps.add(new Index(Integer.parseInt(inside)));
-                } else {
-                    throw new IllegalArgumentException("unsupported selector [" + inside + "] in '" + expression
-                            + "' (supported: [n], [*], ['name'])");
-                }
-                i = close + 1;
-            } else {
-                throw new IllegalArgumentException("unexpected '" + c + "' at position " + i + " of '" + expression + "'");
-            }
+        if (outsideQuotes(e, "=~")) {
+            throw new IllegalArgumentException("the =~ operator is not supported in JSONPath filters of '" + expression
+                    + "' (it is not linear-time); select the values and test them with matches, or use the regex filter");
         }
-        return new JsonPath(e, List.copyOf(steps));
-    }
-
-    private static int nameEnd(String e, int from) {
-        int j = from;
-        while (j < e.length() && e.charAt(j) != '.' && e.charAt(j) != '[') j++;
-        return j;
-    }
-
-    public String expression() {
-        return expression;
+        try {
+            return new JsonPath(e, com.jayway.jsonpath.JsonPath.compile(e));
+        } catch (InvalidPathException | IllegalArgumentException ex) {
+            throw new IllegalArgumentException("invalid JSONPath '" + expression + "': " + ex.getMessage());
+        }
     }
 
     public boolean isDefinite() {
-        return definite;
+        return path.isDefinite();
     }
 
     /**
-     * Evaluates against {@code root}: for a definite path the node or {@link MissingNode}; otherwise an array of
-     * every match (possibly empty).
+     * The value at the path: for a definite path the node, or a missing node when there is none; else an array of
+     * every match.
      */
     public JsonNode evaluate(JsonNode root) {
-        List<JsonNode> current = List.of(root);
-        for (Step s : steps) {
-            List<JsonNode> next = new ArrayList<>();
-            for (JsonNode n : current) {
-                switch (s) {
-                    case Member m -> {
-                        if (n.isObject() && n.has(m.name())) next.add(n.get(m.name()));
-                    }
-                    case Index ix -> {
-                        if (n.isArray()) {
-                            int k = ix.index() < 0 ? n.size() + ix.index() : ix.index();
-                            if (k >= 0 && k < n.size()) next.add(n.get(k));
-                        }
-                    }
-                    case Wildcard w -> {
-                        if (n.isArray() || n.isObject()) n.elements().forEachRemaining(next::add);
-                    }
-                    case Descend d -> descend(n, d.name(), next);
-                    case Length l -> {
-                        if (n.isArray() || n.isObject()) next.add(JsonNodeFactory.instance.numberNode(n.size()));
-                        else if (n.isTextual()) next.add(JsonNodeFactory.instance.numberNode(n.textValue().length()));
-                    }
-                }
-            }
-            current = next;
+        try {
+            Object r = path.read(root, CONFIG);
+            if (r == null) return Values.none();
+            if (r instanceof JsonNode n) return n;
+            return MAPPER.valueToTree(r);
+        } catch (PathNotFoundException e) {
+            return isDefinite() ? Values.none() : Values.NODES.arrayNode();
+        } catch (RuntimeException e) {
+            throw new Values.EvalException("jsonpath " + expression + ": " + e.getMessage());
         }
-        if (definite) return current.isEmpty() ? MissingNode.getInstance() : current.get(0);
-        return JsonNodeFactory.instance.arrayNode().addAll(current);
     }
 
-    private static void descend(JsonNode n, String name, List<JsonNode> out) {
-        if (n.isObject()) {
-            if (n.has(name)) out.add(n.get(name));
-            for (Iterator<JsonNode> it = n.elements(); it.hasNext(); ) descend(it.next(), name, out);
-        } else if (n.isArray()) {
-            for (JsonNode c : n) descend(c, name, out);
+    private static boolean outsideQuotes(String s, String token) {
+        char quote = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') i++;
+                else if (c == quote) quote = 0;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (s.startsWith(token, i)) {
+                return true;
+            }
         }
+        return false;
     }
 
     @Override

@@ -2,117 +2,257 @@ package dev.gantry.checks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.math.BigDecimal;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * One test of a value: {@code equals}, {@code not-equals}, {@code contains}, {@code matches} (a regex found
- * anywhere), {@code starts-with}, {@code ends-with}, {@code exists}, {@code less-than}, {@code greater-than}.
- * Expected values may hold {@code {{templates}}}. Equality is numeric when both sides are numbers, textual
- * otherwise (a JSON string compares by its text, anything else by its JSON form).
+ * One test of a value, Hurl's predicates: {@code == != > >= < <=}, {@code startsWith}, {@code endsWith},
+ * {@code contains} (in a string, bytes, or a list), {@code matches} (a regex found anywhere, RE2 syntax),
+ * {@code exists}, {@code isEmpty}, and the type tests {@code isInteger isFloat isNumber isBoolean isString
+ * isCollection isList isObject isDate isIsoDate isUuid isIpv4 isIpv6}. Any of them can be negated ({@code not}).
+ *
+ * <p>The expected value is typed ({@link Operand}): {@code "12"} is a string and {@code 12} an integer, and they are
+ * not equal. A value of the wrong type for the predicate (a regex on a number) fails the test, negated or not.
+ * A missing value fails every test but {@code exists}.
  */
-public record Predicate(Kind kind, Object expected) {
+public record Predicate(Kind kind, boolean not, Operand expected) {
 
     public enum Kind {
-        EQUALS("equals", "equal"), NOT_EQUALS("not-equals", "differ from"), CONTAINS("contains", "contain"),
-        MATCHES("matches", "match"), STARTS_WITH("starts-with", "start with"), ENDS_WITH("ends-with", "end with"),
-        EXISTS("exists", "exist"), LESS_THAN("less-than", "be less than"), GREATER_THAN("greater-than", "be greater than");
+        EQUALS("=="), NOT_EQUALS("!="), GREATER(">"), GREATER_OR_EQUAL(">="), LESS("<"), LESS_OR_EQUAL("<="),
+        STARTS_WITH("startsWith"), ENDS_WITH("endsWith"), CONTAINS("contains"), MATCHES("matches"),
+        EXISTS("exists"), IS_EMPTY("isEmpty"), IS_INTEGER("isInteger"), IS_FLOAT("isFloat"), IS_NUMBER("isNumber"),
+        IS_BOOLEAN("isBoolean"), IS_STRING("isString"), IS_COLLECTION("isCollection"), IS_LIST("isList"),
+        IS_OBJECT("isObject"), IS_DATE("isDate"), IS_ISO_DATE("isIsoDate"), IS_UUID("isUuid"), IS_IPV4("isIpv4"),
+        IS_IPV6("isIpv6"),
+        /** Internal: Hurl's implicit header assert, equal to the value or to one of the repeated values. */
+        HAS_VALUE("==");
 
-        final String key;
-        final String words;
+        public final String hurl;
 
-        Kind(String key, String words) {
-            this.key = key;
-            this.words = words;
+        Kind(String hurl) {
+            this.hurl = hurl;
         }
 
-        public String key() {
-            return key;
+        /** Whether the predicate takes a value ({@code ==}) or stands alone ({@code exists}). */
+        public boolean takesValue() {
+            return ordinal() <= MATCHES.ordinal() || this == HAS_VALUE;
         }
 
-        static Optional<Kind> of(String key) {
-            String k = key.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
-            for (Kind kind : values()) if (kind.key.equals(k)) return Optional.of(kind);
-            return switch (k) {
-                case "eq", "==" -> Optional.of(EQUALS);
-                case "ne", "!=" -> Optional.of(NOT_EQUALS);
-                case "lt", "<" -> Optional.of(LESS_THAN);
-                case "gt", ">" -> Optional.of(GREATER_THAN);
-                default -> Optional.empty();
+        /** A Hurl predicate name ({@code ==}, {@code equals}, {@code startsWith}, {@code isInteger}, ...), or null. */
+        public static Kind ofHurl(String word) {
+            return switch (word) {
+                case "==", "equals" -> EQUALS;
+                case "!=", "notEquals" -> NOT_EQUALS;
+                case ">", "greaterThan" -> GREATER;
+                case ">=", "greaterThanOrEquals" -> GREATER_OR_EQUAL;
+                case "<", "lessThan" -> LESS;
+                case "<=", "lessThanOrEquals" -> LESS_OR_EQUAL;
+                case "includes" -> CONTAINS;
+                default -> {
+                    for (Kind k : values()) if (k != HAS_VALUE && k.hurl.equals(word)) yield k;
+                    yield null;
+                }
             };
         }
     }
 
+    private static final Pattern UUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}");
+    private static final Pattern IPV4 = Pattern.compile(
+            "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
     /**
-     * Tests {@code actual} (a JSON node; missing when absent) and returns why it failed, or empty when it holds.
+     * The expected value: a typed literal, a template (rendered as text, or, when {@code typed} and exactly one
+     * {@code {{name}}}, the named value with its type), or a regex for {@code matches}.
      */
-    public Optional<String> test(JsonNode actual, Scope scope) {
-        boolean present = actual != null && !actual.isMissingNode();
-        if (kind == Kind.EXISTS) {
-            boolean want = !(expected instanceof Boolean b) || b;
-            return present == want ? Optional.empty()
-                    : Optional.of(want ? "expected it to exist, but it is missing" : "expected it to be absent, got " + show(actual));
+    public interface Operand {
+        JsonNode value(Scope scope);
+
+        String describe();
+    }
+
+    public record Literal(JsonNode node) implements Operand {
+        public JsonNode value(Scope scope) {
+            return node;
         }
-        if (!present) return Optional.of("expected it to " + describe(scope) + ", but it is missing");
-        String want = expected instanceof String s ? scope.render(s) : expected == null ? null : String.valueOf(expected);
-        String have = Scope.text(actual);
-        boolean ok = switch (kind) {
-            case EQUALS -> equal(actual, want);
-            case NOT_EQUALS -> !equal(actual, want);
-            case CONTAINS -> actual.isArray() ? containsElement(actual, want) : have.contains(want);
-            case MATCHES -> Pattern.compile(want).matcher(have).find();
-            case STARTS_WITH -> have.startsWith(want);
-            case ENDS_WITH -> have.endsWith(want);
-            case LESS_THAN -> compare(have, want) < 0;
-            case GREATER_THAN -> compare(have, want) > 0;
+
+        public String describe() {
+            return Values.show(node);
+        }
+    }
+
+    public record Template(String text, boolean typed) implements Operand {
+        public JsonNode value(Scope scope) {
+            if (typed) {
+                JsonNode v = scope.typed(text);
+                if (v != null) return v;
+            }
+            return Values.text(scope.render(text));
+        }
+
+        public String describe() {
+            return typed ? text : "\"" + text + "\"";
+        }
+    }
+
+    public record RegexOperand(Regex regex) implements Operand {
+        public JsonNode value(Scope scope) {
+            return Values.text(regex.source());
+        }
+
+        public String describe() {
+            return regex.toString();
+        }
+    }
+
+    public static Predicate of(Kind kind, JsonNode literal) {
+        return new Predicate(kind, false, literal == null ? null : new Literal(literal));
+    }
+
+    /** Tests {@code actual} and returns why it failed, or empty when it holds. */
+    public Optional<String> test(JsonNode actual, Scope scope) {
+        return test(actual, scope, "");
+    }
+
+    /** As {@link #test(JsonNode, Scope)}, with a unit after the numbers of the message ({@code " ms"}). */
+    public Optional<String> test(JsonNode actual, Scope scope, String unit) {
+        boolean present = Values.present(actual);
+        if (kind == Kind.EXISTS) {
+            return present != not ? Optional.empty()
+                    : Optional.of(not ? "expected no value, got " + Values.show(actual) : "expected a value, got none");
+        }
+        if (!present) return Optional.of("expected " + describe() + ", but there is no value");
+        boolean ok;
+        try {
+            ok = holds(actual, scope);
+        } catch (Values.EvalException e) {
+            return Optional.of(e.getMessage());
+        } catch (Scope.UnknownVariableException e) {
+            return Optional.of(e.getMessage());
+        }
+        if (not) ok = !ok;
+        return ok ? Optional.empty() : Optional.of("expected " + describe() + unit + ", got " + Values.show(actual) + unit);
+    }
+
+    private boolean holds(JsonNode a, Scope scope) {
+        return switch (kind) {
+            case EQUALS -> Values.equal(a, want(scope));
+            case NOT_EQUALS -> !Values.equal(a, want(scope));
+            case HAS_VALUE -> {
+                JsonNode w = want(scope);
+                if (a.isArray()) {
+                    for (JsonNode e : a) if (Values.equal(e, w)) yield true;
+                    yield false;
+                }
+                yield Values.equal(a, w);
+            }
+            case GREATER -> Values.compare(a, want(scope), ">") > 0;
+            case GREATER_OR_EQUAL -> Values.compare(a, want(scope), ">=") >= 0;
+            case LESS -> Values.compare(a, want(scope), "<") < 0;
+            case LESS_OR_EQUAL -> Values.compare(a, want(scope), "<=") <= 0;
+            case STARTS_WITH, ENDS_WITH -> affix(a, want(scope));
+            case CONTAINS -> contains(a, want(scope));
+            case MATCHES -> {
+                if (!a.isTextual()) throw new Values.EvalException("matches tests a string, got a " + Values.type(a) + " (" + Values.show(a) + ")");
+                Regex r = expected instanceof RegexOperand p ? p.regex() : compile(Values.string(want(scope), "matches"));
+                yield r.find(a.textValue());
+            }
+            case IS_EMPTY -> {
+                if (a.isArray() || a.isObject()) yield a.isEmpty();
+                if (a.isTextual()) yield a.textValue().isEmpty();
+                if (a.isBinary()) yield Values.asBytes(a).length == 0;
+                throw new Values.EvalException("isEmpty tests a list, an object, a string or bytes, got a " + Values.type(a));
+            }
+            case IS_INTEGER -> a.isIntegralNumber();
+            case IS_FLOAT -> a.isFloatingPointNumber();
+            case IS_NUMBER -> a.isNumber();
+            case IS_BOOLEAN -> a.isBoolean();
+            case IS_STRING -> a.isTextual();
+            case IS_COLLECTION -> a.isArray() || a.isObject() || a.isBinary();
+            case IS_LIST -> a.isArray();
+            case IS_OBJECT -> a.isObject();
+            case IS_DATE -> Values.isDate(a);
+            case IS_ISO_DATE -> a.isTextual() && isoDate(a.textValue());
+            case IS_UUID -> a.isTextual() && UUID.matcher(a.textValue()).matches();
+            case IS_IPV4 -> a.isTextual() && IPV4.matcher(a.textValue()).matches();
+            case IS_IPV6 -> a.isTextual() && ipv6(a.textValue());
             case EXISTS -> true;
         };
-        return ok ? Optional.empty() : Optional.of("expected it to " + describe(scope) + ", got " + show(actual));
     }
 
-    private static boolean equal(JsonNode actual, String want) {
-        if (want == null) return actual.isNull();
-        BigDecimal a = number(Scope.text(actual));
-        BigDecimal b = number(want);
-        if (a != null && b != null && (actual.isNumber() || actual.isTextual())) return a.compareTo(b) == 0;
-        return Scope.text(actual).equals(want);
+    private JsonNode want(Scope scope) {
+        return expected.value(scope);
     }
 
-    private static boolean containsElement(JsonNode array, String want) {
-        for (JsonNode e : array) if (equal(e, want)) return true;
-        return false;
+    private boolean affix(JsonNode a, JsonNode w) {
+        boolean start = kind == Kind.STARTS_WITH;
+        if (a.isTextual() && w.isTextual()) return start ? a.textValue().startsWith(w.textValue()) : a.textValue().endsWith(w.textValue());
+        if (a.isBinary() && w.isBinary()) {
+            byte[] x = Values.asBytes(a);
+            byte[] y = Values.asBytes(w);
+            if (y.length > x.length) return false;
+            int from = start ? 0 : x.length - y.length;
+            return Arrays.equals(x, from, from + y.length, y, 0, y.length);
+        }
+        throw new Values.EvalException(kind.hurl + " tests a string or bytes against the same, got a " + Values.type(a)
+                + " and a " + Values.type(w));
     }
 
-    private static int compare(String have, String want) {
-        BigDecimal a = number(have);
-        BigDecimal b = number(want);
-        if (a == null || b == null) return have.compareTo(want);
-        return a.compareTo(b);
+    private static boolean contains(JsonNode a, JsonNode w) {
+        if (a.isArray()) {
+            for (JsonNode e : a) if (Values.equal(e, w)) return true;
+            return false;
+        }
+        if (a.isTextual() && w.isTextual()) return a.textValue().contains(w.textValue());
+        if (a.isBinary() && w.isBinary()) {
+            byte[] x = Values.asBytes(a);
+            byte[] y = Values.asBytes(w);
+            outer:
+            for (int i = 0; i + y.length <= x.length; i++) {
+                for (int j = 0; j < y.length; j++) if (x[i + j] != y[j]) continue outer;
+                return true;
+            }
+            return false;
+        }
+        throw new Values.EvalException("contains tests a list, a string or bytes, got a " + Values.type(a)
+                + " and a " + Values.type(w));
     }
 
-    private static BigDecimal number(String s) {
-        if (s == null || s.isEmpty() || s.length() > 60) return null;
+    private static Regex compile(String pattern) {
         try {
-            return new BigDecimal(s.strip());
-        } catch (NumberFormatException e) {
-            return null;
+            return Regex.compile(pattern);
+        } catch (IllegalArgumentException e) {
+            throw new Values.EvalException(e.getMessage());
         }
     }
 
-    public String describe(Scope scope) {
-        String want = expected instanceof String s ? "\"" + (scope == null ? s : scope.render(s)) + "\"" : String.valueOf(expected);
-        return switch (kind) {
-            case EQUALS -> "equal " + want;
-            case NOT_EQUALS -> "differ from " + want;
-            case EXISTS -> "exist";
-            default -> kind.words + " " + want;
-        };
+    static boolean isoDate(String s) {
+        try {
+            OffsetDateTime.parse(s);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
-    static String show(JsonNode actual) {
-        if (actual == null || actual.isMissingNode()) return "nothing";
-        String s = actual.toString();
-        return s.length() > 200 ? s.substring(0, 200) + "… (" + s.length() + " chars)" : s;
+    private static boolean ipv6(String s) {
+        if (!s.contains(":") || !s.matches("[0-9A-Fa-f:.]+")) return false;
+        try {
+            return InetAddress.getByName(s) instanceof Inet6Address;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** How it reads: {@code == 3}, {@code not contains "x"}, {@code isInteger}. */
+    public String describe() {
+        String s = kind.hurl + (kind.takesValue() && expected != null ? " " + expected.describe() : "");
+        return not ? "not " + s : s;
     }
 }

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * The values {@code {{...}}} templates can name, in the order they are looked up: {@code {{secrets.NAME}}} a
  * secret, {@code {{github.NAME}}} the GitHub context (run_id, sha, repository, ...), and {@code {{name}}} a
  * capture of an earlier check, else a variable. Captures keep their JSON type, so {@code json: {id: "{{id}}"}}
- * sends a number when the captured id was one.
+ * sends a number when the captured id was one. {@code {{newUuid}}} and {@code {{newDate}}} (Hurl's functions) give a
+ * random UUID and the current time in RFC 3339, unless a variable or capture has that name.
  */
 public final class Scope {
     private static final Pattern TEMPLATE = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.\\-]+)\\s*}}");
@@ -25,8 +26,19 @@ public final class Scope {
     private final Map<String, String> github;
     private final Map<String, JsonNode> captures = new LinkedHashMap<>();
     private final Set<String> secretValues = new LinkedHashSet<>();
+    private final boolean typedVariables;
 
     public Scope(Map<String, String> variables, Map<String, String> secrets, Map<String, String> github) {
+        this(variables, secrets, github, false);
+    }
+
+    /**
+     * {@code typedVariables}: Hurl's reading of injected variables, {@code true}/{@code false}, {@code null} and
+     * numbers typed ({@code {{count}}} in a JSON body sends 42, not "42"); otherwise every variable is text.
+     */
+    public Scope(Map<String, String> variables, Map<String, String> secrets, Map<String, String> github,
+                 boolean typedVariables) {
+        this.typedVariables = typedVariables;
         this.variables = Map.copyOf(variables);
         this.secrets = Map.copyOf(secrets);
         this.github = Map.copyOf(github);
@@ -62,6 +74,13 @@ public final class Scope {
     }
 
     public Optional<JsonNode> lookup(String name) {
+        if (name.equals("newUuid") && !captures.containsKey(name) && !variables.containsKey(name)) {
+            return Optional.of(TextNode.valueOf(java.util.UUID.randomUUID().toString()));
+        }
+        if (name.equals("newDate") && !captures.containsKey(name) && !variables.containsKey(name)) {
+            return Optional.of(TextNode.valueOf(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                    .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME)));
+        }
         if (name.startsWith("secrets.")) {
             String v = secrets.get(name.substring(8));
             return v == null ? Optional.empty() : Optional.of(TextNode.valueOf(v));
@@ -73,7 +92,21 @@ public final class Scope {
         String key = name.startsWith("vars.") ? name.substring(5) : name;
         if (!name.startsWith("vars.") && captures.containsKey(name)) return Optional.of(captures.get(name));
         String v = variables.get(key);
-        return v == null ? Optional.empty() : Optional.of(TextNode.valueOf(v));
+        if (v == null) return Optional.empty();
+        return Optional.of(typedVariables ? hurlValue(v) : TextNode.valueOf(v));
+    }
+
+    private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?");
+
+    /** How Hurl types a variable given on its command line. */
+    static JsonNode hurlValue(String v) {
+        if (v.equals("true") || v.equals("false")) return com.fasterxml.jackson.databind.node.BooleanNode.valueOf(v.equals("true"));
+        if (v.equals("null")) return com.fasterxml.jackson.databind.node.NullNode.getInstance();
+        if (NUMBER.matcher(v).matches() && v.length() < 30) {
+            return v.contains(".") || v.contains("e") || v.contains("E") ? Values.NODES.numberNode(Double.parseDouble(v))
+                    : Values.NODES.numberNode(new java.math.BigInteger(v));
+        }
+        return TextNode.valueOf(v);
     }
 
     /** Replaces every {@code {{name}}} in {@code text}. */
@@ -121,9 +154,21 @@ public final class Scope {
         return out;
     }
 
-    /** A JSON value as text: strings unquoted, everything else as JSON. */
+    /** A value as text: strings unquoted, dates in RFC 3339, everything else as JSON. */
     public static String text(JsonNode v) {
-        if (v == null || v.isMissingNode()) return "";
-        return v.isTextual() ? v.textValue() : v.toString();
+        return Values.render(v);
+    }
+
+    /** The value of a template that is exactly one {@code {{name}}}, with its type; null when it is not one. */
+    public JsonNode typed(String template) {
+        if (template == null) return null;
+        Matcher m = TEMPLATE.matcher(template.strip());
+        if (!m.matches()) return null;
+        return lookup(m.group(1)).orElseThrow(() -> new UnknownVariableException(m.group(1)));
+    }
+
+    /** Whether {@code text} is exactly one {@code {{name}}} template. */
+    public static boolean isSingleTemplate(String text) {
+        return text != null && TEMPLATE.matcher(text.strip()).matches();
     }
 }

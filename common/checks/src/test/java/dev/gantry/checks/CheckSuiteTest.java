@@ -43,7 +43,7 @@ class CheckSuiteTest {
         assertThat(read.request().method()).isEqualTo("GET");
         assertThat(read.assertions()).hasSize(4);
         assertThat(read.statusAssertion().accepts(204)).isTrue();
-        assertThat(read.captures()).singleElement().satisfies(c -> assertThat(c.source()).isEqualTo(Capture.Source.JSONPATH));
+        assertThat(read.captures()).singleElement().satisfies(c -> assertThat(c.query()).isInstanceOf(Query.Json.class));
         assertThat(s.check("login").captures().get(0).secret()).isTrue();
         assertThat(s.check("delete").always()).isTrue();
         assertThat(s.check("delete").request().method()).isEqualTo("DELETE");
@@ -100,14 +100,14 @@ class CheckSuiteTest {
         assertThat(error("checks:\n  - name: a\n    request: { path: /, method: FETCH }\n").problem())
                 .startsWith("unknown method 'FETCH'");
         assertThat(error("checks:\n  - name: a\n    request: { path: / }\n    expect: { status: 99 }\n").line()).isEqualTo(4);
-        assertThat(error("checks:\n  - name: a\n    request: { path: / }\n    expect: { jsonpath: { \"$.a[?(@.b)]\": 1 } }\n").problem())
-                .contains("unsupported selector");
+        assertThat(error("checks:\n  - name: a\n    request: { path: / }\n    expect: { jsonpath: { \"$.a[?(@.b =~ /x/)]\": 1 } }\n").problem())
+                .contains("the =~ operator is not supported");
         assertThat(error("checks:\n  - name: a\n    request: { path: / }\n    expect: { body: { matches: \"(\" } }\n").problem())
                 .startsWith("bad regex");
         assertThat(error("checks:\n  - name: a\n    request: { path: / }\n  - name: a\n    request: { path: / }\n").getMessage())
                 .isEqualTo("smoke.yml:4:5: duplicate check name 'a'");
         assertThat(error("checks:\n  - name: a\n    request: { path: /, json: {}, body: x }\n").problem())
-                .contains("only one of 'json', 'form' and 'body'");
+                .contains("may have only one of json, form, body, multipart, file, base64");
         assertThat(error("checks:\n  - name: a\n    wait: yes please\n    request: { path: / }\n").problem())
                 .startsWith("'wait' of check 'a' must be true or false");
         assertThat(error("checks:\n  - name: a\n    request: { method: POST, path: / }\nsoak:\n  targets: [a]\n").problem())

@@ -70,7 +70,7 @@ class HealthWaitTest {
             assertThat(r.attempts()).isEqualTo(sleeps.size() + 1);
             assertThat(r.lastFailure().failureKind()).isEqualTo(CheckOutcome.FailureKind.TRANSPORT);
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("attempt 1: health connection refused")
-                    .contains("→ giving up after 10.0 s");
+                    .contains("→ giving up after 10s");
         }
     }
 

@@ -3,11 +3,14 @@ package dev.gantry.common.action;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** What an action's {@code action.yml} declares: its inputs (with defaults) and outputs. */
@@ -21,22 +24,31 @@ public record ActionMetadata(String name, Map<String, InputSpec> inputs, Map<Str
     }
 
     /**
-     * Reads the {@code action.yml} packaged at the root of the action's jar. An image holds one action, and no action
-     * module depends on another (a test in action-tests enforces it), so there is exactly one on the classpath;
-     * two mean a wrong build, and are refused rather than guessed between.
+     * Reads the {@code action.yml} packaged at the root of the jar (or classes folder) that holds {@code anchor}.
+     * Looked up there and not on the whole classpath: no action module depends on another (a test enforces it), but a
+     * classpath that holds every action (action-tests, which starts an action's {@code main} in a child JVM) has one
+     * {@code action.yml} per action.
      */
     public static ActionMetadata fromClasspath(Class<?> anchor) {
         try {
-            List<URL> found = Collections.list(anchor.getClassLoader().getResources("action.yml"));
-            if (found.size() != 1) {
-                throw new IllegalStateException(found.isEmpty() ? "no action.yml on the classpath of " + anchor.getName()
-                        : "more than one action.yml on the classpath (an action depends on another?): " + found);
+            URL location = anchor.getProtectionDomain().getCodeSource().getLocation();
+            Path origin = Path.of(location.toURI());
+            if (Files.isDirectory(origin)) {
+                return parse(Files.readAllBytes(origin.resolve("action.yml")));
             }
-            try (InputStream in = found.get(0).openStream()) {
-                return parse(in.readAllBytes());
+            try (JarFile jar = new JarFile(origin.toFile())) {
+                JarEntry entry = jar.getJarEntry("action.yml");
+                if (entry == null) {
+                    throw new IllegalStateException("action.yml is not in " + origin + " (the jar of " + anchor.getName() + ")");
+                }
+                try (InputStream in = jar.getInputStream(entry)) {
+                    return parse(in.readAllBytes());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 

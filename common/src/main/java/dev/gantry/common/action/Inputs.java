@@ -219,4 +219,25 @@ public final class Inputs {
     public ActionMetadata metadata() {
         return metadata;
     }
+
+    /**
+     * The {@code with:} keys of the step that action.yml does not declare. The runner passes every key as
+     * {@code INPUT_<KEY>}, declared or not, and only warns ("Unexpected input(s)"), so an action can still act on
+     * them (honour a name users bring from another action, or stop). Keys are the variable names without
+     * {@code INPUT_}, as the runner wrote them (upper case); values are trimmed, empty ones left out.
+     * {@code entryPoint} and {@code args}, which the runner accepts for every container action, are not listed.
+     */
+    public Map<String, String> undeclared() {
+        Set<String> declared = new java.util.HashSet<>();
+        for (String name : metadata.inputs().keySet()) declared.add(variableName(name));
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String k = e.getKey();
+            if (!k.startsWith("INPUT_") || declared.contains(k) || e.getValue() == null) continue;
+            String key = k.substring("INPUT_".length());
+            if (key.isEmpty() || key.equals("ENTRYPOINT") || key.equals("ARGS") || e.getValue().isBlank()) continue;
+            out.put(key, e.getValue().trim());
+        }
+        return out;
+    }
 }

@@ -107,6 +107,11 @@ public final class Summary {
         return buffer.toString();
     }
 
+    /** The same, as the Markdown it is (every text in it went through the escaping path). */
+    public Markdown toMarkdown() {
+        return Markdown.of(buffer.toString());
+    }
+
     public boolean isEmpty() {
         return buffer.length() == 0;
     }

@@ -73,6 +73,21 @@ public final class AppPlatform {
         return executor.time();
     }
 
+    /** What an App Platform id looks like (UUIDs); anything else in an id field is refused, never passed on. */
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+
+    /**
+     * {@code id} when it is one: App Platform's ids are UUIDs. An id field holding anything else (line breaks,
+     * markup, shell syntax) is a broken or hostile answer; passing it on to outputs, where workflows paste it into
+     * scripts, is not safe, so the step stops (exit 3).
+     */
+    public static String requireId(String what, String id) {
+        if (id != null && ID.matcher(id).matches()) return id;
+        throw new dev.gantry.common.action.ActionException(dev.gantry.common.action.ExitCode.PROVIDER_ERROR,
+                "DigitalOcean answered with a " + what + " id that is not an id (" + (id == null ? "none" : "'" + id + "'")
+                        + "); it is not used. Nothing else was changed by this step; see the app on App Platform.");
+    }
+
     // ---- reads ------------------------------------------------------------------------------------------------
 
     /** The app whose spec is named {@code name}, looked up across every page of the account's apps. */

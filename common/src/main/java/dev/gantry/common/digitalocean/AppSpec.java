@@ -53,12 +53,6 @@ public final class AppSpec {
         return n == null || n.isNull() ? null : n.asText();
     }
 
-    public AppSpec withName(String name) {
-        ObjectNode c = node.deepCopy();
-        c.put("name", name);
-        return new AppSpec(c);
-    }
-
     /** One component of the spec. */
     public record Component(String kind, String name, boolean hasImage, boolean http) {
     }
@@ -172,24 +166,6 @@ public final class AppSpec {
             }
         }
         return new AppSpec(c);
-    }
-
-    /** Keys of the {@code SECRET} envs, app level and per component ({@code component.KEY}). */
-    public List<String> secretEnvKeys() {
-        List<String> out = new ArrayList<>();
-        for (JsonNode e : node.path("envs")) {
-            if ("SECRET".equals(e.path("type").asText())) out.add(e.path("key").asText());
-        }
-        for (String kind : COMPONENT_KINDS) {
-            for (JsonNode comp : node.path(kind)) {
-                for (JsonNode e : comp.path("envs")) {
-                    if ("SECRET".equals(e.path("type").asText())) {
-                        out.add(comp.path("name").asText() + "." + e.path("key").asText());
-                    }
-                }
-            }
-        }
-        return out;
     }
 
     private static void stripEnvs(JsonNode envs) {

@@ -1,7 +1,6 @@
 package dev.gantry.common.digitalocean;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
@@ -44,11 +43,6 @@ public record Deployment(String id, String cause, CauseDetails causeDetails, Str
         @JsonCreator
         public static Phase of(String s) {
             return lenient(Phase.class, s, UNKNOWN);
-        }
-
-        @JsonValue
-        public String wire() {
-            return name();
         }
 
         public boolean isTerminal() {
@@ -140,11 +134,6 @@ public record Deployment(String id, String cause, CauseDetails causeDetails, Str
         @JsonCreator
         public static StepStatus of(String s) {
             return lenient(StepStatus.class, s, UNKNOWN);
-        }
-
-        @JsonValue
-        public String wire() {
-            return name();
         }
     }
 

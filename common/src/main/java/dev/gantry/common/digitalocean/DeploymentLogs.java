@@ -1,8 +1,8 @@
 package dev.gantry.common.digitalocean;
 
-import dev.gantry.common.http.BaseUrl;
 import dev.gantry.common.http.HttpApi;
 import dev.gantry.common.http.ProviderException;
+import dev.gantry.common.http.RateLimits;
 import dev.gantry.common.http.Transport;
 
 import java.io.IOException;
@@ -44,6 +44,19 @@ public final class DeploymentLogs {
             return text.isBlank();
         }
 
+        /**
+         * The lines of one component, from logs of every component (App Platform starts each line with the
+         * component's name: {@code web 2026-11-23T12:00:00Z ...}); null when no line is that component's.
+         */
+        public LogText ofComponent(String component) {
+            StringBuilder b = new StringBuilder();
+            String prefix = component + " ";
+            for (String line : text.split("\n", -1)) {
+                if (line.startsWith(prefix)) b.append(line).append('\n');
+            }
+            return b.isEmpty() ? null : new LogText(b.toString(), note);
+        }
+
         /** The last {@code n} lines. */
         public String tail(int n) {
             String[] lines = text.split("\r?\n");
@@ -70,6 +83,7 @@ public final class DeploymentLogs {
         StringBuilder text = new StringBuilder();
         StringBuilder notes = new StringBuilder();
         boolean cut = false;
+        int unread = 0;
         for (String url : links.historicUrlsOrEmpty()) {
             if (http.deadline().capRequest(Duration.ofSeconds(1)).isZero()) {
                 note(notes, "the step's time ran out before every log archive was read");
@@ -85,12 +99,11 @@ public final class DeploymentLogs {
                     cut = true;
                 }
             } catch (IOException | RuntimeException e) {
-                note(notes, "a log archive could not be read: " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+                // the first few are said; more are counted
+                if (unread++ < 5) note(notes, "a log archive could not be read: " + e.getMessage());
             }
         }
+        if (unread > 5) note(notes, (unread - 5) + " more log archive(s) could not be read");
         String t = text.toString();
         if (cut) {
             t = t.substring(Math.max(0, t.indexOf('\n') + 1));
@@ -104,12 +117,39 @@ public final class DeploymentLogs {
         notes.append(notes.isEmpty() ? "" : "; ").append(n);
     }
 
-    private Transport.Answer download(String url) throws IOException, InterruptedException {
+    /**
+     * One archive, through the retry executor like every provider call (a GET: a lost answer, a 429 or a 5xx is
+     * asked again). A redirect is never followed, and neither is any other answer but 2xx.
+     */
+    private Transport.Answer download(String url) throws IOException {
         URI u = allowed(url, http.baseUrl());
-        // no Authorization header: presigned URLs carry their own signature, and the token must not leave the API
-        Duration timeout = http.deadline().capRequest(DOWNLOAD_TIMEOUT);
-        HttpRequest req = HttpRequest.newBuilder(u).timeout(timeout).GET().build();
-        Transport.Answer a = plain().exchangeTail(req, timeout, MAX_BYTES);
+        String op = "GET log archive from " + u.getHost();
+        Transport.Answer a = http.executor().call(op, true, () -> {
+            // no Authorization header: presigned URLs carry their own signature, and the token must not leave the API
+            Duration timeout = http.deadline().capRequest(DOWNLOAD_TIMEOUT);
+            HttpRequest req = HttpRequest.newBuilder(u).timeout(timeout).GET().build();
+            Transport.Answer answer;
+            try {
+                answer = plain().exchangeTail(req, timeout, MAX_BYTES);
+            } catch (IOException e) {
+                throw new ProviderException("DigitalOcean", 0, null, "log archive: " + e, null, op, e, null, false,
+                        Transport.neverSent(e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProviderException("DigitalOcean", 0, null, "interrupted", null, op, e);
+            }
+            int status = answer.status();
+            if (status == 429 || status == 500 || status == 502 || status == 503 || status == 504) {
+                java.time.Instant retryAt = RateLimits.retryAt(status, new java.util.HashMap<>(answer.headers().map()),
+                        http.time().now()).orElse(null);
+                throw new ProviderException("DigitalOcean", status, null, "log archive", null, op, null, retryAt,
+                        status == 429, false);
+            }
+            return answer;
+        });
+        if (a.status() / 100 == 3) {
+            throw new IOException("HTTP " + a.status() + " from " + u.getHost() + ": a redirect, not followed");
+        }
         if (a.status() / 100 != 2) {
             throw new IOException("HTTP " + a.status() + " from " + u.getHost());
         }
@@ -117,25 +157,35 @@ public final class DeploymentLogs {
     }
 
     /**
-     * {@code url} when it may be fetched: https (http only on loopback, as for the API) from a DigitalOcean host or
-     * the API's own host. Anything else is refused: a hostile answer must not make us fetch, and print, another site.
+     * {@code url} when it may be fetched: https from a DigitalOcean host, or the API's own origin (scheme, host and
+     * port; http only where the API itself is on loopback). Anything else is refused: a hostile answer must not make
+     * us fetch, and print, another site.
      */
     static URI allowed(String url, URI api) throws IOException {
         URI u;
         try {
-            u = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("not a URL");
+            u = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException("refused to fetch a log archive: not a URL");
         }
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
         String host = u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT);
-        boolean scheme = "https".equals(u.getScheme()) || ("http".equals(u.getScheme()) && BaseUrl.isLoopback(host));
-        boolean knownHost = host.equals(api.getHost().toLowerCase(Locale.ROOT));
-        for (String suffix : LOG_HOST_SUFFIXES) knownHost |= host.endsWith(suffix);
-        if (!scheme || !knownHost) {
-            throw new IOException("refused to fetch a log archive from " + (u.getScheme() == null ? "" : u.getScheme() + "://")
-                    + host + " (only https from DigitalOcean's hosts or the API's)");
+        boolean sameOrigin = scheme.equals(api.getScheme()) && host.equals(api.getHost().toLowerCase(Locale.ROOT))
+                && port(u) == port(api);
+        boolean digitalOcean = false;
+        for (String suffix : LOG_HOST_SUFFIXES) digitalOcean |= host.endsWith(suffix);
+        digitalOcean &= scheme.equals("https");
+        if (u.getRawUserInfo() != null || !(sameOrigin || digitalOcean)) {
+            throw new IOException("refused to fetch a log archive from " + (scheme.isEmpty() ? "" : scheme + "://")
+                    + host + (u.getPort() < 0 ? "" : ":" + u.getPort())
+                    + " (only https from DigitalOcean's hosts, or the API's own origin)");
         }
         return u;
+    }
+
+    private static int port(URI u) {
+        if (u.getPort() >= 0) return u.getPort();
+        return "http".equalsIgnoreCase(u.getScheme()) ? 80 : 443;
     }
 
     private synchronized Transport plain() {

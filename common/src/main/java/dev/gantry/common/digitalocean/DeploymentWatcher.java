@@ -11,15 +11,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * Waits for a deployment to finish, with a deadline: polls it (1 s at first, backing off), logs a line at each
- * phase or step change ({@code BUILDING 3/7}), and on failure names the failing steps with their reasons and
- * fetches the failing components' logs. Success is {@code ACTIVE} only; {@code ERROR}, {@code CANCELED} and
- * {@code SUPERSEDED} are failures. Used by do-deploy and rollback.
+ * Waits for a deployment to finish, with a deadline: polls it on a {@link PollSchedule} (rarely while nothing is
+ * due, every second around the moment the build or the deployment is due to end, judged from a reference
+ * deployment of the same app), logs a line at each phase or step change ({@code BUILDING 3/7}), and on failure
+ * names the failing steps with their reasons and fetches the failing components' logs. Success is {@code ACTIVE}
+ * only; {@code ERROR}, {@code CANCELED} and {@code SUPERSEDED} are failures. Used by do-deploy and rollback.
  */
 public final class DeploymentWatcher {
     /** Consecutive failed polls tolerated (each already retried by the HTTP layer) before giving up. */
@@ -33,6 +40,8 @@ public final class DeploymentWatcher {
     private final Duration maxInterval;
     private final LogPolicy buildLogs;
     private final LogPolicy deployLogs;
+    private final boolean stageLogs;
+    private final Deployment reference;
 
     /** When to print a stage's logs into the job log. Failing components' logs are always fetched for the report. */
     public enum LogPolicy {
@@ -52,6 +61,8 @@ public final class DeploymentWatcher {
         this.maxInterval = b.maxInterval;
         this.buildLogs = b.buildLogs;
         this.deployLogs = b.deployLogs;
+        this.stageLogs = b.stageLogs;
+        this.reference = b.reference;
     }
 
     public static Builder builder(AppPlatform platform, Log log) {
@@ -71,10 +82,13 @@ public final class DeploymentWatcher {
 
     /**
      * How the wait ended. {@code timeout} is set (and {@code deployment} is the last state seen) when the deadline
-     * passed; the caller reports, then throws it.
+     * passed; the caller reports, then throws it. {@code stageLogs}: the whole {@code BUILD} and {@code DEPLOY} logs
+     * of every component (when the builder asked for them and the deployment ended), keyed by type. {@code app}: the
+     * app as read right after an {@code ACTIVE} end (alongside the logs), or null.
      */
     public record Outcome(Deployment deployment, List<PhaseSpan> timeline, List<FailedStep> failedSteps,
-                          List<ComponentLog> logs, Poller.PollTimeoutException timeout, Duration elapsed) {
+                          List<ComponentLog> logs, Poller.PollTimeoutException timeout, Duration elapsed,
+                          Map<String, DeploymentLogs.LogText> stageLogs, App app) {
         public boolean succeeded() {
             return timeout == null && deployment != null && deployment.phaseOrUnknown() == Phase.ACTIVE;
         }
@@ -102,31 +116,9 @@ public final class DeploymentWatcher {
     /** Waits for {@code deploymentId} of {@code appId} to end; never throws for a failed or timed-out deployment. */
     public Outcome watch(String appId, String deploymentId) {
         Instant start = time.now();
-        List<PhaseSpan> timeline = new ArrayList<>();
-        Deployment[] last = new Deployment[1];
-        int[] failures = new int[1];
-        Poller poller = Poller.waitingFor("deployment " + deploymentId)
-                .timeout(timeout).interval(initialInterval, maxInterval, 1.5).log(log).deadline(platform.deadline()).build();
-        Poller.PollTimeoutException timedOut = null;
-        try {
-            poller.until(() -> {
-                Deployment d;
-                try {
-                    d = platform.getDeployment(appId, deploymentId);
-                    failures[0] = 0;
-                } catch (ProviderException e) {
-                    if (!e.isTransient() || ++failures[0] >= MAX_POLL_FAILURES || last[0] == null) throw e;
-                    log.warning("Could not read the deployment (" + e.getMessage() + "); still waiting");
-                    d = last[0];
-                }
-                track(timeline, d);
-                last[0] = d;
-                return d;
-            }, d -> d.phaseOrUnknown().isTerminal(), d -> "deployment " + shortId(deploymentId) + ": " + d.describe());
-        } catch (Poller.PollTimeoutException e) {
-            timedOut = e;
-        }
-        Deployment d = last[0];
+        Watch w = new Watch(appId, deploymentId);
+        Poller.PollTimeoutException timedOut = w.poll();
+        Deployment d = w.last;
         boolean failed = timedOut != null || d == null || d.phaseOrUnknown() != Phase.ACTIVE;
         List<FailedStep> failedSteps = d == null || d.progress() == null ? List.of() : d.progress().failedSteps();
         for (FailedStep f : failedSteps) {
@@ -134,41 +126,131 @@ public final class DeploymentWatcher {
                     + (f.component() == null ? "" : " (component " + f.component() + ")") + " failed: "
                     + f.message() + (f.reason() != null && f.reason().code() != null ? " [" + f.reason().code() + "]" : ""));
         }
-        List<ComponentLog> logs = collectLogs(appId, deploymentId, failed && timedOut == null, failedSteps);
-        return new Outcome(d, timeline, failedSteps, logs, timedOut, Duration.between(start, time.now()));
-    }
-
-    private List<ComponentLog> collectLogs(String appId, String deploymentId, boolean failed,
-                                           List<FailedStep> failedSteps) {
-        List<ComponentLog> out = new ArrayList<>();
-        if (failed) {
-            Set<String> seen = new LinkedHashSet<>();
-            for (FailedStep f : failedSteps) {
-                if (f.component() == null || !seen.add(f.component() + "/" + f.logType())) continue;
-                LogPolicy policy = f.logType().equals("BUILD") ? buildLogs : deployLogs;
-                DeploymentLogs.LogText t = platform.logs().fetch(appId, deploymentId, f.component(), f.logType());
-                out.add(new ComponentLog(f.component(), f.logType(), t));
-                if (policy.print(true)) print(f.component(), f.logType(), t);
-            }
-            if (failedSteps.isEmpty()) {
-                for (String type : List.of("BUILD", "DEPLOY")) {
-                    if ((type.equals("BUILD") ? buildLogs : deployLogs).print(true)) {
-                        DeploymentLogs.LogText t = platform.logs().fetch(appId, deploymentId, null, type);
-                        out.add(new ComponentLog(null, type, t));
-                        print(null, type, t);
+        List<ComponentLog> logs = List.of();
+        App app = null;
+        if (timedOut == null && d != null) {
+            // after a success the app is read (for its live URL) while the logs are fetched: one round trip less
+            // between the end of the deployment and the end of the step
+            try (ExecutorService side = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<App> after = failed ? null : side.submit(() -> platform.getApp(appId));
+                if (stageLogs) {
+                    for (String type : List.of("BUILD", "DEPLOY")) {
+                        if (!w.stage.containsKey(type)) w.stage.put(type, platform.logs().fetch(appId, deploymentId, null, type));
                     }
                 }
-            }
-        } else {
-            for (String type : List.of("BUILD", "DEPLOY")) {
-                if ((type.equals("BUILD") ? buildLogs : deployLogs).print(false)) {
-                    DeploymentLogs.LogText t = platform.logs().fetch(appId, deploymentId, null, type);
-                    out.add(new ComponentLog(null, type, t));
-                    print(null, type, t);
-                }
+                logs = collectLogs(appId, deploymentId, failed, failedSteps, w.stage);
+                app = after == null ? null : appOrNull(after);
             }
         }
+        return new Outcome(d, w.timeline.spans(), failedSteps, logs, timedOut, Duration.between(start, time.now()),
+                java.util.Collections.unmodifiableMap(w.stage), app);
+    }
+
+    /** One wait: the polls, what they saw, and the build logs read on the way. */
+    private final class Watch {
+        final String appId;
+        final String deploymentId;
+        final PhaseTimeline timeline = new PhaseTimeline();
+        final PollSchedule schedule = new PollSchedule(reference, maxInterval);
+        final Map<String, DeploymentLogs.LogText> stage = new LinkedHashMap<>();
+        Deployment last;
+        int failures;
+
+        Watch(String appId, String deploymentId) {
+            this.appId = appId;
+            this.deploymentId = deploymentId;
+        }
+
+        /** Polls until the deployment ends; the timeout when the wait ran out first, else null. */
+        Poller.PollTimeoutException poll() {
+            Poller poller = Poller.waitingFor("deployment " + deploymentId).timeout(timeout)
+                    .interval(initialInterval, maxInterval, 1.5).log(log).deadline(platform.deadline()).build();
+            try {
+                poller.until(this::look, d -> d.phaseOrUnknown().isTerminal(),
+                        d -> "deployment " + shortId(deploymentId) + ": " + d.describe(), d -> schedule.next(d, time.now()));
+                return null;
+            } catch (Poller.PollTimeoutException e) {
+                return e;
+            }
+        }
+
+        /** One look; a passing failure (already retried by the HTTP layer) is tolerated a few times in a row. */
+        Deployment look() {
+            Deployment d;
+            try {
+                d = platform.getDeployment(appId, deploymentId);
+                failures = 0;
+            } catch (ProviderException e) {
+                if (!e.isTransient() || ++failures >= MAX_POLL_FAILURES || last == null) throw e;
+                log.warning("Could not read the deployment (" + e.getMessage() + "); still waiting");
+                d = last;
+            }
+            timeline.observe(d, time.now());
+            last = d;
+            if (stageLogs && !stage.containsKey("BUILD") && !d.phaseOrUnknown().isTerminal()) {
+                buildLogsOnceBuilt(appId, deploymentId, d, stage);
+            }
+            return d;
+        }
+    }
+
+    /** The app the side read got, or null when it failed (the caller reads it again, with its own retries). */
+    private static App appOrNull(Future<App> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * The build logs as soon as the build is over (the deployment is in its deploy stage): read while the watcher
+     * would only wait anyway, they are not between the end of the deployment and the end of the step.
+     */
+    private void buildLogsOnceBuilt(String appId, String deploymentId, Deployment d, Map<String, DeploymentLogs.LogText> stage) {
+        Phase p = d.phaseOrUnknown();
+        if (p != Phase.PENDING_DEPLOY && p != Phase.DEPLOYING) return;
+        boolean built = d.progress() != null && d.progress().steps() != null && d.progress().steps().stream()
+                .anyMatch(s -> "build".equals(s.name()) && s.status() == Deployment.StepStatus.SUCCESS);
+        stage.put("BUILD", built ? platform.logs().fetch(appId, deploymentId, null, "BUILD")
+                : new DeploymentLogs.LogText("", "no build logs (that stage did not run)"));
+    }
+
+    /**
+     * The logs for the report and the job log: on failure, each failing component's (taken from the stage logs
+     * when they were fetched, else fetched on their own), printed unless the policy is {@code never}; the whole
+     * stage's when the policy says {@code always} (or on a failure without a failing step).
+     */
+    private List<ComponentLog> collectLogs(String appId, String deploymentId, boolean failed,
+                                           List<FailedStep> failedSteps, Map<String, DeploymentLogs.LogText> stage) {
+        List<ComponentLog> out = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        if (failed) {
+            for (FailedStep f : failedSteps) {
+                if (f.component() == null || !seen.add(f.component() + "/" + f.logType())) continue;
+                DeploymentLogs.LogText whole = stage.get(f.logType());
+                DeploymentLogs.LogText t = whole == null ? null : whole.ofComponent(f.component());
+                if (t == null) t = platform.logs().fetch(appId, deploymentId, f.component(), f.logType());
+                out.add(new ComponentLog(f.component(), f.logType(), t));
+                if (policy(f.logType()).print(true)) print(f.component(), f.logType(), t);
+            }
+        }
+        for (String type : List.of("BUILD", "DEPLOY")) {
+            boolean wanted = failed ? failedSteps.isEmpty() && policy(type).print(true) : policy(type).print(false);
+            if (!wanted) continue;
+            DeploymentLogs.LogText t = stage.containsKey(type) ? stage.get(type)
+                    : platform.logs().fetch(appId, deploymentId, null, type);
+            out.add(new ComponentLog(null, type, t));
+            print(null, type, t);
+        }
         return out;
+    }
+
+    private LogPolicy policy(String type) {
+        return type.equals("BUILD") ? buildLogs : deployLogs;
     }
 
     private void print(String component, String type, DeploymentLogs.LogText t) {
@@ -190,7 +272,12 @@ public final class DeploymentWatcher {
      * one (workers, jobs) is returned at once, since it never gets a URL.
      */
     public App awaitLiveUrl(String appId, Duration timeout) {
-        App app = platform.getApp(appId);
+        return awaitLiveUrl(platform.getApp(appId), timeout);
+    }
+
+    /** As {@link #awaitLiveUrl(String, Duration)}, starting from {@code app} as just read. */
+    public App awaitLiveUrl(App app, Duration timeout) {
+        String appId = app.id();
         if (app.hasLiveUrl() || app.spec() == null || !app.spec().hasHttpComponents()) return app;
         return Poller.waitingFor("the live URL of app " + app.name()).timeout(timeout)
                 .interval(initialInterval, maxInterval, 1.5).log(log).deadline(platform.deadline()).build()
@@ -198,50 +285,8 @@ public final class DeploymentWatcher {
                         a -> a.hasLiveUrl() ? "live at " + a.liveUrl() : "waiting for the live URL");
     }
 
-    /**
-     * Records the phase: its start is the provider's {@code phase_last_updated_at} when it has one (so durations are
-     * App Platform's, not our polling's), else when we first saw it.
-     */
-    private void track(List<PhaseSpan> timeline, Deployment d) {
-        Phase phase = d.phaseOrUnknown();
-        Instant since = providerTime(d.phaseLastUpdatedAt());
-        Instant seen = providerTime(d.updatedAt());
-        if (seen.isBefore(since)) seen = since;
-        if (!timeline.isEmpty()) {
-            PhaseSpan last = timeline.get(timeline.size() - 1);
-            if (last.phase() == phase) {
-                timeline.set(timeline.size() - 1, new PhaseSpan(phase, last.start(), max(last.end(), seen)));
-                return;
-            }
-            Instant end = since.isBefore(last.start()) ? last.end() : since;
-            timeline.set(timeline.size() - 1, new PhaseSpan(last.phase(), last.start(), end));
-            if (since.isBefore(end)) since = end;
-        }
-        timeline.add(new PhaseSpan(phase, since, phase.isTerminal() ? since : seen));
-    }
-
-    private static Instant max(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
-    }
-
-    /** A provider timestamp ({@code 0001-01-01T00:00:00Z} means unset), else our clock. */
-    private Instant providerTime(String t) {
-        if (t != null && !t.isBlank() && !t.startsWith("0001-")) {
-            try {
-                return java.time.OffsetDateTime.parse(t).toInstant();
-            } catch (java.time.format.DateTimeParseException ignored) {
-                // our clock
-            }
-        }
-        return time.now();
-    }
-
     static String shortId(String id) {
         return id != null && id.length() > 8 ? id.substring(0, 8) : String.valueOf(id);
-    }
-
-    public Duration timeout() {
-        return timeout;
     }
 
     public static final class Builder {
@@ -249,9 +294,11 @@ public final class DeploymentWatcher {
         private final Log log;
         private Duration timeout = Duration.ofMinutes(30);
         private Duration initialInterval = Duration.ofSeconds(1);
-        private Duration maxInterval = Duration.ofSeconds(15);
+        private Duration maxInterval = Duration.ofSeconds(10);
         private LogPolicy buildLogs = LogPolicy.ON_FAILURE;
         private LogPolicy deployLogs = LogPolicy.ON_FAILURE;
+        private boolean stageLogs;
+        private Deployment reference;
 
         private Builder(AppPlatform platform, Log log) {
             this.platform = platform;
@@ -263,9 +310,25 @@ public final class DeploymentWatcher {
             return this;
         }
 
+        /** The first pause, and the longest pause while no change is due. */
         public Builder interval(Duration initial, Duration max) {
             this.initialInterval = initial;
             this.maxInterval = max;
+            return this;
+        }
+
+        /**
+         * An earlier deployment of the same app (the one serving before), whose stage lengths tell when the build
+         * and the deployment are due to end; the watcher polls fast around those moments. Null: none (a new app).
+         */
+        public Builder reference(Deployment d) {
+            this.reference = d;
+            return this;
+        }
+
+        /** Also fetch the whole {@code BUILD} and {@code DEPLOY} logs once the deployment ended ({@link Outcome#stageLogs}). */
+        public Builder stageLogs(boolean v) {
+            this.stageLogs = v;
             return this;
         }
 

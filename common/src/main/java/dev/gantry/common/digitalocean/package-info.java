@@ -9,10 +9,14 @@
  *   <li>{@link dev.gantry.common.digitalocean.AppPlatform}: lookups across pages, and the calls that create
  *       something (app, deployment, rollback, revert) with "check what exists before sending again", so a retry
  *       never makes a second app or deployment.</li>
- *   <li>{@link dev.gantry.common.digitalocean.DeploymentWatcher}: the wait for a deployment (deadline, backoff,
- *       phase and step lines, failing steps, failing components' logs) shared by do-deploy and rollback.</li>
+ *   <li>{@link dev.gantry.common.digitalocean.DeploymentWatcher}: the wait for a deployment (deadline, phase and
+ *       step lines, failing steps, failing components' logs, the stages' logs) shared by do-deploy and rollback.
+ *       It polls on a {@code PollSchedule}: rarely until shortly before the deployment is due to end (judged from
+ *       the progress steps and a reference deployment of the app), fast around that moment, within the rate
+ *       limits. {@code PhaseTimeline} keeps how long each phase lasted.</li>
  *   <li>{@link dev.gantry.common.digitalocean.DeploymentLogs}: logs from presigned URLs, fetched without the
- *       token.</li>
+ *       token, only over https from DigitalOcean's hosts or the API's own origin, never through a redirect, the
+ *       last 1 MiB kept.</li>
  * </ul>
  *
  * <p>Rollback in short: {@code platform.validateRollback(app, target, skipPin)}, then

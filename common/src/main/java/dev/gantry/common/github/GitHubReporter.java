@@ -44,16 +44,6 @@ public interface GitHubReporter {
      */
     Optional<String> stickyComment(String markerKey, Markdown body);
 
-    /**
-     * As {@link #stickyComment(String, Markdown)} for Markdown held in a {@code String}: the caller vouches that
-     * it is Markdown of its own, with every provider text in it escaped.
-     *
-     * @deprecated build the body as {@link Markdown}, so provider text cannot reach it raw.
-     */
-    @Deprecated
-    default Optional<String> stickyComment(String markerKey, String trustedMarkdown) {
-        return stickyComment(markerKey, Markdown.of(trustedMarkdown));
-    }
 
     /**
      * Opens an incident issue, or, when an open issue of the token's own account with the incident's label and

@@ -276,7 +276,7 @@ final class RestGitHubReporter implements GitHubReporter {
         Integer pr = settings.pullRequest();
         if (pr == null) return Optional.empty();
         String marker = ReportText.marker(markerKey);
-        String body = ReportText.body(marker, markdown == null ? "" : markdown.toString(), settings.runUrl());
+        String body = log.mask(ReportText.body(marker, markdown == null ? "" : markdown.toString(), settings.runUrl()));
         Optional<Lookup<IssueComment>> found = call(Permission.PULL_REQUESTS,
                 "look for this action's comment on pull request #" + pr, () -> ownComment(pr, marker));
         if (found.isEmpty()) return Optional.empty();
@@ -338,12 +338,12 @@ final class RestGitHubReporter implements GitHubReporter {
         Issue open = found.get().value();
         if (open != null) return commentOn(open, incident);
         noteForeignIncidents(marker);
-        String body = ReportText.body(marker, incident.body() == null ? "" : incident.body().toString(),
-                settings.runUrl());
+        String body = log.mask(ReportText.body(marker, incident.body() == null ? "" : incident.body().toString(),
+                settings.runUrl()));
         Set<String> labels = new LinkedHashSet<>();
         labels.add(incident.label());
         labels.addAll(incident.moreLabels());
-        NewIssue issue = new NewIssue(ReportText.title(incident.title()), body, List.copyOf(labels));
+        NewIssue issue = new NewIssue(log.mask(ReportText.title(incident.title())), body, List.copyOf(labels));
         return call(Permission.ISSUES, "open an incident issue", () -> http.executor().create("open an incident issue",
                 () -> api.createIssue(owner, repo, issue),
                 () -> Optional.ofNullable(ownIncident(incident.label(), marker).value())))
@@ -379,8 +379,8 @@ final class RestGitHubReporter implements GitHubReporter {
         int n = open.number();
         String me = identity;
         String marker = ReportText.marker(incident.markerKey() + ":update:" + UUID.randomUUID());
-        String body = ReportText.body(marker, incident.body() == null ? "" : incident.body().toString(),
-                settings.runUrl());
+        String body = log.mask(ReportText.body(marker, incident.body() == null ? "" : incident.body().toString(),
+                settings.runUrl()));
         String what = "comment on incident issue #" + n;
         return call(Permission.ISSUES, what, () -> http.executor().create(what,
                 () -> api.createIssueComment(owner, repo, n, new CommentBody(body)),

@@ -51,6 +51,16 @@ public final class Poller {
      * @throws PollTimeoutException when the deadline passes first
      */
     public <T> T until(Supplier<T> probe, Predicate<T> done, Function<T, String> describe) {
+        return until(probe, done, describe, null);
+    }
+
+    /**
+     * As {@link #until(Supplier, Predicate, Function)}, but the pause after each state is {@code next.apply(state)}
+     * (a schedule that knows when the state is likely to change), or the backoff schedule where it returns null.
+     * The pause never runs past the wait's end.
+     */
+    public <T> T until(Supplier<T> probe, Predicate<T> done, Function<T, String> describe,
+                       Function<T, Duration> next) {
         Instant start = time.now();
         Instant end = start.plus(timeout);
         boolean stepEndsFirst = deadline != null && deadline.at().isBefore(end);
@@ -63,9 +73,10 @@ public final class Poller {
             try {
                 state = probe.get();
             } catch (Deadline.DeadlineException e) {
-                // the step's time ran out during the probe itself (a last poll at the deadline that got no answer)
+                // the step's time ran out during the probe itself (a last poll at the deadline that got no answer, or
+                // a provider that asked for a pause past the deadline): the cause says which
                 throw new PollTimeoutException(what, deadline == null ? Durations.human(timeout) : deadline.description(),
-                        lastDescription);
+                        lastDescription, e);
             }
             String d = describe.apply(state);
             Instant now = time.now();
@@ -85,15 +96,17 @@ public final class Poller {
                         : new PollTimeoutException(what, Durations.human(timeout), lastDescription);
             }
             Duration left = Duration.between(now, end);
-            Duration sleep = interval.compareTo(left) < 0 ? interval : left;
+            Duration planned = next == null ? null : next.apply(state);
+            if (planned == null || planned.isNegative()) planned = interval;
+            Duration sleep = planned.compareTo(left) < 0 ? planned : left;
             try {
                 time.sleep(sleep);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new PollTimeoutException(what, Durations.human(Duration.between(start, time.now())), lastDescription);
             }
-            long next = (long) (interval.toMillis() * factor);
-            interval = Duration.ofMillis(Math.min(maxInterval.toMillis(), Math.max(next, 1)));
+            long grown = (long) (interval.toMillis() * factor);
+            interval = Duration.ofMillis(Math.min(maxInterval.toMillis(), Math.max(grown, 1)));
         }
     }
 
@@ -107,8 +120,14 @@ public final class Poller {
 
         /** {@code after}: the timeout as the user wrote it ({@code 10m}, or {@code timeout: 10m} for the step's). */
         PollTimeoutException(String what, String after, String lastState) {
+            this(what, after, lastState, null);
+        }
+
+        /** {@code cause}: the step's deadline hit inside a probe; its message says what the wait was for. */
+        PollTimeoutException(String what, String after, String lastState, Deadline.DeadlineException cause) {
             super(ExitCode.FAILED, "Timed out after " + after + " waiting for " + what
-                    + "; last state: " + (lastState == null ? "none seen" : lastState), "timeout", null, null);
+                    + "; last state: " + (lastState == null ? "none seen" : lastState)
+                    + (cause == null ? "" : " (" + cause.getMessage() + ")"), "timeout", null, cause);
             this.lastState = lastState;
         }
 

@@ -102,7 +102,17 @@ public final class Transport {
         return false;
     }
 
-    record Capped(byte[] bytes, boolean truncated) {
+    /** A body read up to a cap: the bytes kept, and whether the server sent more (the rest was not read). */
+    public record Capped(byte[] bytes, boolean truncated) {
+    }
+
+    /**
+     * A body handler that keeps at most {@code maxBody} bytes and cancels the rest, for callers that need the whole
+     * {@link HttpResponse} (its version, TLS session or final URI) rather than an {@link Answer}. The caller bounds
+     * the wait (as {@link #exchange} does).
+     */
+    public static HttpResponse.BodyHandler<Capped> capped(long maxBody) {
+        return info -> new CappedSubscriber(maxBody, false);
     }
 
     /**

@@ -41,6 +41,14 @@ public record Deployment(@JsonAlias("uid") String id, String url, String name, S
         return "READY".equals(readyState) && isAliasAssigned();
     }
 
+    /**
+     * A production deployment Vercel built but does not serve ({@code readySubstate: STAGED}: an instant rollback
+     * holds production, or domains were not to be assigned); it is done, and no production alias will come.
+     */
+    public boolean isStaged() {
+        return "READY".equals(readyState) && "production".equals(target) && "STAGED".equals(readySubstate);
+    }
+
     /** Failed for good: a failed state, an {@code *_ERROR} state, an alias error or a failed alias check. */
     public boolean isFailed() {
         return readyState != null && (FAILED_STATES.contains(readyState) || readyState.endsWith("_ERROR"))

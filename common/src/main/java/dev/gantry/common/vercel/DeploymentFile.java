@@ -1,8 +1,9 @@
 package dev.gantry.common.vercel;
 
 /**
- * One entry of the {@code files} list: uploaded ({@code file, sha, size, mode}) or inline
- * ({@code file, data, encoding}; the API rejects {@code sha}/{@code size} on those).
+ * One entry of the {@code files} list, as the CLI's {@code prepareFiles} writes it: uploaded
+ * ({@code file, sha, size, mode}), inline ({@code file, data, encoding, mode}; the API rejects {@code sha}/{@code size}
+ * on those) or a directory with nothing in it ({@code file, mode} only).
  */
 public record DeploymentFile(String file, String sha, Long size, Integer mode, String data, String encoding) {
 
@@ -10,7 +11,11 @@ public record DeploymentFile(String file, String sha, Long size, Integer mode, S
         return new DeploymentFile(file, sha, size, mode, null, null);
     }
 
-    public static DeploymentFile inline(String file, String base64) {
-        return new DeploymentFile(file, null, null, null, base64, "base64");
+    public static DeploymentFile inline(String file, String base64, int mode) {
+        return new DeploymentFile(file, null, null, mode, base64, "base64");
+    }
+
+    public static DeploymentFile directory(String file, int mode) {
+        return new DeploymentFile(file, null, null, mode, null, null);
     }
 }

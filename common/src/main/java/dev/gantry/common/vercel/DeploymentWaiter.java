@@ -72,10 +72,10 @@ public final class DeploymentWaiter {
     public Outcome await(String deploymentId, Duration timeout) {
         Instant start = time.now();
         Instant deadline = start.plus(timeout);
-        String limit = Durations.human(timeout);
+        String limit = "timeout: " + Durations.human(timeout);
         if (stepDeadline.at().isBefore(deadline)) {
             deadline = stepDeadline.at();
-            limit = stepDeadline.description();
+            if (stepDeadline.description() != null) limit = stepDeadline.description();
         }
         Semaphore wake = new Semaphore(0);
         Deque<String> pending = new ArrayDeque<>();
@@ -100,8 +100,8 @@ public final class DeploymentWaiter {
                     d = client.deployment(deploymentId);
                 } catch (Deadline.DeadlineException e) {
                     Outcome o = new Outcome(d, List.copyOf(kept), polls, Duration.between(start, time.now()));
-                    throw new DeploymentFailed("Timed out after " + limit + " waiting for deployment " + deploymentId
-                            + " to be ready; last state: " + (last == null ? "none seen" : last), "timeout", o);
+                    throw new DeploymentFailed("Timed out waiting for deployment " + deploymentId + " to be ready ("
+                            + limit + "); last state: " + (last == null ? "none seen" : last), "timeout", o);
                 }
                 polls++;
                 flush(pending, kept);
@@ -110,7 +110,7 @@ public final class DeploymentWaiter {
                     log.info(deploymentId + ": " + state + " (" + Duration.between(start, time.now()).toSeconds() + "s)");
                     last = state;
                 }
-                if (d.isLive()) {
+                if (d.isLive() || d.isStaged()) {
                     return new Outcome(d, List.copyOf(kept), polls, Duration.between(start, time.now()));
                 }
                 if (d.isFailed()) {
@@ -125,8 +125,8 @@ public final class DeploymentWaiter {
                 Instant now = time.now();
                 if (!now.isBefore(deadline)) {
                     Outcome o = new Outcome(d, List.copyOf(kept), polls, Duration.between(start, now));
-                    throw new DeploymentFailed("Timed out after " + limit + " waiting for deployment "
-                            + deploymentId + " to be ready; last state: " + state, "timeout", o);
+                    throw new DeploymentFailed("Timed out waiting for deployment " + deploymentId + " to be ready ("
+                            + limit + "); last state: " + state, "timeout", o);
                 }
                 Duration delay = pollDelay(Duration.between(start, now));
                 Duration left = Duration.between(now, deadline);

@@ -57,8 +57,12 @@ public final class FileHasher {
         return Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
     }
 
-    /** Hashes {@code files} on {@code threads} threads; {@code progress} gets the count done after each file. */
-    public static Hashed hash(List<SourceFile> files, int threads, IntConsumer progress) {
+    /**
+     * Hashes {@code files} on {@code threads} threads; {@code progress} gets the count done after each file.
+     * Directory entries have no content and are left out.
+     */
+    public static Hashed hash(List<SourceFile> entries, int threads, IntConsumer progress) {
+        List<SourceFile> files = entries.stream().filter(f -> !f.isDirectory()).toList();
         List<HashedFile> out = new ArrayList<>(files.size());
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "sha1");
@@ -111,7 +115,7 @@ public final class FileHasher {
         return HexFormat.of().formatHex(newDigest().digest(bytes));
     }
 
-    static MessageDigest newDigest() {
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {

@@ -17,12 +17,16 @@ import java.util.regex.Pattern;
 /**
  * Collects the files of a deploy the way the Vercel CLI does (research §2.2): a walk with {@code lstat} (links
  * are never followed), the CLI's default ignore list plus {@code .vercelignore} or {@code .nowignore} (both is
- * an error), {@code /target} when a {@code Cargo.toml} exists. Two deliberate differences: a symlink whose target
- * leaves the root is refused, and {@code .env}/{@code .env.*} files are left out unless asked for (the CLI uploads
- * them).
+ * an error), {@code /target} when a {@code Cargo.toml} exists, and every directory that ends up with nothing in it
+ * (empty, or all of it ignored) listed as an entry of its own, as the CLI's {@code readdir} lists it. Two deliberate
+ * differences: a symlink whose target leaves the root is refused, and real {@code .env}/{@code .env.*} files are
+ * left out unless asked for (the CLI uploads them); the committed templates {@code .env.example},
+ * {@code .env.sample} and {@code .env.template} are uploaded.
  */
 public final class FileTree {
     private static final Pattern ENV_FILE = Pattern.compile("\\.env(\\..+)?");
+    /** Committed on purpose: names and placeholders, not values. */
+    public static final java.util.Set<String> ENV_TEMPLATES = java.util.Set.of(".env.example", ".env.sample", ".env.template");
     public static final String OUTPUT_DIR = ".vercel/output";
 
     /** The collected files and what was left out on purpose. */
@@ -45,6 +49,17 @@ public final class FileTree {
      * prefix; otherwise the source tree with the ignore rules.
      */
     public static Collected collect(Path root, boolean prebuilt, boolean includeEnvFiles) {
+        return collect(root, prebuilt ? OUTPUT_DIR : null, includeEnvFiles);
+    }
+
+    /**
+     * Walks {@code root}. With an {@code outputDir} (relative to the root: {@code .vercel/output}, or
+     * {@code <Root Directory>/.vercel/output} in a monorepo), only that folder is taken, names keeping its path
+     * from the root, and it must really be inside the root: a {@code .vercel} (or any folder on the way) that is a
+     * symbolic link to somewhere else is refused. Otherwise the source tree with the ignore rules.
+     */
+    public static Collected collect(Path root, String outputDir, boolean includeEnvFiles) {
+        boolean prebuilt = outputDir != null;
         Path base;
         try {
             base = root.toRealPath();
@@ -56,11 +71,12 @@ public final class FileTree {
         String ignoreFile = null;
         Path walkFrom = base;
         if (prebuilt) {
-            walkFrom = base.resolve(OUTPUT_DIR);
-            if (!Files.isDirectory(walkFrom, LinkOption.NOFOLLOW_LINKS)) {
-                throw new TreeException("no " + OUTPUT_DIR + " in " + root
+            walkFrom = base.resolve(outputDir).normalize();
+            if (!walkFrom.startsWith(base) || !Files.isDirectory(walkFrom)) {
+                throw new TreeException("no " + outputDir + " in " + root
                         + ": run `vercel build` (or your framework's Build Output API step) first");
             }
+            checkInside(base, walkFrom, outputDir);
         } else {
             boolean vi = Files.exists(base.resolve(".vercelignore"), LinkOption.NOFOLLOW_LINKS);
             boolean ni = Files.exists(base.resolve(".nowignore"), LinkOption.NOFOLLOW_LINKS);
@@ -82,13 +98,35 @@ public final class FileTree {
         List<SourceFile> files = new ArrayList<>();
         List<String> envFiles = new ArrayList<>();
         long[] total = {0};
+        Path start = walkFrom;
+        java.util.Deque<int[]> entries = new java.util.ArrayDeque<>(); // per open directory: what it holds so far
         try {
-            Files.walkFileTree(walkFrom, new SimpleFileVisitor<>() {
+            Files.walkFileTree(start, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    if (dir.equals(base)) return FileVisitResult.CONTINUE;
-                    String rel = relative(base, dir);
-                    if (!prebuilt && rules.ignores(rel, true)) return FileVisitResult.SKIP_SUBTREE;
+                    if (!dir.equals(base) && !dir.equals(start)) {
+                        String rel = relative(base, dir);
+                        if (!prebuilt && rules.ignores(rel, true)) {
+                            if (!rules.ignores(rel, false)) {
+                                // only a folder rule ("drafts/") matches: the CLI's ignore check sees the name without
+                                // its slash, walks in, ignores everything inside, and lists the folder as empty
+                                files.add(SourceFile.directory(rel, dir, mode(dir)));
+                                entries.peek()[0]++;
+                            }
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
+                    }
+                    entries.push(new int[]{0});
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    if (exc != null) throw exc;
+                    int held = entries.pop()[0];
+                    if (dir.equals(start)) return FileVisitResult.CONTINUE;
+                    if (held == 0) files.add(SourceFile.directory(relative(base, dir), dir, mode(dir)));
+                    if (!entries.isEmpty()) entries.peek()[0]++;
                     return FileVisitResult.CONTINUE;
                 }
 
@@ -96,7 +134,9 @@ public final class FileTree {
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                     String rel = relative(base, file);
                     if (!prebuilt && rules.ignores(rel, false)) return FileVisitResult.CONTINUE;
-                    if (!includeEnvFiles && ENV_FILE.matcher(file.getFileName().toString()).matches()) {
+                    entries.peek()[0]++; // the CLI would list it: its folder is not empty
+                    String fileName = file.getFileName().toString();
+                    if (!includeEnvFiles && ENV_FILE.matcher(fileName).matches() && !ENV_TEMPLATES.contains(fileName)) {
                         envFiles.add(rel);
                         return FileVisitResult.CONTINUE;
                     }
@@ -128,6 +168,19 @@ public final class FileTree {
         files.sort(Comparator.comparing(SourceFile::name));
         envFiles.sort(null);
         return new Collected(List.copyOf(files), List.copyOf(envFiles), ignoreFile, total[0]);
+    }
+
+    /** Every folder from {@code base} down to {@code dir} is really inside {@code base} (no link leaves it). */
+    private static void checkInside(Path base, Path dir, String shown) {
+        try {
+            Path real = dir.toRealPath();
+            if (!real.startsWith(base)) {
+                throw new TreeException(shown + " leads outside the deploy directory (to " + real + ") through a "
+                        + "symbolic link; refusing to deploy it. Build into the deploy directory itself.");
+            }
+        } catch (IOException e) {
+            throw new TreeException("cannot read " + shown + ": " + e.getMessage());
+        }
     }
 
     static String relative(Path base, Path p) {

@@ -23,7 +23,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code POST /v2/files}: each blob once, with {@code x-now-digest}, {@code x-vercel-digest} and
- * {@code x-now-size}, at most {@code concurrency} at a time (the CLI starts them all at once; research §2.4).
+ * {@code x-now-size}, as many at once as the {@link UploadLimit} allows: a fixed number, or adaptive (the CLI starts up
+ * to 50 at once; research §2.4).
  * Network errors, 5xx and 429 are retried by the API's {@link dev.gantry.common.http.RetryExecutor} (backoff,
  * {@code Retry-After}, the step's deadline); any other non-200 answer fails the whole upload at once and stops the
  * uploads not yet started.
@@ -52,36 +52,41 @@ public final class Uploader {
         }
     }
 
-    /** What an upload run did. */
-    public record Result(int files, long bytes, int retries) {
+    /** What an upload run did; {@code peakConcurrency} the most uploads that ran at once. */
+    public record Result(int files, long bytes, int retries, int peakConcurrency) {
     }
 
     private final HttpApi http;
     private final String teamId;
-    private final int concurrency;
+    private final UploadLimit limit;
     private final Log log;
 
+    /** {@code concurrency} uploads at once, or adaptive ({@link UploadLimit}) when it is 0. */
     public Uploader(HttpApi http, String teamId, int concurrency) {
         this.http = http;
         this.teamId = teamId;
-        this.concurrency = Math.max(1, concurrency);
+        this.limit = concurrency <= 0 ? UploadLimit.adaptive() : UploadLimit.fixed(concurrency);
         this.log = http.log();
     }
 
+    /** "adaptively (...)" or "N at a time", for the log. */
+    public String describeConcurrency() {
+        return limit.toString();
+    }
+
     public Result upload(List<Upload> uploads) {
-        if (uploads.isEmpty()) return new Result(0, 0, 0);
+        if (uploads.isEmpty()) return new Result(0, 0, 0, 0);
         long totalBytes = uploads.stream().mapToLong(Upload::size).sum();
         AtomicBoolean abort = new AtomicBoolean();
         AtomicInteger done = new AtomicInteger();
         AtomicLong doneBytes = new AtomicLong();
         AtomicInteger retries = new AtomicInteger();
-        Semaphore permits = new Semaphore(concurrency);
         List<Future<?>> futures = new ArrayList<>();
         ProviderException failure = null;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Upload u : uploads) {
                 futures.add(pool.submit(() -> {
-                    permits.acquire();
+                    limit.acquire();
                     try {
                         if (abort.get()) return null;
                         uploadOne(u, retries, abort);
@@ -91,7 +96,7 @@ public final class Uploader {
                         abort.set(true);
                         throw e;
                     } finally {
-                        permits.release();
+                        limit.release();
                     }
                     return null;
                 }));
@@ -124,7 +129,7 @@ public final class Uploader {
         }
         if (failure != null) throw failure;
         progress(done.get(), uploads.size(), doneBytes.get(), totalBytes);
-        return new Result(done.get(), doneBytes.get(), retries.get());
+        return new Result(done.get(), doneBytes.get(), retries.get(), limit.peak());
     }
 
     private void progress(int done, int total, long bytes, long totalBytes) {
@@ -143,6 +148,7 @@ public final class Uploader {
                     null, "POST /v2/files", null);
             if (attempts.getAndIncrement() > 0) retries.incrementAndGet();
             Duration timeout = http.deadline().capRequest(timeoutFor(u.size()));
+            Instant sent = http.time().now();
             Transport.Answer a;
             try {
                 HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
@@ -165,7 +171,11 @@ public final class Uploader {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
-            if (a.status() == 200) return null;
+            if (a.status() == 200) {
+                limit.answered(u.size(), Duration.between(sent, http.time().now()));
+                return null;
+            }
+            if (a.status() == 429 || a.status() >= 500) limit.throttled();
             String text = new String(a.body(), StandardCharsets.UTF_8);
             ErrorBodies err = ErrorBodies.parse(text);
             String requestId = a.headers().firstValue("x-vercel-id").orElse(null);

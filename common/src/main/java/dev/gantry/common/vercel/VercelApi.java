@@ -28,10 +28,22 @@ public interface VercelApi {
      * {@code POST /v13/deployments}. Never resent blindly: {@link VercelClient#createDeployment} checks for a
      * deployment carrying the request's key before trying again.
      */
-    @RequestLine("POST /v13/deployments?teamId={teamId}&skipAutoDetectionConfirmation=1&forceNew={forceNew}&prebuilt={prebuilt}")
+    @RequestLine("POST /v13/deployments?teamId={teamId}&skipAutoDetectionConfirmation=1&forceNew={forceNew}&prebuilt={prebuilt}&withCache={withCache}")
     @Headers("Content-Type: application/json")
     Response createDeployment(@Param("teamId") String teamId, @Param("forceNew") String forceNew,
-                              @Param("prebuilt") String prebuilt, CreateDeployment body);
+                              @Param("prebuilt") String prebuilt, @Param("withCache") String withCache,
+                              CreateDeployment body);
+
+    /**
+     * {@code GET /v2/teams/{idOrSlug}}: a team by id or slug (the CLI's {@code --scope} takes either). Not in
+     * Vercel's published OpenAPI cut.
+     */
+    @RequestLine("GET /v2/teams/{idOrSlug}")
+    Team getTeam(@Param("idOrSlug") String idOrSlug);
+
+    /** A team: its id ({@code team_...}) and slug. */
+    record Team(String id, String slug, String name) {
+    }
 
     @RequestLine("GET /v13/deployments/{idOrUrl}?teamId={teamId}")
     Deployment getDeployment(@Param("idOrUrl") String idOrUrl, @Param("teamId") String teamId);

@@ -82,10 +82,11 @@ public final class VercelClient {
      * {@code body.meta[gantryRequestKey]} is looked for before trying again, so that a deployment is never created
      * twice; without a key it is not resent.
      */
-    public CreateResult createDeployment(CreateDeployment body, boolean force, boolean prebuilt) {
+    public CreateResult createDeployment(CreateDeployment body, CreateQuery query) {
         String key = body.meta() == null ? null : body.meta().get(REQUEST_KEY_META);
         RetryExecutor.Attempt<CreateResult> call = () -> {
-            Raw r = raw(api.createDeployment(teamId, force ? "1" : null, prebuilt ? "1" : null, body));
+            Raw r = raw(api.createDeployment(teamId, flag(query.force()), flag(query.prebuilt()),
+                    flag(query.withCache()), body));
             if (r.status == 200 || r.status == 201) return new Created(r.read(Deployment.class));
             ErrorBodies err = ErrorBodies.parse(r.text());
             if ("missing_files".equals(err.code()) || r.status == 400 && r.json().has("missing")) {
@@ -96,6 +97,14 @@ public final class VercelClient {
         if (key == null) return executor.call("POST /v13/deployments", false, call);
         return executor.create("POST /v13/deployments", call, () -> findByRequestKey(body.project(), key)
                 .map(d -> (CreateResult) new Created(deployment(d.id()))));
+    }
+
+    /** The create call's query flags: {@code forceNew=1}, {@code prebuilt=1}, {@code withCache=1}. */
+    public record CreateQuery(boolean force, boolean prebuilt, boolean withCache) {
+    }
+
+    private static String flag(boolean on) {
+        return on ? "1" : null;
     }
 
     /** The project's newest deployments carrying {@code key} (no time filter: our clock is not Vercel's). */

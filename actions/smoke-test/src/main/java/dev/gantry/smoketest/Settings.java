@@ -1,0 +1,185 @@
+package dev.gantry.smoketest;
+
+import dev.gantry.checks.CheckSuite;
+import dev.gantry.checks.ChecksInput;
+import dev.gantry.common.action.ActionContext;
+import dev.gantry.common.action.InputException;
+import dev.gantry.common.action.Inputs;
+import dev.gantry.common.github.GitHubReporter;
+import dev.gantry.common.github.GitHubReporters;
+import dev.gantry.smoketest.slo.Slo;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Every input of the smoke-test action, read and checked once, with the rules that span inputs (a soak needs a
+ * repeatable check, a gate names a real check, every {@code {{name}}} resolves). Built by {@link #read}; a wrong
+ * input is exit 2 naming it, before anything is sent.
+ *
+ * <p>{@code url} holds no user name or password: a {@code https://user:pass@host} URL is split here into the
+ * clean URL (the only form ever printed) and a basic-authentication header for its origin, the password masked.
+ */
+record Settings(URI url, CheckSuite checks, Duration waitTimeout, Duration waitInterval, Duration requestTimeout,
+                Map<String, String> headers, Map<String, String> variables, Map<String, String> secrets,
+                List<Slo> slos, Soak soak, Path junitPath, String junitInput, Path jsonReportPath,
+                String jsonReportInput, GitHubReporter reporter, SmokeTest.FailOn failOn) {
+
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    /** Vercel's Deployment Protection bypass header: the default name for a bare {@code bypass-header} value. */
+    static final String DEFAULT_BYPASS_HEADER = "x-vercel-protection-bypass";
+
+    /** The soak's inputs; {@code rate} 0 is no soak. */
+    record Soak(int rate, Duration duration, Duration warmup, int maxInFlight) {
+    }
+
+    /** The checks file as the repository names it, or {@code <inline checks>} / {@code <default>}. */
+    String checksSource() {
+        return checks.source();
+    }
+
+    static Settings read(ActionContext ctx) {
+        Inputs inputs = ctx.inputs();
+        String bypass = inputs.secret("bypass-header");
+        Map<String, String> secrets = inputs.keyValues("secrets", true);
+        String token = inputs.secret("github-token");
+        inputs.required("url");
+        URI raw = inputs.url("url", null);
+        Map<String, String> headers = headers(inputs, bypass, ctx);
+        URI url = withoutUserInfo(raw, headers, ctx);
+        Map<String, String> variables = inputs.keyValues("variables", false);
+        Duration waitTimeout = positive(inputs.duration("wait-timeout", Duration.ofMinutes(5)), "wait-timeout", true);
+        Duration waitInterval = positive(inputs.duration("wait-interval", Duration.ofSeconds(5)), "wait-interval", false);
+        Duration requestTimeout = positive(inputs.duration("request-timeout", Duration.ofSeconds(10)), "request-timeout", false);
+        List<Slo> slos = slos(inputs);
+        Soak soak = soak(inputs);
+        CheckSuite checks = ChecksInput.read("checks", inputs.string("checks"), ctx.github().workspace());
+        if (checks.language() == CheckSuite.Language.HURL) {
+            // Hurl files name secrets as plain variables ({{password}}); base_url is the url input
+            Map<String, String> v = new LinkedHashMap<>();
+            v.put("base_url", url.toString().replaceAll("/+$", ""));
+            v.putAll(secrets);
+            v.putAll(variables);
+            variables = v;
+        }
+        Path junit = inputs.workspacePath("junit-path", null);
+        Path json = inputs.workspacePath("json-report", null);
+        var reporter = inputs.bool("comment-on-pr")
+                ? GitHubReporters.forStep(ctx, GitHubReporters.Settings.of(ctx.github(), token, true),
+                        dev.gantry.common.http.Deadline.none(ctx.time())) : null;
+        SmokeTest.FailOn failOn = SmokeTest.FailOn.valueOf(inputs.choice("fail-on", "any", "any", "functional", "slo")
+                .toUpperCase(Locale.ROOT));
+        Settings s = new Settings(url, checks, waitTimeout, waitInterval, requestTimeout, Map.copyOf(headers),
+                Map.copyOf(variables), secrets, slos, soak, junit, inputs.string("junit-path"), json, inputs.string("json-report"),
+                reporter, failOn);
+        s.validate(githubNames());
+        return s;
+    }
+
+    /** The cross-input rules; {@code github} names the {@code {{github.*}}} values the action provides. */
+    void validate(Set<String> github) {
+        for (Slo slo : slos) {
+            if (slo.check() != null && checks.check(slo.check()) == null) {
+                throw InputException.invalid("slo", "names check '" + slo.check() + "' in '" + slo.text()
+                        + "', but the checks are: " + String.join(", ", checks.checks().stream().map(c -> c.name()).toList()));
+            }
+        }
+        if (soak.rate() > 0 && checks.effectiveSoakTargets().isEmpty()) {
+            throw InputException.invalid("soak-rate", "asks for a soak, but no check can be repeated: the soak sends only"
+                    + " GET, HEAD and OPTIONS checks (name them under soak: targets:)");
+        }
+        List<String> undefined = checks.undefinedReferences(variables.keySet(), secrets.keySet(), github);
+        if (!undefined.isEmpty()) {
+            throw InputException.invalid("checks", undefined.get(0) + (undefined.size() > 1 ? " (and "
+                    + (undefined.size() - 1) + " more)" : "") + "; define it in the variables or secrets input");
+        }
+    }
+
+    static Set<String> githubNames() {
+        return Set.of("repository", "sha", "head_sha", "ref", "ref_name", "head_ref", "event_name", "actor", "workflow",
+                "run_id", "run_attempt", "run_number", "server_url", "pr_number");
+    }
+
+    private static Map<String, String> headers(Inputs inputs, String bypass, ActionContext ctx) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        int n = 0;
+        for (String line : inputs.multiline("headers")) {
+            n++;
+            int colon = line.indexOf(':');
+            if (colon <= 0 || !HEADER_NAME.matcher(line.substring(0, colon).trim()).matches()) {
+                throw InputException.invalid("headers", "line " + n + " must be 'Name: value' (got '" + line + "')");
+            }
+            headers.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+        }
+        if (!bypass.isEmpty()) {
+            int colon = bypass.indexOf(':');
+            if (colon > 0 && HEADER_NAME.matcher(bypass.substring(0, colon).trim()).matches()) {
+                String value = bypass.substring(colon + 1).trim();
+                ctx.log().addMask(value);
+                headers.put(bypass.substring(0, colon).trim(), value);
+            } else {
+                headers.put(DEFAULT_BYPASS_HEADER, bypass);
+            }
+        }
+        return headers;
+    }
+
+    /** Splits {@code user:pass@} off the URL into a masked basic-authentication header for its origin. */
+    private static URI withoutUserInfo(URI url, Map<String, String> headers, ActionContext ctx) {
+        String info = url.getRawUserInfo();
+        if (info == null) return url;
+        String decoded = URLDecoder.decode(info, StandardCharsets.UTF_8);
+        int colon = decoded.indexOf(':');
+        String user = colon < 0 ? decoded : decoded.substring(0, colon);
+        String password = colon < 0 ? "" : decoded.substring(colon + 1);
+        ctx.log().addMask(info);
+        if (!password.isEmpty()) ctx.log().addMask(password);
+        String basic = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        ctx.log().addMask(basic.substring(6));
+        headers.putIfAbsent("Authorization", basic);
+        String s = url.toString();
+        int at = s.indexOf('@');
+        int scheme = s.indexOf("://");
+        return URI.create(s.substring(0, scheme + 3) + s.substring(at + 1));
+    }
+
+    private static List<Slo> slos(Inputs inputs) {
+        try {
+            return new ArrayList<>(Slo.parseAll(inputs.multiline("slo")));
+        } catch (Slo.SloSyntaxException e) {
+            throw InputException.invalid("slo", "has a gate that does not parse: " + e.getMessage());
+        }
+    }
+
+    private static Soak soak(Inputs inputs) {
+        int rate = inputs.integer("soak-rate", 0, 0, 100_000);
+        Duration duration = inputs.duration("soak-duration", Duration.ofSeconds(60));
+        Duration warmup = inputs.duration("soak-warmup", Duration.ofSeconds(5));
+        int maxInFlight = inputs.integer("max-in-flight", 64, 1, 10_000);
+        if (rate > 0) {
+            positive(duration, "soak-duration", false);
+            if (duration.plus(warmup).compareTo(Duration.ofMinutes(15)) > 0) {
+                throw InputException.invalid("soak-duration", "plus soak-warmup must be at most 15m (a smoke test, not a load test)");
+            }
+        }
+        return new Soak(rate, duration, warmup, maxInFlight);
+    }
+
+    private static Duration positive(Duration d, String input, boolean zeroAllowed) {
+        if (d.isNegative() || (!zeroAllowed && d.isZero())) {
+            throw InputException.invalid(input, "must be a positive duration such as 500ms, 10s or 5m");
+        }
+        return d;
+    }
+}
