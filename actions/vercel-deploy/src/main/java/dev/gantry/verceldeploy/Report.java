@@ -1,6 +1,7 @@
 package dev.gantry.verceldeploy;
 
 import dev.gantry.common.action.GitHubContext;
+import dev.gantry.common.action.Durations;
 import dev.gantry.common.action.Markdown;
 import dev.gantry.common.action.Notice;
 import dev.gantry.common.action.Summary;
@@ -98,9 +99,9 @@ final class Report {
                 + (peakConcurrency > 0 ? ", up to " + peakConcurrency + " at once" : "")
                 + (uploadRetries > 0 ? ", " + uploadRetries + " retries" : "") + ", " + createRounds + " create call"
                 + (createRounds == 1 ? "" : "s") + ")"));
-        rows.add(List.of("Timings", (archiveTime == null ? "hash " + ms(hashTime) : "archive " + ms(archiveTime))
-                + ", upload " + ms(uploadTime) + ", build " + ms(buildTime)
-                + ", total " + ms(total)));
+        rows.add(List.of("Timings", (archiveTime == null ? "hash " + Durations.human(hashTime) : "archive " + Durations.human(archiveTime))
+                + ", upload " + Durations.human(uploadTime) + ", build " + Durations.human(buildTime)
+                + ", total " + Durations.human(total)));
         s.table(List.of("", ""), rows);
         if (!envExcluded.isEmpty()) {
             Markdown body = Markdown.of("");
@@ -182,10 +183,5 @@ final class Report {
 
     private static String short7(String sha) {
         return sha == null || sha.length() < 7 ? String.valueOf(sha) : sha.substring(0, 7);
-    }
-
-    private static String ms(Duration d) {
-        long ms = d.toMillis();
-        return ms < 10_000 ? ms + " ms" : String.format("%.1f s", ms / 1000.0);
     }
 }
