@@ -42,7 +42,7 @@ import java.util.function.Consumer;
 public final class CheckRunner implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BODY_LOG_LIMIT = 2048;
-    public static final String USER_AGENT = "gantry-smoke-test/0.1.0";
+    public static final String USER_AGENT = "gantry-smoke-test/1.0.0";
 
     private final Duration requestTimeout;
     private final Map<String, String> defaultHeaders;
