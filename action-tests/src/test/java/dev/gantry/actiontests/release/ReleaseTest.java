@@ -53,9 +53,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>The story, in order: refusals before any push (a tag that is not the pom version, a dirty tree); a push that
  * fails half-way (the fourth image's package refuses writes), which leaves nothing a user can see; the re-run,
  * which keeps the three images already pushed (same digests, no second push) and stops, before any tag, because
- * the new packages are private, printing the fix; the re-run after the fix, which publishes (the release commit
- * with digest-pinned action.yml files, the tags, the five action repositories, which then pass the Marketplace
- * rules); a re-run of the finished release, which changes nothing; one published action pulled by its digest
+ * the new packages are private, printing the fix; after the fix, a publication that fails at the last action
+ * repository (which moves no tag here and no major tag), and its re-run, which publishes (the release commit with
+ * digest-pinned action.yml files, the tags, the five action repositories, which then pass the Marketplace rules);
+ * a re-run of the finished release, which changes nothing; one published action pulled by its digest
  * without credentials and run with the runner's {@code docker run}; and a new commit released under the same
  * version, which is refused. Only what needs github.com (the Release objects, attestations) is not run here.
  */
@@ -221,13 +222,42 @@ class ReleaseTest {
         assertNothingUserVisible();
     }
 
+    /**
+     * The last action repository refuses the push (a pre-receive hook, as a protected branch would): the run stops
+     * after the other four repositories got their commit and tag, before this repository's tag and any major tag.
+     */
     @Test
     @Order(4)
-    void onceThePackagesArePublicTheReleaseIsPublished() throws IOException {
+    void aPublishThatFailsHalfWayMovesNoTagHereAndNoMajorTag() throws IOException {
         for (String action : ACTIONS) ghcr.makePublic(repository(action));
+        String last = ACTIONS.get(ACTIONS.size() - 1);
+        Path hook = remotes.resolve(last + ".git/hooks/pre-receive");
+        Files.writeString(hook, "#!/bin/sh\necho 'protected: pushes are not allowed now' >&2\nexit 1\n");
+        hook.toFile().setExecutable(true);
+        ReleaseScript.Run r = release("all", tag);
+        Files.delete(hook);
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+        assertThat(r.output()).contains("FAILED: cannot push main to").contains(last + ".git");
+        for (String action : ACTIONS) {
+            Path bare = remotes.resolve(action + ".git");
+            assertThat(remoteRef(bare, "refs/tags/" + major)).as("no major tag on %s", action).isEmpty();
+            assertThat(remoteRef(bare, "refs/tags/" + tag)).as("%s", action).matches(t -> t.isPresent() == !action.equals(last));
+        }
+        assertThat(remoteRef(remotes.resolve("gantry.git"), "refs/tags/" + tag)).isEmpty();
+        assertThat(remoteRef(remotes.resolve("gantry.git"), "refs/tags/" + major)).isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void theReRunPublishesTheRelease() throws IOException {
+        Map<String, Optional<String>> partial = allRefs();
         ghcr.clearRequests();
         ReleaseScript.Run r = release("all", tag);
         assertThat(r.exitCode()).as(r.toString()).isZero();
+        for (String action : ACTIONS.subList(0, ACTIONS.size() - 1)) {
+            assertThat(r.output()).contains(action + ".git: " + tag + " is already there");
+            assertThat(allRefs().get(action + ".git refs/tags/" + tag)).isEqualTo(partial.get(action + ".git refs/tags/" + tag));
+        }
 
         Map<String, String> digests = new LinkedHashMap<>();
         for (String action : ACTIONS) {
@@ -283,7 +313,7 @@ class ReleaseTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void runningAFinishedReleaseAgainChangesNothing() {
         Map<String, Optional<String>> before = allRefs();
         ghcr.clearRequests();
@@ -295,7 +325,7 @@ class ReleaseTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void thePublishedActionRunsFromItsDigestAsTheRunnerRunsIt() throws IOException {
         Path clone = tmp.resolve("clones/smoke-test");
         String image = YAML.readTree(clone.resolve("action.yml").toFile()).path("runs").path("image").asText()
@@ -326,7 +356,7 @@ class ReleaseTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void anotherCommitUnderAReleasedVersionIsRefusedNeverOverwritten() throws IOException {
         Map<String, Optional<String>> before = allRefs();
         Files.writeString(checkout.resolve("README.md"), "\nA change after the release.\n", java.nio.file.StandardOpenOption.APPEND);
