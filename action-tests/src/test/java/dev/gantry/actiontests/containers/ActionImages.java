@@ -37,11 +37,6 @@ public final class ActionImages {
     private ActionImages() {
     }
 
-    /** The project version from the parent pom (what a release tags). */
-    static String projectVersion() {
-        return Project.version();
-    }
-
     /** {@code runs.image} of the action's {@code action.yml}, as written. */
     static String declaredImage(String action) {
         try {
