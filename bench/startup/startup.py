@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Cold start of each action image: from `docker run` to the first request a loopback server receives.
+With --pull, also writes the table of the bytes a runner pulls (pullbytes.py's result) into the same section.
 
 Each action runs with the runner's `docker run` shape (--workdir /github/workspace, the file_commands, home,
 workflow, workspace and runner_temp mounts, one `-e NAME` per variable with the value in the CLI's environment,
@@ -168,8 +169,9 @@ def translate(value, mounts):
 
 
 def one_run(action, image, aot, server, timeout):
-    """aot: True (the image as published), False (without the cache) or "noop" (the same docker run, but the
-    entrypoint is the dynamic loader printing its version: what starting the container alone costs)."""
+    """aot: True (the image as published), False (without the cache), "noop" (the same docker run, but the
+    entrypoint is the dynamic loader printing its version: what starting the container alone costs) or "before"
+    (the image before the shared runtime, run as published: its own entrypoint)."""
     run_dir = tempfile.mkdtemp(prefix=f"gantry-bench-{action}-")
     try:
         env, mounts = runner_environment(action, server.port, run_dir)
@@ -185,10 +187,12 @@ def one_run(action, image, aot, server, timeout):
         main = f"dev.gantry.{PACKAGES[action]}.Main"
         if aot == "noop":
             args += ["--entrypoint", "/lib64/ld-linux-x86-64.so.2", image, "--version"]
+        elif aot == "before":
+            args.append(image)
         elif aot:
             args.append(image)
         else:
-            args += ["--entrypoint", "/opt/gantry/jre/bin/java", image, "@/opt/gantry/jvm.args", main]
+            args += ["--entrypoint", "/opt/gantry/jre/bin/java", image, "@/opt/gantry/app/jvm.args", main]
         server.reset()
         start = time.monotonic()
         proc = subprocess.Popen(args, env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -217,7 +221,7 @@ def image_breakdown(image):
             with tarfile.open(fileobj=p.stdout, mode="r|") as tar:
                 for m in tar:
                     n = m.name.lstrip("./")
-                    key = ("runtime" if n.startswith("opt/gantry/jre/") else "aot" if n == "opt/gantry/app.aot"
+                    key = ("runtime" if n.startswith("opt/gantry/jre/") else "aot" if n == "opt/gantry/app/app.aot"
                            else "jars" if n.startswith("opt/gantry/") else "base")
                     parts[key] += m.size
     finally:
@@ -235,17 +239,54 @@ def fmt(ms):
     return "–" if ms is None else f"{ms:.0f} ms"
 
 
-def write_readme(result, path, base_size):
-    lines = ["### Start-up of the action images (`bench/startup/run.sh`)", "",
+def mb(n):
+    return f"{n / 1e6:.1f} MB"
+
+
+def pull_lines(pull, result):
+    """The pull-bytes table: unique compressed layers of the workflow's images, before and after."""
+    wf = pull["workflow"].split("/")[-1]
+    before, after = pull["sets"]["before"], pull["sets"]["after"]
+    ratio = after["workflow"]["unique_bytes"] / before["workflow"]["unique_bytes"] * 100
+    lines = [f"### What a runner pulls (`bench/startup/pullbytes.py`, same run)", "",
+             f"The bytes a runner downloads in \"Set up job\" for `{wf}`, which uses "
+             f"{', '.join('`' + a + '`' for a in pull['workflow_actions'])}: the compressed layers of those images, each "
+             "distinct layer once (Docker skips a layer whose digest it already has), plus manifests and configs. Read "
+             "from the manifests of a registry on loopback after `docker push`, which compresses layers as GHCR stores "
+             "them. \"Before\" is the images as built at commit " + f"`{pull.get('baseline', '?')}`"
+             + " (each image its own jlink'ed runtime); \"after\" is this tree (one runtime image, five thin images). "
+             f"Target: after ≤ 55 % of before. **Result: {ratio:.0f} %.**", "",
+             "| images | before: sum of images | before: pulled (distinct layers) | after: sum of images | after: pulled (distinct layers) | after / before (pulled) |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for key, label in (("workflow", f"`{wf}` ({len(pull['workflow_actions'])} images)"), ("all", "all five images")):
+        b, a = before[key], after[key]
+        lines.append(f"| {label} | {mb(b['sum_of_images'])} | {mb(b['unique_bytes'])} ({b['distinct_layers']}) | "
+                     f"{mb(a['sum_of_images'])} | {mb(a['unique_bytes'])} ({a['distinct_layers']}) | "
+                     f"{a['unique_bytes'] / b['unique_bytes'] * 100:.0f} % |")
+    lines += ["", "Per image, compressed (own layers; the shared ones are counted in every image here):", "",
+              "| action | before | after | after: layers shared with the other images |", "| --- | --- | --- | --- |"]
+    for act in sorted(after["all"]["images"]):
+        b, a = before["all"]["images"][act], after["all"]["images"][act]
+        lines.append(f"| `{act}` | {mb(b['compressed'])} | {mb(a['compressed'])} | {a['layers'] - 1} of {a['layers']} |")
+    lines.append("")
+    return lines
+
+
+def write_readme(result, path, base_size, pull=None):
+    lines = pull_lines(pull, result) if pull else []
+    has_before = any("before" in e for e in result["actions"].values())
+    lines += ["### Start-up of the action images (`bench/startup/run.sh`)", "",
              f"{result['date']}, {result['machine']}, load average at the end "
              f"{' / '.join(f'{x:.2f}' for x in result['load'])}. Medians of {result['rounds']} runs per cell "
              "(round-robin, after a warm-up round), timed from spawning `docker run` (the runner's exact shape) to "
              "the first connection the loopback server accepts. \"AOT\" is the image as published; \"no AOT\" is the "
              "same image started without `-XX:AOTCache`; \"container alone\" is the same `docker run` with the dynamic "
              "loader as entrypoint (start to exit of a process that does nothing), the part no JVM setting can "
-             "reduce. Targets: image ≤ 90 MB, first request ≤ 400 ms.", "",
-             "| action | image size (runtime + AOT cache + jars + base) | first request, AOT | first request, no AOT | AOT saves | container alone | requests seen (AOT / no AOT) |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+             "reduce" + ("; \"before\" is the image before the shared runtime (its own jlink'ed runtime), as published "
+                         "then" if has_before else "") + ". Target: first request ≤ 400 ms.", "",
+             "| action | image size (runtime + AOT cache + jars + base) | first request, AOT | "
+             + ("before, AOT | " if has_before else "") + "first request, no AOT | AOT saves | container alone | requests seen (AOT / no AOT) |",
+             "| --- | --- | --- | " + ("--- | " if has_before else "") + "--- | --- | --- | --- |"]
     for act, e in result["actions"].items():
         a, n = e["aot"], e["no_aot"]
         fa, fn = a["first_request_median_ms"], n["first_request_median_ms"]
@@ -255,20 +296,22 @@ def write_readme(result, path, base_size):
             fn_text = f"no request; exits in {fmt(n['exit_median_ms'])}"
         else:
             fa_text, fn_text = fmt(fa), fmt(fn)
+        before = (fmt(e["before"]["first_request_median_ms"]) + " | ") if has_before else ""
         parts = " + ".join(f"{e['parts'][k] / 1e6:.1f}" for k in ("runtime", "aot", "jars", "base"))
-        lines.append(f"| `{act}` | {e['size_bytes'] / 1e6:.1f} MB ({parts}) | {fa_text} | {fn_text} | {saves} | "
+        lines.append(f"| `{act}` | {e['size_bytes'] / 1e6:.1f} MB ({parts}) | {fa_text} | {before}{fn_text} | {saves} | "
                      f"{fmt(e['noop']['exit_median_ms'])} | {a['requests']}/{a['runs']} / {n['requests']}/{n['runs']} |")
     lines += ["", f"Image sizes are uncompressed, as `docker image inspect` reports them, on the local stand-in base "
               f"({base_size / 1e6:.1f} MB: Debian 12 glibc, CA bundle, time zones); the published images sit on "
-              "`gcr.io/distroless/base-nossl-debian12` instead. An action whose flow makes no request yet shows "
-              "the time to its exit instead (a lower bound on its cold start)."]
+              "`gcr.io/distroless/base-nossl-debian12` instead. The runtime and the base are the same layers in all five "
+              "images. An action whose flow makes no request yet shows the time to its exit instead (a lower bound on "
+              "its cold start)."]
     begin, end = "<!-- BEGIN startup -->", "<!-- END startup -->"
     block = begin + "\n" + "\n".join(lines) + "\n" + end
     text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
     if begin in text and end in text:
         text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
     else:
-        text = text.rstrip("\n") + "\n\n## Action images: size and cold start\n\n" + block + "\n"
+        text = text.rstrip("\n") + "\n\n## Action images: pull bytes and cold start\n\n" + block + "\n"
     with open(path, "w") as f:
         f.write(text)
 
@@ -282,15 +325,19 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--readme", help="write the table into this README between the startup markers")
     ap.add_argument("--base-image", default="gcr.io/distroless/base-nossl-debian12")
+    ap.add_argument("--before", help="also time PREFIX/<action>:before, the images before the shared runtime")
+    ap.add_argument("--pull", help="pullbytes.py's JSON result, written into the README section too")
     a = ap.parse_args()
     actions = a.actions.split(",")
     server = FirstConnection()
-    configs = [(act, aot) for act in actions for aot in (True, False, "noop")]
+    kinds = (True, False, "noop") + (("before",) if a.before else ())
+    configs = [(act, aot) for act in actions for aot in kinds]
     images = {act: action_inputs(act)[1] for act in actions}
+    before_images = {act: f"{a.before}/{act}:before" for act in actions} if a.before else {}
     samples = {c: [] for c in configs}
     for r in range(a.warmup + a.rounds):
         for act, aot in configs:
-            res = one_run(act, images[act], aot, server, a.timeout)
+            res = one_run(act, before_images[act] if aot == "before" else images[act], aot, server, a.timeout)
             if r >= a.warmup:
                 samples[(act, aot)].append(res)
         print(f"round {r + 1}/{a.warmup + a.rounds} done", flush=True)
@@ -299,11 +346,11 @@ def main():
               "load": os.getloadavg(), "rounds": a.rounds, "actions": {}}
     for act in actions:
         entry = {"image": images[act], "size_bytes": image_size(images[act]), "parts": image_breakdown(images[act])}
-        for aot in (True, False, "noop"):
+        for aot in kinds:
             runs = samples[(act, aot)]
             firsts = [x["first_request_ms"] for x in runs if x["first_request_ms"] is not None]
             exits = [x["exit_ms"] for x in runs if x["exit_ms"] is not None]
-            entry[{True: "aot", False: "no_aot", "noop": "noop"}[aot]] = {
+            entry[{True: "aot", False: "no_aot", "noop": "noop", "before": "before"}[aot]] = {
                 "requests": len(firsts), "runs": len(runs),
                 "first_request_median_ms": statistics.median(firsts) if firsts else None,
                 "first_request_min_ms": min(firsts) if firsts else None,
@@ -311,10 +358,15 @@ def main():
                 "exit_codes": sorted({x["exit_code"] for x in runs}),
                 "last_log": runs[-1]["log"] if runs else ""}
         result["actions"][act] = entry
+    pull = None
+    if a.pull:
+        with open(a.pull) as f:
+            pull = json.load(f)
+        result["pull"] = pull
     with open(a.out, "w") as f:
         json.dump(result, f, indent=2)
     if a.readme:
-        write_readme(result, a.readme, image_size(a.base_image))
+        write_readme(result, a.readme, image_size(a.base_image), pull)
 
 
 if __name__ == "__main__":

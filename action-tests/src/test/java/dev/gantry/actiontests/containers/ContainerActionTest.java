@@ -119,7 +119,7 @@ class ContainerActionTest {
         assertThat(entrypoint.isArray()).as("exec-form ENTRYPOINT").isTrue();
         List<String> args = JSON.convertValue(entrypoint, JSON.getTypeFactory().constructCollectionType(List.class, String.class));
         assertThat(args.get(0)).isEqualTo("/opt/gantry/jre/bin/java");
-        assertThat(args).contains("-XX:AOTCache=/opt/gantry/app.aot")
+        assertThat(args).contains("-XX:AOTCache=/opt/gantry/app/app.aot")
                 .last().isEqualTo("dev.gantry." + Project.ACTIONS.get(action) + ".Main");
         assertThat(config.path("Cmd").isNull() || config.path("Cmd").isMissingNode() || config.path("Cmd").isEmpty())
                 .as("no CMD that would become arguments").isTrue();
@@ -156,7 +156,7 @@ class ContainerActionTest {
     }
 
     /**
-     * The runtime lacks what common/image/runtime.sh removes because the action never loads it: the AWT, 2D,
+     * The runtime (from the runtime image) lacks what common/image/runtime.sh removes because no action loads it: the AWT, 2D,
      * font, image and sound native libraries of java.desktop, lib/jrt-fs.jar (for tools on other JDKs) and
      * lib/classlist (for -Xshare:dump). Read with {@code docker cp} (the image has no shell); jvm.cfg and
      * libjava.so, which the JVM does read, show the way of looking works.

@@ -25,7 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Not mounted: {@code /var/run/docker.sock} (no Gantry action drives Docker, and a test has no reason to hand
  * its daemon to a container).
  */
-final class ContainerRun {
+public final class ContainerRun {
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     /** A host directory and where the runner mounts it. */
@@ -46,6 +46,11 @@ final class ContainerRun {
     /** {@code run} in the image its action.yml names (built from the Dockerfile on first use). */
     static ContainerRun of(ActionRun run) {
         return new ContainerRun(run, ActionImages.image(run.action()));
+    }
+
+    /** {@code run} in {@code image}, a reference the local daemon has (a published image, pulled). */
+    public static ContainerRun of(ActionRun run, String image) {
+        return new ContainerRun(run, image);
     }
 
     List<Mount> mounts() {
@@ -97,7 +102,7 @@ final class ContainerRun {
     }
 
     /** Runs the container to completion and reads back what it left, as the runner would. */
-    ActionResult run() {
+    public ActionResult run() {
         Map<String, String> env = run.environment();
         Command c = command(env);
         Docker.Result r = Docker.run(c.args(), c.cliEnvironment(), TIMEOUT);
@@ -107,7 +112,7 @@ final class ContainerRun {
         for (String missing : MISSING_FROM_IMAGE) {
             if (r.output().contains(missing)) {
                 throw new AssertionError("the image " + image + " lacks a class or native library its code needs ("
-                        + missing + "): see the jlink modules and removed files in common/image/runtime.sh\n" + r.output());
+                        + missing + "): see common/image/jre-modules and the files common/image/runtime.sh removes\n" + r.output());
             }
         }
         return ActionRun.collect(r.exitCode(), r.output(), env);

@@ -12,10 +12,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** The {@code docker} CLI, run the way the runner runs it: a child process, output and exit code read back. */
-final class Docker {
+public final class Docker {
     /** What a command printed (stdout and stderr interleaved, as the runner's log shows them) and its exit code. */
-    record Result(int exitCode, String output) {
-        Result requireSuccess(String what) {
+    public record Result(int exitCode, String output) {
+        public Result requireSuccess(String what) {
             if (exitCode != 0) throw new IllegalStateException(what + " failed (exit " + exitCode + "):\n" + output);
             return this;
         }
@@ -27,7 +27,7 @@ final class Docker {
     }
 
     /** Why no container can run here (no CLI, no daemon answering), or empty when one can. */
-    static Optional<String> unavailableReason() {
+    public static Optional<String> unavailableReason() {
         Optional<String> r = unavailable;
         if (r == null) {
             synchronized (Docker.class) {
@@ -60,7 +60,7 @@ final class Docker {
      * values to {@code docker run -e NAME}), and waits up to {@code timeout}; a command still running then is
      * killed and reported as exit 124.
      */
-    static Result run(List<String> command, Map<String, String> environment, Duration timeout) {
+    public static Result run(List<String> command, Map<String, String> environment, Duration timeout) {
         Path out = null;
         try {
             out = Files.createTempFile("gantry-docker-", ".log");

@@ -2,8 +2,6 @@ package dev.gantry.actiontests.containers;
 
 import dev.gantry.actiontests.harness.Project;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,25 +12,13 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every action points at its prebuilt image for exactly this version: {@code runs.image} is
- * {@code docker://<registry>/<action>:<project version>}, so a release tag (which must equal the project
- * version) publishes the images its own action.yml files pull.
+ * The release (release/release.sh, called by .github/workflows/release.yml) pushes to the registry every
+ * {@code runs.image} names, for every action folder. That each {@code runs.image} names this version's image is
+ * {@code release.VersionStoryTest}.
  */
 class ImageReferenceTest {
     /** GHCR under the project's repository: {@code ghcr.io/<owner>/<repo>/<action>}. */
     static final String REGISTRY = "ghcr.io/gantry-actions/gantry";
-
-    static Stream<String> actions() {
-        return Project.actionNames().stream();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("actions")
-    void runsImageIsThePublishedImageOfThisVersion(String action) {
-        assertThat(ActionImages.declaredImage(action))
-                .as("runs.image of actions/%s/action.yml", action)
-                .isEqualTo("docker://" + REGISTRY + "/" + action + ":" + ActionImages.projectVersion());
-    }
 
     @Test
     void everyActionFolderIsKnownToTheTests() throws IOException {
@@ -42,20 +28,31 @@ class ImageReferenceTest {
         }
     }
 
-    /** The release workflow pushes to the registry the action.yml files pull from. */
+    /** The release pushes to the registry the action.yml files pull from. */
     @Test
-    void theReleaseWorkflowPushesWhereTheActionsPull() throws IOException {
+    void theReleasePushesWhereTheActionsPull() throws IOException {
         Matcher m = Pattern.compile("(?m)^\\s+REGISTRY:\\s*(\\S+)\\s*$")
                 .matcher(Files.readString(Project.root().resolve(".github/workflows/release.yml")));
         assertThat(m.find()).as("env REGISTRY in release.yml").isTrue();
         assertThat(m.group(1)).isEqualTo(REGISTRY);
+        assertThat(Files.readString(Project.root().resolve("release/release.sh")))
+                .contains("REGISTRY=${REGISTRY:-" + REGISTRY + "}");
     }
 
-    /** The release builds the image of every folder with an action.yml. */
+    /**
+     * The release script builds the image of every folder with an action.yml; the workflow attests each of them
+     * and creates the GitHub Release of each action's repository: neither list may miss one.
+     */
     @Test
-    void theReleaseWorkflowBuildsTheImageOfEveryActionFolderOnly() throws IOException {
-        String release = Files.readString(Project.root().resolve(".github/workflows/release.yml"));
-        assertThat(release).containsPattern("(?m)^\\s+for (\\w+) in actions/\\*/action\\.yml; do")
-                .doesNotContainPattern("actions/\\*/[;\\s]");
+    void theReleaseCoversEveryActionFolder() throws IOException {
+        String script = Files.readString(Project.root().resolve("release/release.sh"));
+        assertThat(script).contains("for d in */action.yml; do");
+        String workflow = Files.readString(Project.root().resolve(".github/workflows/release.yml"));
+        Matcher matrix = Pattern.compile("(?m)^\\s+action: \\[([^]]+)]").matcher(workflow);
+        assertThat(matrix.find()).as("the attest job's matrix").isTrue();
+        assertThat(matrix.group(1).split(",\\s*")).containsExactlyElementsOf(Project.actionNames());
+        for (String action : Project.actionNames()) {
+            assertThat(workflow).as("the GitHub Release of gantry-actions/%s", action).containsPattern("gantry-actions/" + action + "(?![\\w-])");
+        }
     }
 }

@@ -1,9 +1,13 @@
 package dev.gantry.actiontests.harness;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Where things are: the project root, each action's folder, and {@code ../shared} (when present). */
 public final class Project {
@@ -15,7 +19,26 @@ public final class Project {
             "smoke-test", "smoketest",
             "rollback", "rollback");
 
+    private static final Pattern PROJECT_VERSION =
+            Pattern.compile("<artifactId>gantry-parent</artifactId>\\s*<version>([^<]+)</version>");
+
     private Project() {
+    }
+
+    /** The project version from the parent pom: what a release tags (v + this). */
+    public static String version() {
+        try {
+            Matcher m = PROJECT_VERSION.matcher(Files.readString(root().resolve("pom.xml")));
+            if (!m.find()) throw new IllegalStateException("no <version> after gantry-parent in pom.xml");
+            return m.group(1).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The major tag a release of this version moves: v + the first number of the version. */
+    public static String majorTag() {
+        return "v" + version().split("\\.")[0];
     }
 
     public static List<String> actionNames() {

@@ -741,7 +741,7 @@ public final class Sandbox implements AutoCloseable {
     private void printStepHeader(int n, String title, String action, Call call) {
         out.println();
         out.println(paint("1", "── " + n + ". " + title + " " + "─".repeat(Math.max(3, 96 - title.length()))));
-        out.println(paint("35", "Run " + USES + action + "@v1"));
+        out.println(paint("35", "Run " + USES + action + "@" + Project.majorTag()));
         out.println("  with:");
         call.with.forEach((name, v) -> {
             String shown = mask(v);

@@ -2,6 +2,7 @@ package dev.gantry.actiontests.sandbox;
 
 import dev.gantry.actiontests.digitalocean.AppPlatformSimulator;
 import dev.gantry.actiontests.github.GitHubSimulator;
+import dev.gantry.actiontests.harness.Project;
 import dev.gantry.actiontests.sandbox.Sandbox.Outcome;
 import dev.gantry.actiontests.sandbox.Sandbox.Scenario;
 import dev.gantry.actiontests.sandbox.Sandbox.Step;
@@ -74,7 +75,7 @@ class SandboxTest {
         assertThat(o.check("App Platform's active deployment runs the v1.1.0 image").ok()).isTrue();
         assertThat(o.check("an incident issue was opened on GitHub").ok()).isTrue();
         assertThat(o.check("all three migrations applied once, none failed").ok()).isTrue();
-        assertThat(r.printed()).contains("Run gantry-actions/gantry/actions/do-deploy@v1")
+        assertThat(r.printed()).contains("Run gantry-actions/gantry/actions/do-deploy@" + Project.majorTag())
                 .contains("Step summary:").contains("▾ ").contains("RESULT: every step behaved as designed");
         // the release's Slack thread, as the team reads it: the v1.2.0 deploy, its failed smoke test (also shown in
         // the channel), the rollback and the smoke test of the restored version, in one thread

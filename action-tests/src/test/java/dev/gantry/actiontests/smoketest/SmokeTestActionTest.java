@@ -149,7 +149,7 @@ class SmokeTestActionTest {
         assertThat(create.json().path("name").asText()).isEqualTo("smoke-1234567890");
         assertThat(create.header("x-bypass")).as("bypass header on the url's origin").isEqualTo("sesame-0123456789");
         assertThat(create.header("x-smoke")).isEqualTo("yes");
-        assertThat(create.header("user-agent")).isEqualTo("gantry-smoke-test/0.1.0");
+        assertThat(create.header("user-agent")).isEqualTo("gantry-smoke-test/1.0.0");
         assertThat(app.requests("GET", "/api/items/42")).hasSize(1);
         assertThat(app.requests("DELETE", "/api/items/42")).hasSize(1);
         assertThat(app.items()).as("cleanup deleted what create made").isEmpty();

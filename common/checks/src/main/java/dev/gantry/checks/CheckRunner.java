@@ -49,7 +49,7 @@ import java.util.function.Consumer;
 public final class CheckRunner implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BODY_LOG_LIMIT = 2048;
-    public static final String USER_AGENT = "gantry-smoke-test/0.1.0";
+    public static final String USER_AGENT = "gantry-smoke-test/1.0.0";
     /** Bodies up to this size are read; a check that needs a bigger one is not judged. */
     public static final long DEFAULT_MAX_BODY = 16L * 1024 * 1024;
     /** A file sent as a body or a multipart part may be at most this large. */

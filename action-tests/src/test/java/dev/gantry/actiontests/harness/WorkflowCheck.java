@@ -1,0 +1,118 @@
+package dev.gantry.actiontests.harness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.common.action.ActionMetadata;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How a workflow uses the Gantry actions, checked against each {@code action.yml}: every {@code with:} key is a
+ * declared input, every required input is given, every {@code steps.<id>.outputs.<name>} names a step of the
+ * same job and, where that step is a Gantry action, one of its outputs, and no step waits on a failure verdict
+ * it can never see (an {@code if:} on {@code steps.<id>.outputs.result == 'fail'} without {@code failure()} or
+ * {@code always()}, after a step that has no {@code continue-on-error}: that step's failure skips it).
+ *
+ * <p>A Gantry step is any way a user can name an action: {@code gantry-actions/gantry/actions/<name>@<ref>}
+ * (the monorepo), {@code gantry-actions/<name>@<ref>} (the action's own repository, its Marketplace listing) or
+ * {@code docker://ghcr.io/gantry-actions/gantry/<name>...} (the image itself).
+ */
+public final class WorkflowCheck {
+    private static final Pattern GANTRY = Pattern.compile(
+            "(?:gantry-actions/gantry/actions/([a-z][a-z0-9-]*)@.+"
+                    + "|gantry-actions/(?!gantry/)([a-z][a-z0-9-]*)@.+"
+                    + "|docker://ghcr\\.io/gantry-actions/gantry/([a-z][a-z0-9-]*)[:@].+)");
+    private static final Pattern STEP_OUTPUT = Pattern.compile("steps\\.([A-Za-z0-9_-]+)\\.outputs\\.([A-Za-z0-9_-]+)");
+    private static final Pattern RESULT_FAILURE = Pattern.compile(
+            "steps\\.([A-Za-z0-9_-]+)\\.outputs\\.result\\s*==\\s*'(fail|failure|error|timeout)'");
+    private static final Pattern STATUS_FUNCTION = Pattern.compile("\\b(failure|always|cancelled)\\s*\\(");
+
+    /** What the check found: how many Gantry steps it looked at, and every problem, with where it is. */
+    public record Result(int gantrySteps, List<String> problems) {
+    }
+
+    private WorkflowCheck() {
+    }
+
+    /** The Gantry action a {@code uses:} value names, if it names one. */
+    public static Optional<String> gantryAction(String uses) {
+        Matcher m = GANTRY.matcher(uses);
+        if (!m.matches()) return Optional.empty();
+        return Optional.of(m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3));
+    }
+
+    public static Result check(JsonNode workflow) {
+        List<String> problems = new ArrayList<>();
+        int gantrySteps = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> jobs = workflow.path("jobs").fields(); jobs.hasNext(); ) {
+            Map.Entry<String, JsonNode> job = jobs.next();
+            Map<String, JsonNode> stepsById = new HashMap<>();
+            Map<String, ActionMetadata> actionsById = new HashMap<>();
+            for (JsonNode step : job.getValue().path("steps")) {
+                if (step.has("id")) stepsById.put(step.path("id").asText(), step);
+                Optional<String> action = gantryAction(step.path("uses").asText(""));
+                if (action.isEmpty()) continue;
+                gantrySteps++;
+                String where = job.getKey() + " › " + step.path("name").asText(step.path("id").asText(action.get()));
+                ActionMetadata meta = metadata(action.get()).orElse(null);
+                if (meta == null) {
+                    problems.add(where + ": there is no Gantry action '" + action.get() + "' (uses: " + step.path("uses").asText() + ")");
+                    continue;
+                }
+                for (Iterator<String> keys = step.path("with").fieldNames(); keys.hasNext(); ) {
+                    String k = keys.next();
+                    if (!meta.inputs().containsKey(k)) problems.add(where + ": input '" + k + "' is not in " + action.get() + "/action.yml");
+                }
+                meta.inputs().values().stream().filter(ActionMetadata.InputSpec::required)
+                        .filter(in -> !step.path("with").has(in.name()))
+                        .forEach(in -> problems.add(where + ": required input '" + in.name() + "' missing"));
+                if (step.has("id")) actionsById.put(step.path("id").asText(), meta);
+            }
+            Matcher refs = STEP_OUTPUT.matcher(job.getValue().toString());
+            while (refs.find()) {
+                String id = refs.group(1);
+                if (!stepsById.containsKey(id)) {
+                    problems.add(job.getKey() + ": steps." + id + ".outputs." + refs.group(2) + " names no step of this job"
+                            + " (a step with id: " + id + ")");
+                    continue;
+                }
+                ActionMetadata meta = actionsById.get(id);
+                if (meta != null && !meta.outputs().containsKey(refs.group(2))) {
+                    problems.add(job.getKey() + ": steps." + id + ".outputs." + refs.group(2) + " is not an output of "
+                            + meta.name());
+                }
+            }
+            for (JsonNode step : job.getValue().path("steps")) {
+                String condition = step.path("if").asText("");
+                Matcher f = RESULT_FAILURE.matcher(condition);
+                if (!f.find() || STATUS_FUNCTION.matcher(condition).find()) continue;
+                JsonNode failing = stepsById.get(f.group(1));
+                if (failing != null && !failing.path("continue-on-error").asText("false").equals("true")) {
+                    problems.add(job.getKey() + ": the step with if: " + condition + " never runs: when " + f.group(1)
+                            + " fails, the job skips every later step whose if: has no failure() or always()"
+                            + " (add failure() &&, or continue-on-error: true on " + f.group(1) + ")");
+                }
+            }
+        }
+        return new Result(gantrySteps, problems);
+    }
+
+    public static Optional<ActionMetadata> metadata(String action) {
+        java.nio.file.Path yml = Project.actionDir(action).resolve("action.yml");
+        if (!Files.isRegularFile(yml)) return Optional.empty();
+        try {
+            return Optional.of(ActionMetadata.parse(Files.readAllBytes(yml)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
