@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,6 +36,17 @@ public final class WorkflowCheck {
     private static final Pattern RESULT_FAILURE = Pattern.compile(
             "steps\\.([A-Za-z0-9_-]+)\\.outputs\\.result\\s*==\\s*'(fail|failure|error|timeout)'");
     private static final Pattern STATUS_FUNCTION = Pattern.compile("\\b(failure|always|cancelled)\\s*\\(");
+
+    /**
+     * Inputs an action honours without declaring them: the names of the step it replaces
+     * ({@code digitalocean/app_action}, {@code amondnet/vercel-action}), which the runner passes with a warning
+     * and the action reads (do-deploy's and vercel-deploy's {@code AnchorInputs}).
+     */
+    private static final Map<String, Set<String>> ANCHOR_INPUTS = Map.of(
+            "do-deploy", Set.of("app_name", "app_spec_location", "project_id", "print_build_logs", "print_deploy_logs",
+                    "deploy_pr_preview", "app_id", "from_pr_preview", "ignore_not_found"),
+            "vercel-deploy", Set.of("vercel-args", "scope", "vercel-project-name", "vercel-output-dir",
+                    "root-directory", "custom-environment", "public", "experimental-api"));
 
     /** What the check found: how many Gantry steps it looked at, and every problem, with where it is. */
     public record Result(int gantrySteps, List<String> problems) {
@@ -70,7 +82,7 @@ public final class WorkflowCheck {
                 }
                 for (Iterator<String> keys = step.path("with").fieldNames(); keys.hasNext(); ) {
                     String k = keys.next();
-                    if (!meta.inputs().containsKey(k)) problems.add(where + ": input '" + k + "' is not in " + action.get() + "/action.yml");
+                    if (!meta.inputs().containsKey(k) && !ANCHOR_INPUTS.getOrDefault(action.get(), Set.of()).contains(k)) problems.add(where + ": input '" + k + "' is not in " + action.get() + "/action.yml");
                 }
                 meta.inputs().values().stream().filter(ActionMetadata.InputSpec::required)
                         .filter(in -> !step.path("with").has(in.name()))

@@ -54,6 +54,19 @@ class PrismaMigrateGateTest {
     }
 
     @Test
+    void aMigrationsFolderOutsideTheWorkspaceIsRefused() throws Exception {
+        Path outside = Files.createTempDirectory("gate-outside-");
+        new PrismaWorkspace(outside).migration("20240101000000_init", INIT);
+        Files.createSymbolicLink(workspace.resolve("linked"), outside.resolve("prisma"));
+        for (String dir : java.util.List.of("../" + outside.getFileName() + "/prisma/migrations", "linked/migrations")) {
+            ActionResult r = gate("check").with("migrations-dir", dir).run();
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+            assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("migrations-dir")
+                    .contains("workspace"));
+        }
+    }
+
+    @Test
     void applyWritesTheRowsPrismaWrites() throws Exception {
         repo.migration("20240101000000_init", INIT).migration("20240102000000_add_email", ADD_EMAIL);
         ActionResult r = gate("apply").with("environment", "staging").run();

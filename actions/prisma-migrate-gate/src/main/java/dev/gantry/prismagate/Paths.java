@@ -2,6 +2,7 @@ package dev.gantry.prismagate;
 
 import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Log;
+import dev.gantry.common.action.Workspace;
 
 import java.io.IOException;
 import java.nio.file.FileVisitOption;
@@ -28,6 +29,7 @@ final class Paths {
 
     /** {@code migrations-dir}; for the default, when it does not exist, the migrations beside a schema.prisma. */
     Path locate(String migrationsDir, boolean isDefault) throws IOException {
+        Workspace.resolve(workspace, "migrations-dir", migrationsDir); // inside the workspace, symlinks included
         Path p = workspace.resolve(migrationsDir).normalize();
         if (Files.isDirectory(p)) return p;
         if (!isDefault) {
