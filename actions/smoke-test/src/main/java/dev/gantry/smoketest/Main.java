@@ -9,6 +9,7 @@ import dev.gantry.common.action.Inputs;
 import dev.gantry.common.github.GitHubReporters;
 import dev.gantry.common.http.WarmUp;
 import dev.gantry.smoketest.slo.Slo;
+import dev.gantry.smoketest.soak.SoakPlan;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -82,8 +83,11 @@ public final class Main {
         int maxInFlight = inputs.integer("max-in-flight", 64, 1, 10_000);
         if (soakRate > 0) {
             positive(soakDuration, "soak-duration", false);
-            if (soakDuration.plus(soakWarmup).compareTo(Duration.ofMinutes(15)) > 0) {
-                throw InputException.invalid("soak-duration", "plus soak-warmup must be at most 15m (a smoke test, not a load test)");
+            if (soakWarmup.isNegative()) throw InputException.invalid("soak-warmup", "must not be negative");
+            if (soakDuration.plus(soakWarmup).compareTo(SoakPlan.MAX_TOTAL) > 0) {
+                throw InputException.invalid("soak-duration", "plus soak-warmup must be at most 6h, the longest a job runs on"
+                        + " a GitHub-hosted runner; the job's (or step's) timeout-minutes must also leave room for the soak,"
+                        + " the wait and the checks");
             }
         }
 

@@ -345,6 +345,42 @@ public final class CheckRunner implements AutoCloseable {
                 check.request().method(), check.request().target(), 0, 0, List.of(), why);
     }
 
+    // ---------------------------------------------------------------- for the smoke-test soak
+
+    /**
+     * The {@code Cookie} header this run's cookie jar sends to {@code uri} now (the session the checks logged
+     * into), or null when it holds none for it. The soak sends it with every request, as the app's users do.
+     */
+    public String cookieHeader(URI uri) {
+        try {
+            List<String> values = cookies.get(uri, Map.of()).get("Cookie");
+            return values == null || values.isEmpty() ? null : String.join("; ", values);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * What {@code check}'s captures take from one answer the soak got to it (a write whose cleanup needs its
+     * id): the values captured, and a reason for each capture that found nothing. Nothing is added to any scope.
+     */
+    public static Captured captures(Check check, int status, Map<String, List<String>> headers, byte[] body) {
+        Response r = new Response(status, headers, body, 0);
+        Map<String, com.fasterxml.jackson.databind.JsonNode> values = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (Capture c : check.captures()) {
+            switch (c.take(r)) {
+                case Capture.Value v -> values.put(c.name(), v.value());
+                case Capture.Missing m -> missing.add(c.name() + ": " + m.reason());
+            }
+        }
+        return new Captured(values, missing);
+    }
+
+    /** See {@link #captures(Check, int, Map, byte[])}. */
+    public record Captured(Map<String, com.fasterxml.jackson.databind.JsonNode> values, List<String> missing) {
+    }
+
     private static final class TransportException extends RuntimeException {
         TransportException(String m) {
             super(m, null, false, false);

@@ -33,10 +33,25 @@ import java.util.regex.PatternSyntaxException;
  *   weights: [1]
  * }</pre>
  */
-public record CheckSuite(String source, List<Check> checks, List<SoakTarget> soakTargets) {
+public record CheckSuite(String source, List<Check> checks, List<SoakTarget> soakTargets, SoakOptions soakOptions) {
 
     /** A check the soak repeats, with its share of the requests. */
     public record SoakTarget(String check, int weight) {
+    }
+
+    /**
+     * The rest of the {@code soak:} section. {@code errors}: the statuses the soak counts as errors ({@code 5xx},
+     * {@code [5xx, 429]}); null means what each check's {@code expect.status} does not allow. {@code maxWrites}:
+     * how many write requests (POST, PUT, PATCH, DELETE) the soak may send, 0 when it sends none; {@code cleanup}:
+     * the check run once per write with that write's captures (null: {@code none}, the writes leave nothing).
+     */
+    public record SoakOptions(Assertion.Status errors, int maxWrites, String cleanup) {
+        public static final SoakOptions DEFAULT = new SoakOptions(null, 0, null);
+        public static final int MAX_WRITES = 10_000;
+    }
+
+    public CheckSuite(String source, List<Check> checks, List<SoakTarget> soakTargets) {
+        this(source, checks, soakTargets, SoakOptions.DEFAULT);
     }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]+");
@@ -46,6 +61,7 @@ public record CheckSuite(String source, List<Check> checks, List<SoakTarget> soa
     public CheckSuite {
         checks = List.copyOf(checks);
         soakTargets = List.copyOf(soakTargets);
+        if (soakOptions == null) soakOptions = SoakOptions.DEFAULT;
     }
 
     /** The suite used when no checks are given: {@code GET /} must answer 2xx, and is waited for. */
@@ -149,7 +165,8 @@ public record CheckSuite(String source, List<Check> checks, List<SoakTarget> soa
                 checks.add(check);
             }
             List<SoakTarget> targets = soakNode == null ? List.of() : soak(soakNode, checks);
-            return new CheckSuite(source, checks, targets);
+            SoakOptions options = soakNode == null ? SoakOptions.DEFAULT : soakOptions(soakNode, checks, targets);
+            return new CheckSuite(source, checks, targets, options);
         }
 
         Check check(Node n, int position) {
@@ -358,7 +375,8 @@ public record CheckSuite(String source, List<Check> checks, List<SoakTarget> soa
 
         List<SoakTarget> soak(Node n, List<Check> checks) {
             mapping(n, "'soak'");
-            onlyKeys(n, "'soak'", "targets", "weights");
+            onlyKeys(n, "'soak'", "targets", "weights", "errors", "writes");
+            boolean writes = n.map().containsKey("writes");
             Node t = n.map().get("targets");
             if (t == null || !t.isList() || t.list().isEmpty()) {
                 throw error(t == null ? n : t, "'soak' needs 'targets': a non-empty list of check names");
@@ -373,9 +391,9 @@ public record CheckSuite(String source, List<Check> checks, List<SoakTarget> soa
                 String name = string(tn, "a soak target");
                 Check c = checks.stream().filter(x -> x.name().equals(name)).findFirst()
                         .orElseThrow(() -> error(tn, "soak target '" + name + "' is not a check in this file"));
-                if (!c.request().isSafe()) {
+                if (!c.request().isSafe() && !writes) {
                     throw error(tn, "soak target '" + name + "' is a " + c.request().method()
-                            + "; the soak repeats only GET, HEAD and OPTIONS checks");
+                            + "; the soak repeats a write only when 'writes:' allows it (with 'max:' and 'cleanup:')");
                 }
                 int weight = 1;
                 if (w != null) {
@@ -389,6 +407,41 @@ public record CheckSuite(String source, List<Check> checks, List<SoakTarget> soa
                 out.add(new SoakTarget(name, weight));
             }
             return out;
+        }
+
+        /** The soak section's {@code errors:} and {@code writes:} (for the smoke-test soak). */
+        SoakOptions soakOptions(Node n, List<Check> checks, List<SoakTarget> targets) {
+            Map<String, Node> m = n.map();
+            Assertion.Status errors = m.containsKey("errors") ? status(m.get("errors")) : null;
+            boolean anyWrite = targets.stream().anyMatch(t -> !checkNamed(checks, t.check()).request().isSafe());
+            Node w = m.get("writes");
+            if (w == null) return new SoakOptions(errors, 0, null);
+            mapping(w, "'writes' of 'soak'");
+            onlyKeys(w, "'writes' of 'soak'", "max", "cleanup");
+            if (!anyWrite) throw error(w, "'writes' is set, but no soak target writes (name the POST, PUT, PATCH or DELETE checks under 'targets')");
+            Node max = w.map().get("max");
+            if (max == null) throw error(w, "'writes' needs 'max': the most write requests the soak may send (1 to " + SoakOptions.MAX_WRITES + ")");
+            if (!(max.value() instanceof Integer || max.value() instanceof Long) || ((Number) max.value()).longValue() < 1
+                    || ((Number) max.value()).longValue() > SoakOptions.MAX_WRITES) {
+                throw error(max, "'max' of 'writes' must be a whole number from 1 to " + SoakOptions.MAX_WRITES + " (got " + max.value() + ")");
+            }
+            Node cleanup = w.map().get("cleanup");
+            if (cleanup == null) {
+                throw error(w, "'writes' needs 'cleanup': the check that undoes one write (it gets that write's captures),"
+                        + " or 'none' when the writes leave nothing behind");
+            }
+            String name = string(cleanup, "'cleanup'");
+            if (name.equals("none")) return new SoakOptions(errors, ((Number) max.value()).intValue(), null);
+            Check c = checks.stream().filter(x -> x.name().equals(name)).findFirst()
+                    .orElseThrow(() -> error(cleanup, "'cleanup' names '" + name + "', which is not a check in this file (or write 'none')"));
+            if (targets.stream().anyMatch(t -> t.check().equals(c.name()))) {
+                throw error(cleanup, "'cleanup' check '" + name + "' is also a soak target");
+            }
+            return new SoakOptions(errors, ((Number) max.value()).intValue(), name);
+        }
+
+        private static Check checkNamed(List<Check> checks, String name) {
+            return checks.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
         }
     }
 }

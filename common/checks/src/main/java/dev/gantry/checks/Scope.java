@@ -52,6 +52,15 @@ public final class Scope {
         if (secret) secretValues.add(text(value));
     }
 
+    /** A copy of this scope with {@code extra} captured on top (the soak's cleanup of one write); secrets stay secret. */
+    public Scope withCaptures(Map<String, JsonNode> extra) {
+        Scope s = new Scope(variables, secrets, github);
+        s.captures.putAll(captures);
+        s.secretValues.addAll(secretValues);
+        s.captures.putAll(extra);
+        return s;
+    }
+
     public Map<String, JsonNode> captures() {
         return Map.copyOf(captures);
     }

@@ -1,11 +1,17 @@
 package dev.gantry.smoketest.soak;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * An incremental HTTP/1.1 response parser for the soak's client: status, framing ({@code Content-Length},
- * chunked, or until close) and {@code Connection: close}. Bodies are counted, not kept.
+ * chunked, or until close) and {@code Connection: close}. Bodies are counted, not kept, except when asked to keep
+ * the answer (a write whose captures cleanup needs): then the headers and up to 1 MiB of the body are kept.
  */
 final class ResponseParser {
     enum State { HEAD, BODY_LENGTH, BODY_UNTIL_CLOSE, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILERS, DONE }
@@ -17,6 +23,7 @@ final class ResponseParser {
     }
 
     private static final int MAX_HEAD = 32 * 1024;
+    static final int MAX_KEPT_BODY = 1 << 20;
     private final byte[] head = new byte[MAX_HEAD];
     private int headLen;
     private State state = State.HEAD;
@@ -27,9 +34,19 @@ final class ResponseParser {
     private long chunkSize;
     private boolean sawDigit;
     private int lineLen;
+    private boolean keep;
+    private Map<String, List<String>> headers = Map.of();
+    private ByteArrayOutputStream body;
 
     void reset(boolean headRequest) {
+        reset(headRequest, false);
+    }
+
+    void reset(boolean headRequest, boolean keep) {
         this.headRequest = headRequest;
+        this.keep = keep;
+        this.headers = Map.of();
+        this.body = keep ? new ByteArrayOutputStream() : null;
         state = State.HEAD;
         headLen = 0;
         status = 0;
@@ -43,6 +60,20 @@ final class ResponseParser {
 
     int status() {
         return status;
+    }
+
+    /** The headers (names lower case), when kept. */
+    Map<String, List<String>> headers() {
+        return headers;
+    }
+
+    /** The body (its first 1 MiB), when kept. */
+    byte[] body() {
+        return body == null ? new byte[0] : body.toByteArray();
+    }
+
+    private void keepBody(byte[] b, int pos, int n) {
+        if (body != null && n > 0) body.write(b, pos, Math.min(n, Math.max(0, MAX_KEPT_BODY - body.size())));
     }
 
     /** Whether the server will close (or expects us to close) the connection after this response. */
@@ -76,11 +107,15 @@ final class ResponseParser {
                 }
                 case BODY_LENGTH -> {
                     int n = (int) Math.min(remaining, limit - pos);
+                    keepBody(b, pos, n);
                     pos += n;
                     remaining -= n;
                     if (remaining == 0) state = State.DONE;
                 }
-                case BODY_UNTIL_CLOSE -> pos = limit;
+                case BODY_UNTIL_CLOSE -> {
+                    keepBody(b, pos, limit - pos);
+                    pos = limit;
+                }
                 case CHUNK_SIZE -> {
                     byte c = b[pos++];
                     if (c == '\n') {
@@ -105,6 +140,7 @@ final class ResponseParser {
                 }
                 case CHUNK_DATA -> {
                     int n = (int) Math.min(remaining, limit - pos);
+                    keepBody(b, pos, n);
                     pos += n;
                     remaining -= n;
                     if (remaining == 0) state = State.CHUNK_CRLF;
@@ -160,10 +196,15 @@ final class ResponseParser {
         long length = -1;
         boolean chunked = false;
         boolean keepAlive = false;
+        Map<String, List<String>> kept = keep ? new LinkedHashMap<>() : null;
         for (int i = 1; i < lines.length; i++) {
             String l = lines[i];
             int colon = l.indexOf(':');
             if (colon <= 0) continue;
+            if (kept != null) {
+                kept.computeIfAbsent(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .add(l.substring(colon + 1).trim());
+            }
             String name = l.substring(0, colon).trim().toLowerCase(Locale.ROOT);
             String value = l.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
             switch (name) {
@@ -184,6 +225,7 @@ final class ResponseParser {
             }
         }
         if (http10 && !keepAlive) close = true;
+        if (kept != null) headers = kept;
         if (status / 100 == 1) {
             // an interim response (100 Continue): the real one follows
             headLen = 0;
