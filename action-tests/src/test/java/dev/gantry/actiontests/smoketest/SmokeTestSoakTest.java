@@ -120,12 +120,18 @@ class SmokeTestSoakTest {
                 %s
                 """;
         // every soak ping answers 404: an error by the check's expect (200), not by the rule "5xx"
-        app.inject(LoopbackServer.Fault.status(q -> q.path().equals("/api/ping") && app.requests("GET", "/api/ping").size() > 1,
-                Integer.MAX_VALUE, LoopbackServer.Reply.json(404, Map.of("error", "gone"))));
+        Runnable soakPingsAre404 = () -> {
+            app.clearFaults();
+            app.clearRequests();
+            app.inject(LoopbackServer.Fault.status(q -> q.path().equals("/api/ping") && app.requests("GET", "/api/ping").size() > 1,
+                    Integer.MAX_VALUE, LoopbackServer.Reply.json(404, Map.of("error", "gone"))));
+        };
+        soakPingsAre404.run();
         ActionResult byRule = run(checks.formatted("  errors: 5xx")).with("soak-rate", "50").with("soak-duration", "2s").run();
         assertThat(byRule.exitCode()).as(byRule.toString()).isZero();
         assertThat(byRule.summary()).contains("Errors counted: requests with no answer, and ping: 5xx.");
 
+        soakPingsAre404.run();
         ActionResult byExpect = run(checks.formatted("")).with("soak-rate", "50").with("soak-duration", "2s").run();
         assertThat(byExpect.exitCode()).as(byExpect.toString()).isEqualTo(1);
         assertThat(byExpect.summary()).contains("Errors counted: requests with no answer, and ping: statuses outside 200.");
@@ -254,7 +260,7 @@ class SmokeTestSoakTest {
                 """).with("soak-rate", "10").with("soak-duration", "5s").with("slo", "p(99)<500").run();
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.errors().get(0).data()).isEqualTo("Input 'slo' has a gate the run cannot judge: 'p(99)<500' needs at least"
-                + " 100 requests, and the soak plans 50; raise soak-rate or soak-duration");
+                + " 100 requests (a soak plan of 106, as a soak may send 5% fewer), and the soak plans 50; raise soak-rate or soak-duration");
 
         ActionResult noSoak = run("""
                 checks:

@@ -159,13 +159,13 @@ final class SmokeTest {
         for (Slo slo : s.slos()) {
             String problem;
             if (plan != null && (slo.check() == null || plan.targets().stream().anyMatch(t -> t.name().equals(slo.check())))) {
-                problem = Gates.tooFewPlanned(slo, SoakSession.measured(plan, slo.check()), "the soak plans",
+                problem = Gates.tooFewPlanned(slo, SoakSession.measured(plan, slo.check()), true, "the soak plans",
                         "raise soak-rate or soak-duration" + (slo.check() == null ? "" : ", or " + slo.check() + "'s soak weight"));
             } else if (slo.check() != null) {
-                problem = Gates.tooFewPlanned(slo, 1, "check '" + slo.check() + "' sends", plan == null
+                problem = Gates.tooFewPlanned(slo, 1, false, "check '" + slo.check() + "' sends", plan == null
                         ? "set soak-rate to judge it on a soak" : "name it under soak: targets: to judge it on the soak");
             } else {
-                problem = Gates.tooFewPlanned(slo, suite.checks().size(), "without a soak (soak-rate 0) the checks send",
+                problem = Gates.tooFewPlanned(slo, suite.checks().size(), false, "without a soak (soak-rate 0) the checks send",
                         "set soak-rate to judge it on a soak");
             }
             if (problem != null) throw InputException.invalid("slo", problem);
@@ -241,7 +241,7 @@ final class SmokeTest {
     private List<SloResult> gates(SuiteResult checks, SoakResult soak, String soakSkipped) {
         Slo defaultGate = null;
         if (s.soakRate() > 0 && Gates.needsDefault(s.slos())) {
-            defaultGate = Gates.defaultErrorGate(soak != null ? soak.measuredSlots() : Math.round(s.soakRate() * s.soakDuration().toMillis() / 1000.0));
+            defaultGate = Gates.defaultErrorGate(soak != null ? soak.overall().count() : Math.round(s.soakRate() * s.soakDuration().toMillis() / 1000.0));
         }
         List<SloResult> out = Gates.judge(s.slos(), defaultGate, checks, soak, soakSkipped);
         if (out.isEmpty()) return out;

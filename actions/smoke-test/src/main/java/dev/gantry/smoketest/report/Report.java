@@ -56,6 +56,10 @@ public final class Report {
         };
         b = b.append(Markdown.format("### %s smoke-test %s: %s\n\n", icon, verdict, url));
         b = b.append(Markdown.text(headline)).append("\n\n");
+        if (verdict.equals("inconclusive")) {
+            b = b.append("*Inconclusive is no verdict on the app: nothing is known to be wrong with it, so it is no reason"
+                    + " to roll back (roll back on `fail` only). Rerun, or soak on a less busy runner.*\n\n");
+        }
 
         if (!gates.isEmpty()) {
             List<List<Object>> rows = new ArrayList<>();
@@ -161,10 +165,10 @@ public final class Report {
         return switch (g.status()) {
             case NOT_EVALUATED -> Markdown.text("not judged: " + g.note());
             case TOO_FEW -> Markdown.text(g.slo().metricName() + " = " + g.value() + ": too few samples to judge (it needs " + g.needed() + ")");
-            case UNDECIDED -> Markdown.text(g.slo().metricName() + " = " + g.value() + " as measured, " + g.floorValue()
+            case UNDECIDED -> Markdown.text(g.slo().metricName() + " = " + g.asSentValue() + " as sent, " + g.floorValue()
                     + " without the generator's delays: undecided");
-            default -> Markdown.text(g.slo().metricName() + " = " + g.value() + (g.slo().metric().isRate() || g.floorValue().equals(g.value())
-                    ? "" : " (" + g.floorValue() + " without the generator's delays)"));
+            default -> Markdown.text(g.slo().metricName() + " = " + g.value() + (g.lagMatters()
+                    ? " (" + g.asSentValue() + " without the generator's schedule lag)" : ""));
         };
     }
 

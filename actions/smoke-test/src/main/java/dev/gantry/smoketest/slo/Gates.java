@@ -26,9 +26,9 @@ public final class Gates {
     private Gates() {
     }
 
-    /** The gate every soak gets unless {@link #needsDefault} says the user stated one. */
-    public static Slo defaultErrorGate(long plannedRequests) {
-        return Slo.parse(plannedRequests >= Math.round(1 / DEFAULT_ERROR_RATE) ? "error-rate<1%" : "error-rate==0");
+    /** The gate every soak of {@code requests} measured requests gets unless {@link #needsDefault} says the user stated one. */
+    public static Slo defaultErrorGate(long requests) {
+        return Slo.parse(requests >= Math.round(1 / DEFAULT_ERROR_RATE) ? "error-rate<1%" : "error-rate==0");
     }
 
     /** Whether none of {@code slos} gates the whole soak's errors. */
@@ -37,14 +37,17 @@ public final class Gates {
     }
 
     /**
-     * The input problem with judging {@code slo} on {@code planned} samples, or null. {@code where} says where
-     * the samples come from, for the message.
+     * The input problem with judging {@code slo} on {@code planned} samples, or null. A soak may send up to 5%
+     * fewer requests than planned and still count, so it must plan enough for that too ({@code soak}). {@code where}
+     * says where the samples come from, for the message.
      */
-    public static String tooFewPlanned(Slo slo, long planned, String where, String remedy) {
+    public static String tooFewPlanned(Slo slo, long planned, boolean soak, String where, String remedy) {
         long needed = slo.minSamples();
-        if (planned >= needed) return null;
-        return String.format(Locale.ROOT, "has a gate the run cannot judge: '%s' needs at least %d requests, and %s %d; %s",
-                slo.text(), needed, where, planned, remedy);
+        long plan = soak ? (long) Math.ceil(needed / dev.gantry.smoketest.soak.SoakResult.MIN_ACHIEVED - 1e-9) : needed;
+        if (planned >= plan) return null;
+        return String.format(Locale.ROOT, "has a gate the run cannot judge: '%s' needs at least %d requests%s, and %s %d; %s",
+                slo.text(), needed, plan > needed ? " (a soak plan of " + plan + ", as a soak may send 5% fewer)" : "",
+                where, planned, remedy);
     }
 
     /**
@@ -62,10 +65,10 @@ public final class Gates {
     private static SloResult judge(Slo slo, boolean isDefault, SuiteResult checks, SoakResult soak, String soakSkipped) {
         if (soak != null && (slo.check() == null || soak.perTarget().containsKey(slo.check()))) {
             SoakResult.Stats st = slo.check() == null ? soak.overall() : soak.perTarget().get(slo.check());
-            return st.samples("soak, corrected").evaluate(slo, isDefault, soak.saturated() ? soak.saturationReason() : null);
+            return st.samples("soak, corrected").evaluate(slo, isDefault, soak.generatorProblem());
         }
         if (soakSkipped != null && (slo.check() == null || isDefault)) {
-            return new SloResult(slo, SloResult.Status.NOT_EVALUATED, Double.NaN, Double.NaN, 0, slo.minSamples(), "soak",
+            return new SloResult(slo, SloResult.Status.NOT_EVALUATED, Double.NaN, Double.NaN, Double.NaN, 0, slo.minSamples(), "soak",
                     "the soak was skipped (" + soakSkipped + ")", isDefault);
         }
         return checkSamples(checks, slo.check()).evaluate(slo, isDefault, null);

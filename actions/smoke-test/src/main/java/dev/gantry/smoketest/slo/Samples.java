@@ -4,17 +4,19 @@ import org.HdrHistogram.Histogram;
 
 /**
  * What a gate is judged on, and where it comes from ({@code basis}). Latencies in microseconds: {@code latency}
- * as measured (for the soak: corrected, from the intended send time), {@code floor} the same requests with the
- * generator's own delays taken out (for the checks, which have no schedule, the same histogram). {@code statuses}
- * counts answers by HTTP status, index 0 being requests that got no answer at all.
+ * as measured (for the soak: corrected, from the intended send time), {@code asSent} without the generator's
+ * schedule lag (an upper bound on what the app caused), {@code floor} with every delay the generator could have
+ * added taken out (a lower bound); for the checks, which have no schedule, all three are the same histogram.
+ * {@code statuses} counts answers by HTTP status, index 0 being requests that got no answer at all.
  */
-public record Samples(Histogram latency, Histogram floor, long count, long errors, long[] statuses, String basis) {
+public record Samples(Histogram latency, Histogram asSent, Histogram floor, long count, long errors, long[] statuses,
+                      String basis) {
 
     /** Room for every status code and index 0 for "no answer". */
     public static final int STATUS_SLOTS = 600;
 
     public Samples(Histogram latency, long count, long errors, long[] statuses, String basis) {
-        this(latency, latency, count, errors, statuses, basis);
+        this(latency, latency, latency, count, errors, statuses, basis);
     }
 
     /** A histogram for latencies in microseconds, 3 significant digits (HdrHistogram's default use). */
@@ -35,22 +37,24 @@ public record Samples(Histogram latency, Histogram floor, long count, long error
     }
 
     /**
-     * Judges {@code slo} on these samples. {@code generatorProblem} is null when the load generator kept up (its
-     * schedule, its connections and the machine's CPU), else why it did not; it only matters when a latency gate
-     * holds at one bound and not at the other.
+     * Judges {@code slo} on these samples: the app's latency lies between {@code floor} and {@code asSent}.
+     * {@code generatorProblem} is null when the load generator kept up (the machine let it run, its loop had
+     * time, its connections sufficed), else why it did not; it only matters when a latency gate holds at one bound
+     * and not at the other.
      */
     public SloResult evaluate(Slo slo, boolean isDefault, String generatorProblem) {
         long needed = slo.minSamples();
         if (count < needed) {
             double v = count == 0 ? Double.NaN : value(slo, latency);
-            return new SloResult(slo, SloResult.Status.TOO_FEW, v, v, count, needed, basis, null, isDefault);
+            return new SloResult(slo, SloResult.Status.TOO_FEW, v, v, v, count, needed, basis, null, isDefault);
         }
         if (slo.metric().isRate()) {
             double v = slo.metric() == Slo.Metric.STATUS ? statusRate(slo) : errorRate();
-            return new SloResult(slo, slo.passes(v) ? SloResult.Status.PASSED : SloResult.Status.FAILED, v, v, count, needed,
+            return new SloResult(slo, slo.passes(v) ? SloResult.Status.PASSED : SloResult.Status.FAILED, v, v, v, count, needed,
                     basis, null, isDefault);
         }
-        double upper = value(slo, latency);
+        double measured = value(slo, latency);
+        double upper = value(slo, asSent);
         double lower = value(slo, floor);
         boolean atUpper = slo.passes(upper);
         boolean atLower = slo.passes(lower);
@@ -67,7 +71,7 @@ public record Samples(Histogram latency, Histogram floor, long count, long error
             status = SloResult.Status.UNDECIDED;
             note = generatorProblem;
         }
-        return new SloResult(slo, status, upper, lower, count, needed, basis, note, isDefault);
+        return new SloResult(slo, status, measured, upper, lower, count, needed, basis, note, isDefault);
     }
 
     private static double value(Slo slo, Histogram h) {

@@ -6,9 +6,9 @@ import java.util.Locale;
  * A gate and what was measured for it.
  *
  * <p>{@code measured} is the value over corrected latency (from each request's intended send time, the
- * generator's own delays included: an upper bound on what the app caused); {@code floor} is the same statistic
- * with every delay the generator could have added taken out (a lower bound). Rates are the same in both. The
- * true value lies between them, so:
+ * generator's own delays included); {@code asSent} the same without the generator's schedule lag (measured
+ * exactly: an upper bound on what the app caused); {@code floor} with every delay the generator could have added
+ * taken out (a lower bound). Rates are the same in all three. The app's value lies between floor and asSent, so:
  * <ul>
  *   <li>{@link Status#PASSED} ✓: the gate holds at both bounds;</li>
  *   <li>{@link Status#FAILED} ✗: it fails at both, or fails as measured while the generator kept up (then the
@@ -20,8 +20,8 @@ import java.util.Locale;
  * </ul>
  * Only {@code PASSED} is ever shown as ✓.
  */
-public record SloResult(Slo slo, Status status, double measured, double floor, long samples, long needed, String basis,
-                        String note, boolean isDefault) {
+public record SloResult(Slo slo, Status status, double measured, double asSent, double floor, long samples, long needed,
+                        String basis, String note, boolean isDefault) {
 
     public enum Status {
         PASSED("✓"), FAILED("✗"), UNDECIDED("?"), TOO_FEW("–"), NOT_EVALUATED("–");
@@ -53,15 +53,25 @@ public record SloResult(Slo slo, Status status, double measured, double floor, l
             case NOT_EVALUATED -> head + " not judged: " + note;
             case TOO_FEW -> head + " " + slo.metricName() + "=" + value() + " from " + samples + " sample" + (samples == 1 ? "" : "s")
                     + ": too few to judge (it needs " + needed + ")";
-            case UNDECIDED -> head + " " + slo.metricName() + "=" + value() + " as measured, " + format(floor)
+            case UNDECIDED -> head + " " + slo.metricName() + "=" + format(asSent) + " as sent, " + format(floor)
                     + " without the generator's own delays: inconclusive" + (note == null ? "" : " (" + note + ")");
-            default -> head + " " + slo.metricName() + "=" + value();
+            default -> head + " " + slo.metricName() + "=" + value() + (lagMatters()
+                    ? " (" + format(asSent) + " without the generator's schedule lag)" : "");
         };
     }
 
     /** The measured value with its unit. */
     public String value() {
         return format(measured);
+    }
+
+    /** Whether the generator's schedule lag moved the figure noticeably (over 1%). */
+    public boolean lagMatters() {
+        return !slo.metric().isRate() && !Double.isNaN(asSent) && Math.abs(measured - asSent) > 0.01 * Math.max(measured, 1.0);
+    }
+
+    public String asSentValue() {
+        return format(asSent);
     }
 
     /** The lower bound with its unit (equal to {@link #value()} for rates). */

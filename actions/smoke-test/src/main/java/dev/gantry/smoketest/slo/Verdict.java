@@ -31,7 +31,7 @@ public record Verdict(Kind kind, String reason) {
     public static Verdict decide(FailOn failOn, boolean functionalFailed, List<SloResult> gates, SoakResult soak) {
         boolean gateFailed = gates.stream().anyMatch(SloResult::failed);
         List<String> open = new ArrayList<>();
-        if (soak != null && soak.rateShortfall()) open.add("the soak " + soak.shortfallReason());
+        if (soak != null && soak.rateShortfall()) open.add(soak.shortfallReason());
         for (SloResult g : gates) {
             switch (g.status()) {
                 case UNDECIDED, TOO_FEW, NOT_EVALUATED -> open.add(g.line());

@@ -38,15 +38,16 @@ import java.util.function.LongSupplier;
  * client's executor and selector thread — and its internal queue showed up as the app's latency. This loop pays
  * one write and one read per request (bench/README.md).
  *
- * <p>What the generator may have added to a request's latency is kept out of its <em>floor</em>: the loop knows
- * a moment by which the answer cannot have been there long (a select that waited was woken by it; one that
- * returned at once found it arrived at most since the previous return), so the app took at least that moment
- * minus the send, less whatever the {@link StallMeter} saw the machine withhold meanwhile.
+ * <p>What the generator may have added to a request's latency is kept out of its <em>floor</em>: from the moment
+ * the loop noticed the request was due to the moment it had the answer, less every moment in between that the
+ * loop spent working (it may have been slow to free a connection or to read the answer) and that the
+ * {@link StallMeter} saw the machine withhold. Its schedule lag (noticing late) is left out entirely. What
+ * remains is time the app took: its answers, and the queue behind its slow answers (coordinated omission).
+ * Latency <em>as sent</em> runs from the moment the loop noticed the request was due: it leaves out only the
+ * schedule lag, which is the generator's alone and measured exactly, and keeps everything else.
  */
 final class NioEngine implements SoakEngine {
     private static final long TIMEOUT_SCAN_NANOS = 10_000_000L;
-    /** A select that returned within this found work waiting: the answer may have come any time since the last one. */
-    private static final long PROMPT_SELECT_NANOS = 1_000_000L;
     private static final Set<String> SKIPPED_HEADERS = Set.of("host", "connection", "content-length", "transfer-encoding");
 
     /** One scheme + host + port, with its idle connections. */
@@ -78,7 +79,9 @@ final class NioEngine implements SoakEngine {
         int target;
         long intended;
         long sendNanos;
-        long stallAtSend;
+        long noticedAt;
+        long stallAtNotice;
+        long busyAtNotice;
         boolean measured;
         ByteBuffer out;
         IOException connectError;
@@ -100,7 +103,10 @@ final class NioEngine implements SoakEngine {
     private int[] cycle;
     /** Slots to send again: their reused keep-alive connection turned out closed before any byte came back. */
     private final ArrayDeque<Long> retries = new ArrayDeque<>();
-    /** (first slot not yet due, when the loop saw it) per loop turn that found slots due: when each slot was noticed. */
+    /**
+     * Per loop turn that found slots due: {first slot not yet due, when the loop saw them, the stall meter's reading
+     * then, the loop's busy time then}: when each slot was noticed, and the generator's clocks at that moment.
+     */
     private final ArrayDeque<long[]> noticed = new ArrayDeque<>();
     private long start;
     private long measureStart;
@@ -108,10 +114,9 @@ final class NioEngine implements SoakEngine {
     private int open;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
     private SSLContext sslContext;
-    /** The loop's last three select calls and returns: what is known about when an answer could have arrived. */
-    private long selectCall;
+    /** When the last select returned, and the loop's working time (outside select) before it. */
     private long selectReturn;
-    private long previousSelectReturn;
+    private long busyNanos;
 
     NioEngine(LongSupplier clock) {
         this.clock = clock;
@@ -155,8 +160,8 @@ final class NioEngine implements SoakEngine {
         }
         cycle = plan.cycle();
         long timeoutNanos = plan.requestTimeout().toNanos();
-        long busy = 0;
         selector = Selector.open();
+        warmUp();
         try {
             start = clock.getAsLong() + 1_000_000L;
             measureStart = start + plan.warmup().toNanos();
@@ -166,7 +171,7 @@ final class NioEngine implements SoakEngine {
             long next = 0;
             long lastScan = start;
             Timing timing = new Timing(start, measureStart, end, 0, false);
-            selectReturn = previousSelectReturn = clock.getAsLong();
+            selectReturn = clock.getAsLong();
             while (true) {
                 long now = clock.getAsLong();
                 if (now >= end) break;
@@ -177,7 +182,7 @@ final class NioEngine implements SoakEngine {
                     if (intended >= measureStart) rec.lag(now - intended);
                     due++;
                 }
-                if (due > dueBefore) noticed.add(new long[]{due, now});
+                if (due > dueBefore) noticed.add(new long[]{due, now, meter.stalled(now), busyAt(now)});
                 while (!retries.isEmpty() || next < due) {
                     long slot = !retries.isEmpty() ? retries.peek() : next;
                     Conn c = acquire(originOf[cycle[(int) (slot % cycle.length)]]);
@@ -191,15 +196,14 @@ final class NioEngine implements SoakEngine {
                 }
                 progress.tick(now, timing);
                 long wake = due < total ? Math.min(start + plan.offsetNanos(due), end) : end;
-                selectCall = clock.getAsLong();
-                busy += selectCall - selectReturn;
+                long selectCall = clock.getAsLong();
+                busyNanos += selectCall - selectReturn;
                 long waitNanos = wake - selectCall;
                 int ready = waitNanos <= 0 ? selector.selectNow() : selector.select(Math.max(1, waitNanos / 1_000_000L));
-                previousSelectReturn = selectReturn;
                 selectReturn = clock.getAsLong();
                 if (ready > 0) handleSelected();
             }
-            busy += clock.getAsLong() - selectReturn;
+            long busy = busyAt(clock.getAsLong());
             long measuredEnd = clock.getAsLong();
             // drain: what was sent gets up to the request timeout to answer
             long drainEnd = measuredEnd + timeoutNanos;
@@ -213,9 +217,8 @@ final class NioEngine implements SoakEngine {
                     assign(c, retries.poll(), true);
                 }
                 scanTimeouts(now, timeoutNanos);
-                selectCall = clock.getAsLong();
+                busyNanos += clock.getAsLong() - selectReturn;
                 int ready = selector.select(Math.max(1, Math.min(10, (drainEnd - now) / 1_000_000L)));
-                previousSelectReturn = selectReturn;
                 selectReturn = clock.getAsLong();
                 if (ready > 0) handleSelected();
             }
@@ -224,7 +227,7 @@ final class NioEngine implements SoakEngine {
             for (Long slot : retries) {
                 long intended = start + plan.offsetNanos(slot);
                 rec.failure(cycle[(int) (slot % cycle.length)], intended >= measureStart, intended, intended, now,
-                        now - intended, "connection closed before a response");
+                        now - intended, now - intended, "connection closed before a response");
             }
             for (Conn c : new ArrayList<>(all)) {
                 if (c.busy && c.started) fail(c, now, "no response before the soak ended");
@@ -235,6 +238,28 @@ final class NioEngine implements SoakEngine {
             for (Conn c : new ArrayList<>(all)) closeQuietly(c);
             selector.close();
         }
+    }
+
+    /** The loop's working time up to {@code now}. */
+    private long busyAt(long now) {
+        return busyNanos + Math.max(0, now - selectReturn);
+    }
+
+    /**
+     * Loads and links what every request goes through before the schedule starts, so that the first measured
+     * requests do not wait for class loading (on a busy runner that took tens of milliseconds).
+     */
+    private void warmUp() throws IOException {
+        SoakRecorder scratch = new SoakRecorder(1);
+        long now = clock.getAsLong();
+        scratch.lag(1);
+        scratch.sent(true, 1);
+        scratch.response(0, true, now, now, now, 0, 0, 200, plan.targets().get(0).errors().isError(200));
+        scratch.failure(0, true, now, now, now, 0, 0, "warm-up");
+        scratch.takeWindow();
+        meter.stalled(now);
+        new ResponseParser().reset(false, true);
+        selector.selectNow();
     }
 
     private static SSLContext defaultContext() throws IOException {
@@ -319,6 +344,11 @@ final class NioEngine implements SoakEngine {
         c.started = false;
         c.parser.reset(head[c.target], keep[c.target]);
         c.out = requests[c.target].duplicate();
+        long[] seen = retry ? null : noticed(slot);
+        long now = clock.getAsLong();
+        c.noticedAt = seen != null ? seen[1] : now;
+        c.stallAtNotice = seen != null ? seen[2] : meter.stalled(now);
+        c.busyAtNotice = seen != null ? seen[3] : busyAt(now);
         if (c.connectError != null) {
             markSent(c);
             fail(c, c.sendNanos, describe(c.connectError));
@@ -338,16 +368,15 @@ final class NioEngine implements SoakEngine {
         if (c.started) return;
         long now = clock.getAsLong();
         c.sendNanos = now;
-        c.stallAtSend = meter.stalled(now);
         c.started = true;
-        if (!c.retry) rec.sent(c.measured, Math.max(0, now - noticedAt(c.slot)));
+        if (!c.retry) rec.sent(c.measured, Math.max(0, now - c.noticedAt));
     }
 
-    /** When the loop first saw {@code slot} due (for the slot-wait figure); slots are sent in order. */
-    private long noticedAt(long slot) {
+    /** The loop turn that first saw {@code slot} due, or null; slots are sent in order. */
+    private long[] noticed(long slot) {
         while (noticed.size() > 1 && noticed.peek()[0] <= slot) noticed.poll();
         long[] first = noticed.peek();
-        return first == null || first[0] <= slot ? start + plan.offsetNanos(slot) : first[1];
+        return first == null || first[0] <= slot ? null : first;
     }
 
     private void write(Conn c) {
@@ -477,20 +506,16 @@ final class NioEngine implements SoakEngine {
 
     /** The app's share of a request's latency at least: see the class comment. */
     private long floor(Conn c, long done) {
-        // a select that waited was woken by the first of this batch's answers, so none was there much before it
-        // returned; one that returned at once found them waiting since at most the previous return
-        long quiet = selectReturn - selectCall <= PROMPT_SELECT_NANOS ? previousSelectReturn
-                : selectReturn - StallMeter.ALLOWANCE_NANOS;
-        long lower = Math.max(quiet, c.sendNanos) - c.sendNanos;
-        long stall = meter.stalled(done) - c.stallAtSend;
-        return Math.max(0, Math.min(done - c.sendNanos, lower - stall));
+        long generator = (meter.stalled(done) - c.stallAtNotice) + (busyAt(done) - c.busyAtNotice);
+        return Math.max(0, Math.min(done - c.intended, done - c.noticedAt - generator));
     }
 
     private void complete(Conn c, long done) {
         c.uses++;
         int status = c.parser.status();
         SoakPlan.Target t = plan.targets().get(c.target);
-        rec.response(c.target, c.measured, c.intended, c.sendNanos, done, floor(c, done), status, t.errors().isError(status));
+        rec.response(c.target, c.measured, c.intended, c.sendNanos, done, done - c.noticedAt, floor(c, done), status,
+                t.errors().isError(status));
         if (keep[c.target]) t.onAnswer().accept(new SoakPlan.Answer(status, c.parser.headers(), c.parser.body()));
         c.busy = false;
         if (c.parser.close() || !c.ch.isOpen() || (c.tls != null && c.tls.closed())) {
@@ -502,7 +527,7 @@ final class NioEngine implements SoakEngine {
     }
 
     private void fail(Conn c, long done, String reason) {
-        rec.failure(c.target, c.measured, c.intended, c.sendNanos, done, floor(c, done), reason);
+        rec.failure(c.target, c.measured, c.intended, c.sendNanos, done, done - c.noticedAt, floor(c, done), reason);
         c.busy = false;
         closeQuietly(c);
     }

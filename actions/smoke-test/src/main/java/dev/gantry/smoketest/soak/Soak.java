@@ -26,6 +26,8 @@ public final class Soak {
     static final double MAX_LOOP_BUSY = 0.9;
     /** How full the connections may be on average (Little's law) before max-in-flight counts as too few. */
     static final double MAX_OCCUPANCY = 0.9;
+    /** How the schedule-lag problem begins (the gates take the lag out; the other problems they cannot). */
+    static final String LAG_PROBLEM = "the generator noticed due requests late";
 
     private Soak() {
     }
@@ -70,11 +72,11 @@ public final class Soak {
             long n = s.ok()[i] + s.errors()[i];
             errors += s.errors()[i];
             per.merge(plan.targets().get(i).name(), new SoakResult.Stats(n, s.errors()[i], s.corrected()[i], s.uncorrected()[i],
-                    s.floor()[i], s.statuses()[i]), (a, b) -> a);
+                    s.asSent()[i], s.floor()[i], s.statuses()[i]), (a, b) -> a);
         }
         long count = s.allCorrected().getTotalCount();
-        SoakResult.Stats overall = new SoakResult.Stats(count, errors, s.allCorrected(), s.allUncorrected(), s.allFloor(),
-                s.allStatuses());
+        SoakResult.Stats overall = new SoakResult.Stats(count, errors, s.allCorrected(), s.allUncorrected(), s.allAsSent(),
+                s.allFloor(), s.allStatuses());
         long measuredSlots = plan.measuredSlots();
         double seconds = plan.duration().toNanos() / 1e9;
         double achieved = s.measuredSent() / seconds;
@@ -90,7 +92,7 @@ public final class Soak {
         double occupancy = inFlight / plan.maxInFlight();
         List<String> problems = new ArrayList<>();
         if (lagP99 > limit) {
-            problems.add(String.format(Locale.ROOT, "the generator noticed due requests late: schedule lag p99 %.1f ms > %.1f ms", lagP99, limit));
+            problems.add(String.format(Locale.ROOT, LAG_PROBLEM + ": schedule lag p99 %.1f ms > %.1f ms", lagP99, limit));
         }
         if (stallP99 > limit) {
             problems.add(String.format(Locale.ROOT, "the machine kept the generator from running: stalls p99 %.1f ms > %.1f ms"

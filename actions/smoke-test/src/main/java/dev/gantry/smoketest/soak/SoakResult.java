@@ -38,8 +38,8 @@ public record SoakResult(String engine, double targetRps, double durationSeconds
     public static final double MIN_ACHIEVED = 0.95;
 
     /** Counts and latency of one target, or of all together; {@code statuses} by code, index 0 = no answer. */
-    public record Stats(long count, long errors, Histogram corrected, Histogram uncorrected, Histogram floor,
-                        long[] statuses) {
+    public record Stats(long count, long errors, Histogram corrected, Histogram uncorrected, Histogram asSent,
+                        Histogram floor, long[] statuses) {
         public double errorRate() {
             return count == 0 ? 0 : (double) errors / count;
         }
@@ -71,7 +71,7 @@ public record SoakResult(String engine, double targetRps, double durationSeconds
         }
 
         public Samples samples(String basis) {
-            return new Samples(corrected, floor, count, errors, statuses, basis);
+            return new Samples(corrected, asSent, floor, count, errors, statuses, basis);
         }
 
         private static double ms(Histogram h, double p) {
@@ -108,6 +108,15 @@ public record SoakResult(String engine, double targetRps, double durationSeconds
     /** The generator did not keep up, or did not send the rate: its numbers may hold its own delays. */
     public boolean saturated() {
         return rateShortfall() || !generator.keptUp();
+    }
+
+    /**
+     * What could have added latency behind the generator's own schedule lag (which the gates take out, being
+     * measured exactly): the machine's stalls, its loop's CPU, too few connections; null when none did.
+     */
+    public String generatorProblem() {
+        List<String> p = generator.problems().stream().filter(s -> !s.startsWith(Soak.LAG_PROBLEM)).toList();
+        return p.isEmpty() ? null : String.join("; ", p);
     }
 
     /** Why {@link #saturated()}, or null. */

@@ -48,7 +48,9 @@ final class StallMeter implements AutoCloseable {
             long late = now - expected;
             if (late >= 0) {
                 synchronized (hiccups) {
-                    hiccups.recordValue(late / 1000);
+                    // as jHiccup does: a wake-up 300 ms late stands for the 300 samples that could not be taken,
+                    // so the percentiles say how much of the time the machine held the generator back
+                    hiccups.recordValueWithExpectedInterval(late / 1000, PERIOD_NANOS / 1000);
                 }
                 if (late > ALLOWANCE_NANOS) cumulative += late - ALLOWANCE_NANOS; // one writer: this thread
                 lastWake = now;
