@@ -100,6 +100,8 @@ final class NioEngine implements SoakEngine {
     private ByteBuffer[] requests;
     private boolean[] head;
     private boolean[] keep;
+    /** Per target, whether each status 0-599 is an error by its rule (looked up per answer, so worked out once). */
+    private boolean[][] isError;
     private int[] cycle;
     /** Slots to send again: their reused keep-alive connection turned out closed before any byte came back. */
     private final ArrayDeque<Long> retries = new ArrayDeque<>();
@@ -136,6 +138,7 @@ final class NioEngine implements SoakEngine {
         requests = new ByteBuffer[n];
         head = new boolean[n];
         keep = new boolean[n];
+        isError = new boolean[n][600];
         originOf = new Origin[n];
         Map<String, Origin> byKey = new HashMap<>();
         for (int i = 0; i < n; i++) {
@@ -153,6 +156,7 @@ final class NioEngine implements SoakEngine {
             requests[i] = serialise(r);
             head[i] = r.method().equals("HEAD");
             keep[i] = t.onAnswer() != null;
+            for (int code = 100; code < 600; code++) isError[i][code] = t.errors().isError(code);
         }
         for (Origin o : origins) {
             o.address = new InetSocketAddress(InetAddress.getByName(o.host), o.port);
@@ -514,8 +518,8 @@ final class NioEngine implements SoakEngine {
         c.uses++;
         int status = c.parser.status();
         SoakPlan.Target t = plan.targets().get(c.target);
-        rec.response(c.target, c.measured, c.intended, c.sendNanos, done, done - c.noticedAt, floor(c, done), status,
-                t.errors().isError(status));
+        boolean error = status >= 100 && status < 600 ? isError[c.target][status] : t.errors().isError(status);
+        rec.response(c.target, c.measured, c.intended, c.sendNanos, done, done - c.noticedAt, floor(c, done), status, error);
         if (keep[c.target]) t.onAnswer().accept(new SoakPlan.Answer(status, c.parser.headers(), c.parser.body()));
         c.busy = false;
         if (c.parser.close() || !c.ch.isOpen() || (c.tls != null && c.tls.closed())) {
