@@ -44,7 +44,8 @@ public record CheckSuite(String source, List<Check> checks, List<SoakTarget> soa
      * {@code [5xx, 429]}; null means what each check's status assertion does not allow); {@code maxWrites}, how many
      * write requests (POST, PUT, PATCH, DELETE) the soak may send, 0 when it sends none; {@code cleanup}, the check
      * run once per write with that write's captures (null: {@code none}, the writes leave nothing behind). Checks
-     * YAML: {@code soak: errors:} and {@code soak: writes: {max, cleanup}}.
+     * YAML: {@code soak: errors:} and {@code soak: writes: {max, cleanup}}; a Hurl file: {@code # @soak-errors} and
+     * {@code # @soak-writes max=N cleanup=NAME}.
      */
     public record SoakOptions(Assertion.Status errors, int maxWrites, String cleanup) {
         public static final SoakOptions DEFAULT = new SoakOptions(null, 0, null);
@@ -140,6 +141,7 @@ public record CheckSuite(String source, List<Check> checks, List<SoakTarget> soa
 
     /**
      * The soak's statuses-as-errors rule from its codes and classes ({@code 503}, {@code 5xx}), or why it is not one.
+     * Shared by both languages so that {@code errors: [5xx, 429]} and {@code # @soak-errors 5xx 429} mean the same.
      */
     static Assertion.Status soakErrors(List<String> codes) {
         if (codes.isEmpty()) throw new IllegalArgumentException("the soak's errors must name at least one status");
