@@ -1,15 +1,19 @@
 package dev.gantry.actiontests.smoketest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
 import dev.gantry.common.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The soak as the app's users see it (issue 19) and its verdict (issue 22), end to end against a stateful app on
  * loopback: session cookies carried, a default error gate on every soak, errors counted by the user's rule,
- * writes with a cap and a cleanup, the seeds' runbook figures.
+ * writes with a cap and a cleanup, the seeds' runbook figures, and the checks' TLS settings over https.
  */
 class SmokeTestSoakTest {
     private DemoApp app;
@@ -286,5 +290,35 @@ class SmokeTestSoakTest {
         assertThat(r.log()).contains("– 'p(95)<800' not judged: the soak was skipped (a check failed)")
                 .doesNotContain("✓ 'p(95)<800'");
         assertThat(r.summary()).doesNotContain("| ✓ |");
+    }
+
+    @Test
+    void aSoakOverHttpsTrustsWhatItsCheckTrusts(@TempDir Path dir) throws Exception {
+        // the server's certificate is its own CA (not in the JDK's trust store) and it asks for a client certificate
+        try (TlsServer tls = new TlsServer(dir, true)) {
+            for (String options : new String[]{"ca: ca.pem, cert: client.pem, key: client-key.pem",
+                    "insecure: true, cert: client.pem, key: client-key.pem"}) {
+                ActionRun run = ActionRun.of("smoke-test").with("url", tls.baseUrl().toString()).with("wait-timeout", "0")
+                        .with("soak-warmup", "0").with("soak-rate", "20").with("soak-duration", "2s");
+                for (String f : new String[]{"ca.pem", "client.pem", "client-key.pem"}) {
+                    Files.copy(dir.resolve(f), run.workspace().resolve(f));
+                }
+                Files.writeString(run.workspace().resolve("smoke.yml"), """
+                        checks:
+                          - name: secure
+                            request: { path: /, tls: { %s } }
+                            expect: { status: 200 }
+                        """.formatted(options));
+                ActionResult r = run.with("checks", "smoke.yml").run();
+
+                assertThat(r.exitCode()).as("%s: %s", options, r).isZero();
+                assertThat(r.log()).contains("soak target secure: GET / ×1, with the check's TLS settings");
+                JsonNode soak = new ObjectMapper().readTree(run.workspace().resolve("smoke-test-results/report.json").toFile())
+                        .path("soak");
+                assertThat(soak.path("overall").path("count").asLong()).as(options).isGreaterThanOrEqualTo(38);
+                assertThat(soak.path("overall").path("errors").asLong()).as("%s: %s", options, soak.path("errorReasons")).isZero();
+                assertThat(soak.path("statuses").fieldNames()).toIterable().containsExactly("200");
+            }
+        }
     }
 }

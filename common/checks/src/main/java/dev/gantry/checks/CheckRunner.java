@@ -574,6 +574,16 @@ public final class CheckRunner implements AutoCloseable {
     }
 
     /**
+     * The TLS context {@code check}'s requests use (its {@code tls} options: CA, client certificate, insecure), the
+     * same object for every check with the same options; null for the JDK's default trust (no options). The soak
+     * connects with it, so a soak over https trusts exactly what the check does.
+     */
+    public javax.net.ssl.SSLContext sslContext(Check check) {
+        CheckOptions.Tls tls = check.options().tls();
+        return tls.equals(CheckOptions.Tls.DEFAULT) ? null : clients.sslContextFor(tls);
+    }
+
+    /**
      * What {@code check}'s captures take from one answer the soak got to it (a write whose cleanup needs its id),
      * judged with {@code scope} as the check's own captures are: the values captured, the names of the secret
      * ones (masked at once, as the checks mask theirs), and a reason for each capture that found nothing.

@@ -155,7 +155,7 @@ class CheckRunnerTest {
     }
 
     @Test
-    void whatTheSoakTakesFromTheChecksJarAndCaptures() {
+    void whatTheSoakTakesFromTheChecksJarTlsAndCaptures() {
         CheckSuite suite = CheckSuite.parse("""
                 checks:
                   - name: login
@@ -165,12 +165,20 @@ class CheckRunnerTest {
                     capture:
                       id: "$.id"
                       token: { jsonpath: "$.token", secret: true }
+                  - name: insecure-a
+                    request: { path: /me, tls: { insecure: true } }
+                  - name: insecure-b
+                    request: { path: /me, tls: { insecure: true } }
                 """, "<inline>");
         try (CheckRunner runner = CheckRunner.builder().build()) {
             Scope scope = runner.scope(Map.of(), Map.of(), log);
             assertThat(runner.cookieHeader(base.resolve("/app/me"))).as("nothing logged in yet").isNull();
             runner.execute(suite.check("login"), base, scope, log, null, false);
             assertThat(runner.cookieHeader(base.resolve("/app/me"))).isEqualTo("sid=s3cr3t-session");
+
+            assertThat(runner.sslContext(suite.check("login"))).as("no tls options: the JDK's default").isNull();
+            assertThat(runner.sslContext(suite.check("insecure-a"))).as("one context per distinct setting")
+                    .isNotNull().isSameAs(runner.sslContext(suite.check("insecure-b")));
 
             Check create = suite.check("create");
             Map<String, List<String>> json = Map.of("content-type", List.of("application/json"));

@@ -50,18 +50,23 @@ final class NioEngine implements SoakEngine {
     private static final long TIMEOUT_SCAN_NANOS = 10_000_000L;
     private static final Set<String> SKIPPED_HEADERS = Set.of("host", "connection", "content-length", "transfer-encoding");
 
-    /** One scheme + host + port, with its idle connections. */
+    /**
+     * One scheme + host + port (and, for https, one TLS context: targets whose checks trust differently or present
+     * different client certificates never share a connection), with its idle connections.
+     */
     private static final class Origin {
         final String host;
         final int port;
         final boolean tls;
+        SSLContext context;
         InetSocketAddress address;
         final ArrayDeque<Conn> idle = new ArrayDeque<>();
 
-        Origin(String host, int port, boolean tls) {
+        Origin(String host, int port, boolean tls, SSLContext context) {
             this.host = host;
             this.port = port;
             this.tls = tls;
+            this.context = context;
         }
     }
 
@@ -115,7 +120,6 @@ final class NioEngine implements SoakEngine {
     private final List<Conn> all = new ArrayList<>();
     private int open;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
-    private SSLContext sslContext;
     /** When the last select returned, and the loop's working time (outside select) before it. */
     private long selectReturn;
     private long busyNanos;
@@ -141,15 +145,18 @@ final class NioEngine implements SoakEngine {
         isError = new boolean[n][600];
         originOf = new Origin[n];
         Map<String, Origin> byKey = new HashMap<>();
+        List<SSLContext> contexts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             SoakPlan.Target t = plan.targets().get(i);
             RenderedRequest r = t.request();
             URI u = r.uri();
             boolean tls = "https".equalsIgnoreCase(u.getScheme());
             if (!tls && !"http".equalsIgnoreCase(u.getScheme())) throw new IOException("the soak speaks http and https, not " + u.getScheme());
-            String key = (tls ? "https://" : "http://") + u.getHost().toLowerCase(Locale.ROOT) + ":" + RenderedRequest.port(u);
+            SSLContext context = !tls ? null : t.tls() != null ? t.tls() : plan.tls();
+            String key = (tls ? "https://" : "http://") + u.getHost().toLowerCase(Locale.ROOT) + ":" + RenderedRequest.port(u)
+                    + (context == null ? "" : "|tls" + contextIndex(contexts, context));
             originOf[i] = byKey.computeIfAbsent(key, k -> {
-                Origin o = new Origin(u.getHost(), RenderedRequest.port(u), tls);
+                Origin o = new Origin(u.getHost(), RenderedRequest.port(u), tls, context);
                 origins.add(o);
                 return o;
             });
@@ -160,7 +167,7 @@ final class NioEngine implements SoakEngine {
         }
         for (Origin o : origins) {
             o.address = new InetSocketAddress(InetAddress.getByName(o.host), o.port);
-            if (o.tls && sslContext == null) sslContext = plan.tls() != null ? plan.tls() : defaultContext();
+            if (o.tls && o.context == null) o.context = defaultContext();
         }
         cycle = plan.cycle();
         long timeoutNanos = plan.requestTimeout().toNanos();
@@ -274,6 +281,13 @@ final class NioEngine implements SoakEngine {
         }
     }
 
+    /** The position of {@code c} among the distinct TLS contexts seen so far (by identity), adding it if new. */
+    private static int contextIndex(List<SSLContext> seen, SSLContext c) {
+        for (int i = 0; i < seen.size(); i++) if (seen.get(i) == c) return i;
+        seen.add(c);
+        return seen.size() - 1;
+    }
+
     private int busyCount() {
         int n = 0;
         for (Conn c : all) if (c.busy && c.started) n++;
@@ -323,7 +337,7 @@ final class NioEngine implements SoakEngine {
         open++;
         all.add(c);
         if (origin.tls) {
-            c.tls = new TlsSession(sslContext, origin.host, origin.port);
+            c.tls = new TlsSession(origin.context, origin.host, origin.port);
             c.handshaking = true;
         }
         try {

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  * What the soak does: {@code rate} requests per second at evenly spaced intended send times, first for
  * {@code warmup} (sent but not measured), then for {@code duration} (measured); at most {@code maxInFlight}
  * requests outstanding; a request with no answer after {@code requestTimeout} is an error. Each slot goes to a
- * target by smooth weighted round robin. {@code tls} verifies {@code https://} targets (null: the JDK's default
- * trust store).
+ * target by smooth weighted round robin. {@code tls} verifies {@code https://} targets that bring no TLS context
+ * of their own (null: the JDK's default trust store).
  */
 public record SoakPlan(double rate, Duration warmup, Duration duration, int maxInFlight, Duration requestTimeout,
                        List<Target> targets, SSLContext tls) {
@@ -73,10 +73,16 @@ public record SoakPlan(double rate, Duration warmup, Duration duration, int maxI
     /**
      * A request the soak repeats and the statuses that count as errors. {@code onAnswer}, for writes only, gets
      * every answer with its headers and body (for the captures that cleanup needs); reads keep nothing.
+     * {@code tls}: the TLS context of its check (CA, client certificate, insecure), null for the plan's.
      */
-    public record Target(String name, int weight, RenderedRequest request, ErrorRule errors, Consumer<Answer> onAnswer) {
+    public record Target(String name, int weight, RenderedRequest request, ErrorRule errors, Consumer<Answer> onAnswer,
+                         SSLContext tls) {
+        public Target(String name, int weight, RenderedRequest request, ErrorRule errors, Consumer<Answer> onAnswer) {
+            this(name, weight, request, errors, onAnswer, null);
+        }
+
         public Target(String name, int weight, RenderedRequest request, Assertion.Status expected) {
-            this(name, weight, request, ErrorRule.notAccepted(expected), null);
+            this(name, weight, request, ErrorRule.notAccepted(expected), null, null);
         }
 
         /** Anything but GET, HEAD and OPTIONS: sent only when the checks file allows writes. */

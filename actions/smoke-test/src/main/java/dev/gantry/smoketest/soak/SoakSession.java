@@ -8,6 +8,7 @@ import dev.gantry.checks.RenderedRequest;
 import dev.gantry.checks.Scope;
 import dev.gantry.common.action.Log;
 
+import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,8 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The soak as the app's users see it, built from the checks it repeats: each target is its check's request as
  * the checks left it (templates filled in with what they captured, so a captured token travels in its header),
- * plus the session cookies the checks' cookie jar holds for its URL. Errors are counted by the checks file's
- * {@code soak.errors} rule when it has one, else by each check's status assertion. Writes (when {@code soak.writes} allows them) keep their answers'
+ * plus the session cookies the checks' cookie jar holds for its URL, over the same TLS context as its check (CA,
+ * client certificate, insecure). Errors are counted by the checks file's {@code soak.errors} rule when it has one,
+ * else by each check's status assertion. Writes (when {@code soak.writes} allows them) keep their answers'
  * captures, and after the soak the cleanup check runs once per write with that write's captures.
  */
 public final class SoakSession {
@@ -79,7 +81,8 @@ public final class SoakSession {
             RenderedRequest r = withCookies(rendered, runner.cookieHeader(rendered.uri()));
             SoakPlan.ErrorRule rule = options.errors() != null ? SoakPlan.ErrorRule.listed(options.errors())
                     : SoakPlan.ErrorRule.notAccepted(c.statusAssertion());
-            SoakPlan.Target target = new SoakPlan.Target(c.name(), t.weight(), r, rule, null);
+            SSLContext tls = runner.sslContext(c);
+            SoakPlan.Target target = new SoakPlan.Target(c.name(), t.weight(), r, rule, null, tls);
             if (target.write()) {
                 anyWrite = true;
                 target = new SoakPlan.Target(c.name(), t.weight(), r, rule, answer -> {
@@ -91,15 +94,16 @@ public final class SoakSession {
                     if (got.missing().isEmpty() && !got.values().isEmpty()) written.add(got);
                     else if (problems.size() < 3) problems.add("a " + c.name() + " answer (" + answer.status() + ") gave no "
                             + (got.missing().isEmpty() ? "captures" : String.join(", ", got.missing())));
-                });
+                }, tls);
             }
             targets.add(target);
         }
         SoakPlan plan = new SoakPlan(s.rate(), s.warmup(), s.duration(), s.maxInFlight(), s.requestTimeout(), targets);
         for (SoakPlan.Target t : targets) {
             boolean cookies = t.request().headers().keySet().stream().anyMatch(k -> k.equalsIgnoreCase("Cookie"));
-            log.info(String.format(Locale.ROOT, "soak target %s: %s %s ×%d%s%s", t.name(), t.request().method(), t.request().display(),
-                    t.weight(), cookies ? ", with the checks' cookies" : "", t.write() ? ", a write" : ""));
+            log.info(String.format(Locale.ROOT, "soak target %s: %s %s ×%d%s%s%s", t.name(), t.request().method(), t.request().display(),
+                    t.weight(), cookies ? ", with the checks' cookies" : "", t.tls() != null ? ", with the check's TLS settings" : "",
+                    t.write() ? ", a write" : ""));
         }
         SoakResult result = Soak.run(plan, log);
         if (!anyWrite) return result;
