@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The soak as the app's users see it (issue 19) and its verdict (issue 22), end to end against a stateful app on
  * loopback: session cookies carried, a default error gate on every soak, errors counted by the user's rule,
- * writes with a cap and a cleanup, the seeds' runbook figures, and the checks' TLS settings over https.
+ * writes with a cap and a cleanup, the seeds' runbook figures, the checks' TLS settings over https, and no soak
+ * on another path than the checks' (a proxy).
  */
 class SmokeTestSoakTest {
     private DemoApp app;
@@ -320,5 +321,24 @@ class SmokeTestSoakTest {
                 assertThat(soak.path("statuses").fieldNames()).toIterable().containsExactly("200");
             }
         }
+    }
+
+    @Test
+    void aSoakTargetTheChecksReachThroughAProxyIsRefusedNotMeasuredOnAnotherPath() {
+        String checks = """
+                checks:
+                  - name: ping
+                    request: { path: /api/ping }
+                """;
+        ActionResult r = run(checks).with("soak-rate", "20").with("soak-duration", "2s")
+                .env("http_proxy", "http://127.0.0.1:9").run();
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errors().get(0).data()).startsWith("Input 'soak-rate' asks for a soak, but soak target 'ping' (")
+                .contains("is reached through the proxy 127.0.0.1:9; add its host to no_proxy");
+        assertThat(app.requests()).as("refused before anything is sent").isEmpty();
+
+        ActionResult bypassed = run(checks).with("soak-rate", "20").with("soak-duration", "2s")
+                .env("http_proxy", "http://127.0.0.1:9").env("no_proxy", "127.0.0.1,localhost").run();
+        assertThat(bypassed.exitCode()).as(bypassed.toString()).isZero();
     }
 }

@@ -1,5 +1,7 @@
 package dev.gantry.smoketest;
 
+import dev.gantry.checks.Check;
+import dev.gantry.checks.CheckRunner;
 import dev.gantry.checks.CheckSuite;
 import dev.gantry.checks.ChecksInput;
 import dev.gantry.common.action.ActionContext;
@@ -30,7 +32,7 @@ import java.util.regex.Pattern;
 /**
  * Every input of the smoke-test action, read and checked once, with the rules that span inputs (a soak needs a
  * repeatable check, a gate names a real check, every gate gets the samples it needs from the planned run, the
- * soak's writes fit their cap, every {@code {{name}}}
+ * soak's writes fit their cap, the soak's targets are not behind the checks' proxy, every {@code {{name}}}
  * resolves). Built by {@link #read}; a wrong input is exit 2 naming it, before anything is sent.
  *
  * <p>{@code url} holds no user name or password: a {@code https://user:pass@host} URL is split here into the
@@ -48,6 +50,10 @@ record Settings(URI url, CheckSuite checks, Duration waitTimeout, Duration waitI
     /** The soak's inputs; {@code rate} 0 is no soak. */
     record Soak(int rate, Duration duration, Duration warmup, int maxInFlight) {
     }
+
+    /** What to do about a soak target the checks reach through a proxy (the soak's client connects directly). */
+    static final String PROXY_REMEDY = "; add its host to no_proxy when the runner reaches it directly, or set"
+            + " soak-rate to 0 (the soak's own client does not go through a proxy)";
 
     /** The soak as {@link SoakSession} takes it. */
     SoakSession.Settings soakSettings() {
@@ -94,6 +100,7 @@ record Settings(URI url, CheckSuite checks, Duration waitTimeout, Duration waitI
                 Map.copyOf(variables), secrets, slos, soak, junit, inputs.string("junit-path"), json, inputs.string("json-report"),
                 reporter, failOn);
         s.validate(githubNames());
+        s.validateProxy(ctx);
         return s;
     }
 
@@ -143,6 +150,33 @@ record Settings(URI url, CheckSuite checks, Duration waitTimeout, Duration waitI
                         + " soak-duration, or raise max", max, soak.rate(), Durations.human(soak.duration()),
                         Durations.human(soak.warmup()), writes));
             }
+        }
+    }
+
+    /**
+     * The soak's own client connects directly, so a soak target the checks would reach through a proxy (from
+     * {@code https_proxy}, {@code http_proxy}, {@code all_proxy} and {@code no_proxy}) is refused here rather than
+     * measured on another path. Targets whose host comes from a capture are checked again when the soak starts.
+     */
+    private void validateProxy(ActionContext ctx) {
+        if (soak.rate() <= 0) return;
+        try (CheckRunner runner = CheckRunner.builder().proxyEnvironment(ctx::env).build()) {
+            for (CheckSuite.SoakTarget t : checks.effectiveSoakTargets()) {
+                Check c = checks.check(t.check());
+                String target = c.request().target();
+                URI uri;
+                if (target.startsWith("/")) uri = url;
+                else if (!target.contains("{{")) uri = URI.create(target);
+                else continue;
+                URI proxy = runner.proxyFor(uri);
+                if (proxy != null) {
+                    throw InputException.invalid("soak-rate", "asks for a soak, but soak target '" + c.name() + "' ("
+                            + uri.getHost() + ") is reached through the proxy " + proxy.getHost()
+                            + (proxy.getPort() > 0 ? ":" + proxy.getPort() : "") + PROXY_REMEDY);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // a proxy variable that does not parse: the checks' own client says so when it is built
         }
     }
 

@@ -120,6 +120,9 @@ final class SmokeTest {
             } else {
                 try {
                     soak[0] = soak(suite, runner, scope);
+                } catch (SoakSession.ProxiedException e) {
+                    soakSkipped[0] = e.getMessage();
+                    log.endGroup();
                 } catch (Scope.UnknownVariableException | IllegalArgumentException e) {
                     // not thrown from here: the cleanup checks must still run
                     soakSkipped[0] = "a soak target cannot be built: " + e.getMessage();
@@ -132,6 +135,9 @@ final class SmokeTest {
         if (soakSkipped[0] != null && soakSkipped[0].startsWith("a soak target cannot be built")) {
             throw InputException.invalid("checks", "asks for a soak, but " + soakSkipped[0]
                     + " (soak targets may use only values captured before the cleanup checks)");
+        }
+        if (soakSkipped[0] != null && soakSkipped[0].startsWith("soak target '")) {
+            throw InputException.invalid("soak-rate", "asks for a soak, but " + soakSkipped[0] + Settings.PROXY_REMEDY);
         }
         return new Run(checks, waited, soak[0], soakSkipped[0]);
     }

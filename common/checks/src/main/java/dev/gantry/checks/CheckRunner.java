@@ -584,6 +584,14 @@ public final class CheckRunner implements AutoCloseable {
     }
 
     /**
+     * The proxy the checks' requests to {@code uri} go through ({@code https_proxy}, {@code no_proxy}, ...), as
+     * {@code http://host:port}, or null when they connect directly.
+     */
+    public URI proxyFor(URI uri) {
+        return clients.proxyFor(uri);
+    }
+
+    /**
      * What {@code check}'s captures take from one answer the soak got to it (a write whose cleanup needs its id),
      * judged with {@code scope} as the check's own captures are: the values captured, the names of the secret
      * ones (masked at once, as the checks mask theirs), and a reason for each capture that found nothing.

@@ -84,6 +84,12 @@ final class HttpClients implements AutoCloseable {
         return contexts.computeIfAbsent(tls, HttpClients::sslContext);
     }
 
+    /** The proxy requests to {@code uri} go through, or null when they connect directly. */
+    URI proxyFor(URI uri) {
+        URI p = "https".equalsIgnoreCase(uri.getScheme()) ? proxies.https() : proxies.http();
+        return p == null || uri.getHost() == null || proxies.bypass(uri.getHost()) ? null : p;
+    }
+
     @Override
     public void close() {
         // not close(): that waits for exchanges a timed-out check abandoned

@@ -26,6 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * client certificate, insecure). Errors are counted by the checks file's {@code soak.errors} rule when it has one,
  * else by each check's status assertion. Writes (when {@code soak.writes} allows them) keep their answers'
  * captures, and after the soak the cleanup check runs once per write with that write's captures.
+ *
+ * <p>The soak connects directly: it does not go through the proxy the checks use ({@code https_proxy},
+ * {@code http_proxy}, {@code all_proxy}), so a target the checks reach through one is refused
+ * ({@link ProxiedException}) rather than measured on another path.
  */
 public final class SoakSession {
     /** The soak inputs. */
@@ -33,6 +37,13 @@ public final class SoakSession {
     }
 
     private SoakSession() {
+    }
+
+    /** A soak target the checks reach through a proxy, which the soak's own client does not use. */
+    public static final class ProxiedException extends RuntimeException {
+        public ProxiedException(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** The soak's schedule with the targets' names, weights and kinds but no requests: for counting beforehand. */
@@ -78,6 +89,11 @@ public final class SoakSession {
         for (CheckSuite.SoakTarget t : suite.effectiveSoakTargets()) {
             Check c = suite.check(t.check());
             RenderedRequest rendered = runner.render(c, url, scope);
+            URI proxy = runner.proxyFor(rendered.uri());
+            if (proxy != null) {
+                throw new ProxiedException("soak target '" + c.name() + "' (" + rendered.display() + ") is reached through the"
+                        + " proxy " + proxy.getHost() + ":" + RenderedRequest.port(proxy) + ", but the soak connects directly");
+            }
             RenderedRequest r = withCookies(rendered, runner.cookieHeader(rendered.uri()));
             SoakPlan.ErrorRule rule = options.errors() != null ? SoakPlan.ErrorRule.listed(options.errors())
                     : SoakPlan.ErrorRule.notAccepted(c.statusAssertion());
