@@ -87,6 +87,19 @@ class SmokeTestContainerTest {
     }
 
     @Test
+    void soaksInTheImageWithItsHistogramsAndTheDefaultErrorGate() {
+        ActionResult r = ContainerRun.of(smoke().with("soak-rate", "50").with("soak-duration", "2s").with("soak-warmup", "1s")
+                .with("slo", "p(95)<5000")).run();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.output("result")).isEqualTo("pass");
+        assertThat(Double.parseDouble(r.output("achieved-rps"))).isBetween(40.0, 51.0);
+        assertThat(r.log()).contains("soak done: ").contains("✓ 'p(95)<5000' p(95)=").contains("✓ 'error-rate<1%' (default)");
+        assertThat(r.summary()).contains("Every soak gates on its errors");
+        assertThat(r.leaks(API_KEY)).isFalse();
+    }
+
+    @Test
     void aFailingCheckIsExitOneNamingTheCheck() {
         app.close();   // the same app, but its greeting endpoint is broken
         app = new LoopbackServer();

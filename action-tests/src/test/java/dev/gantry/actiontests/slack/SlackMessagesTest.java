@@ -164,7 +164,8 @@ class SlackMessagesTest {
                               - name: health
                                 request: { path: /health }
                                 expect: { status: 200, jsonpath: { "$.status": "ok" } }
-                            """).with("slo", "p(95)<800\nerror-rate<0.5").with("junit-path", "").with("wait-timeout", "0"), slack).run();
+                            """).with("slo", "p(95)<800\nerror-rate<0.5").with("soak-rate", "20").with("soak-duration", "2s")
+                    .with("junit-path", "").with("wait-timeout", "0"), slack).run();
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
             SlackSimulator.Message m = only(slack);
             assertThat(header(m)).isEqualTo("❌ smoke-test · fail");

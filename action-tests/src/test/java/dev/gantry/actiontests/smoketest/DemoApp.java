@@ -27,6 +27,8 @@ final class DemoApp extends LoopbackServer {
     private volatile Duration stall = Duration.ZERO;
     private volatile long stallUntilNanos;
     private volatile Duration pingDelay = Duration.ZERO;
+    private final Map<String, String> sessions = new ConcurrentHashMap<>();
+    private final AtomicLong served = new AtomicLong();
 
     DemoApp() {
         route("GET", "/api/health", (req, m) -> unreadyProbes.getAndUpdate(n -> Math.max(0, n - 1)) > 0 || System.nanoTime() < readyAtNanos
@@ -54,6 +56,21 @@ final class DemoApp extends LoopbackServer {
             if (!authorised(req)) return Reply.json(401, Map.of("error", "no token"));
             return items.remove(Integer.parseInt(m.group(1))) == null ? Reply.json(404, Map.of("error", "not found")) : Reply.empty(204);
         });
+        // a cookie session, as a browser app keeps it: a login sets sid, /api/me needs it back
+        route("POST", "/api/session", (req, m) -> {
+            if (!PASSWORD.equals(req.json().path("password").asText())) return Reply.json(401, Map.of("error", "bad credentials"));
+            String sid = UUID.randomUUID().toString();
+            sessions.put(sid, req.json().path("user").asText());
+            return Reply.json(200, Map.of("ok", true)).withHeader("Set-Cookie", "sid=" + sid + "; Path=/; HttpOnly; SameSite=Lax");
+        });
+        route("GET", "/api/me", (req, m) -> {
+            String user = sessions.get(cookie(req, "sid"));
+            return user == null ? Reply.json(401, Map.of("error", "no session")) : Reply.json(200, Map.of("user", user));
+        });
+        route("GET", "/api/users", (req, m) -> {
+            if (!authorised(req)) return Reply.json(401, Map.of("error", "no token"));
+            return Reply.json(200, Map.of("users", java.util.List.of(Map.of("id", 1, "name", "smoke"))));
+        });
         route("GET", "/api/ping", (req, m) -> {
             long n = pings.incrementAndGet();
             if (n == stallAtPing) stallUntilNanos = System.nanoTime() + stall.toNanos();
@@ -67,6 +84,16 @@ final class DemoApp extends LoopbackServer {
     private boolean authorised(RecordedRequest req) {
         String h = req.header("authorization");
         return h != null && h.startsWith("Bearer ") && tokens.containsKey(h.substring(7));
+    }
+
+    private static String cookie(RecordedRequest req, String name) {
+        String h = req.header("cookie");
+        if (h == null) return null;
+        for (String part : h.split(";")) {
+            String p = part.strip();
+            if (p.startsWith(name + "=")) return p.substring(name.length() + 1);
+        }
+        return null;
     }
 
     private static void sleepNanos(long n) {
@@ -93,6 +120,13 @@ final class DemoApp extends LoopbackServer {
     DemoApp stallAtPing(long n, Duration d) {
         stall = d;
         stallAtPing = n;
+        return this;
+    }
+
+    /** From now on, every {@code n}-th GET (whatever it asks for) is answered 500. */
+    DemoApp failEvery(int n) {
+        inject(Fault.status(r -> r.method().equals("GET") && served.incrementAndGet() % n == 0, Integer.MAX_VALUE,
+                Reply.json(500, Map.of("error", "internal error"))));
         return this;
     }
 

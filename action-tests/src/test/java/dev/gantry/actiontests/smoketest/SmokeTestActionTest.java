@@ -267,9 +267,10 @@ class SmokeTestActionTest {
         assertThat(uncorrected).as("uncorrected p99 hides it (coordinated omission)").isLessThan(100);
         assertThat(Double.parseDouble(props.get("soak.max-ms.uncorrected"))).as("the in-flight ones did wait").isGreaterThan(400);
         assertThat(Double.parseDouble(r.output("p99-ms"))).isEqualTo(corrected, org.assertj.core.data.Offset.offset(0.01));
-        assertThat(r.log()).as("the gate is on corrected latency").contains("✗ 'p(99)<250' p(99)=" + r.output("p99-ms"));
         // on a machine this busy the generator itself may fall behind: then inconclusive, but never a pass
         assertThat(r.output("result")).isIn("fail", "inconclusive");
+        assertThat(r.log()).as("the gate is on corrected latency").contains((r.output("result").equals("fail") ? "✗" : "?")
+                + " 'p(99)<250' p(99)=" + r.output("p99-ms"));
         assertThat(r.exitCode()).isEqualTo(r.output("result").equals("fail") ? 1 : 3);
         if (r.output("result").equals("fail")) {
             assertThat(Double.parseDouble(r.output("achieved-rps"))).isBetween(190.0, 201.0);
@@ -302,7 +303,7 @@ class SmokeTestActionTest {
     @Test
     void junitHasATestcasePerCheckAndPerGate() throws Exception {
         ActionRun run = run(CHAIN.formatted("prod-")).with("secrets", "PASSWORD=" + DemoApp.PASSWORD)
-                .with("slo", "p(95)<60000\nlogin: max<60000");
+                .with("slo", "max<60000\nlogin: max<60000");
         ActionResult r = run.run();
         assertThat(r.output("report-path")).isEqualTo("smoke-test-results/junit.xml");
         Document doc = junit(run, "smoke-test-results/junit.xml");
@@ -328,7 +329,7 @@ class SmokeTestActionTest {
         assertThat(testcase(doc, "list").getElementsByTagName("skipped").getLength()).isEqualTo(1);
         Element slo = (Element) suites.item(1);
         assertThat(slo.getAttribute("name")).isEqualTo("smoke-test.slo");
-        assertThat(testcase(doc, "p(95)<60000").getElementsByTagName("failure").getLength()).isZero();
+        assertThat(testcase(doc, "max<60000").getElementsByTagName("failure").getLength()).isZero();
         assertThat(testcase(doc, "login: max<60000")).isNotNull();
         String xml = Files.readString(run.workspace().resolve("smoke-test-results/junit.xml"));
         assertThat(xml).doesNotContain(DemoApp.PASSWORD);
@@ -364,8 +365,9 @@ class SmokeTestActionTest {
         assertThat(run(null).with("fail-on", "maybe").run().errors().get(0).data()).contains("fail-on");
         assertThat(run(null).with("headers", "no colon here").run().errors().get(0).data())
                 .isEqualTo("Input 'headers' line 1 must be 'Name: value' (got 'no colon here')");
-        assertThat(run(null).with("soak-rate", "10").with("soak-duration", "15m").run().errors().get(0).data())
-                .startsWith("Input 'soak-duration' plus soak-warmup must be at most 15m");
+        assertThat(run(null).with("soak-rate", "10").with("soak-duration", "6h").run().errors().get(0).data())
+                .startsWith("Input 'soak-duration' plus soak-warmup must be at most 6h, the longest a job runs on a GitHub-hosted"
+                        + " runner; the job's (or step's) timeout-minutes must also leave room");
         ActionResult noUrl = ActionRun.of("smoke-test").run();
         assertThat(noUrl.exitCode()).isEqualTo(2);
         assertThat(noUrl.errors().get(0).data()).isEqualTo("Input required and not supplied: url");

@@ -1,5 +1,7 @@
 package dev.gantry.smoketest;
 
+import dev.gantry.checks.Check;
+import dev.gantry.checks.CheckRunner;
 import dev.gantry.checks.CheckSuite;
 import dev.gantry.checks.ChecksInput;
 import dev.gantry.common.action.ActionContext;
@@ -7,7 +9,11 @@ import dev.gantry.common.action.InputException;
 import dev.gantry.common.action.Inputs;
 import dev.gantry.common.github.GitHubReporter;
 import dev.gantry.common.github.GitHubReporters;
+import dev.gantry.common.action.Durations;
+import dev.gantry.smoketest.slo.Gates;
 import dev.gantry.smoketest.slo.Slo;
+import dev.gantry.smoketest.soak.SoakPlan;
+import dev.gantry.smoketest.soak.SoakSession;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -25,8 +31,9 @@ import java.util.regex.Pattern;
 
 /**
  * Every input of the smoke-test action, read and checked once, with the rules that span inputs (a soak needs a
- * repeatable check, a gate names a real check, every {@code {{name}}} resolves). Built by {@link #read}; a wrong
- * input is exit 2 naming it, before anything is sent.
+ * repeatable check, a gate names a real check, every gate gets the samples it needs from the planned run, the
+ * soak's writes fit their cap, the soak's targets are not behind the checks' proxy, every {@code {{name}}}
+ * resolves). Built by {@link #read}; a wrong input is exit 2 naming it, before anything is sent.
  *
  * <p>{@code url} holds no user name or password: a {@code https://user:pass@host} URL is split here into the
  * clean URL (the only form ever printed) and a basic-authentication header for its origin, the password masked.
@@ -42,6 +49,15 @@ record Settings(URI url, CheckSuite checks, Duration waitTimeout, Duration waitI
 
     /** The soak's inputs; {@code rate} 0 is no soak. */
     record Soak(int rate, Duration duration, Duration warmup, int maxInFlight) {
+    }
+
+    /** What to do about a soak target the checks reach through a proxy (the soak's client connects directly). */
+    static final String PROXY_REMEDY = "; add its host to no_proxy when the runner reaches it directly, or set"
+            + " soak-rate to 0 (the soak's own client does not go through a proxy)";
+
+    /** The soak as {@link SoakSession} takes it. */
+    SoakSession.Settings soakSettings() {
+        return new SoakSession.Settings(soak.rate(), soak.warmup(), soak.duration(), soak.maxInFlight(), requestTimeout);
     }
 
     /** The checks file as the repository names it, or {@code <inline checks>} / {@code <default>}. */
@@ -84,6 +100,7 @@ record Settings(URI url, CheckSuite checks, Duration waitTimeout, Duration waitI
                 Map.copyOf(variables), secrets, slos, soak, junit, inputs.string("junit-path"), json, inputs.string("json-report"),
                 reporter, failOn);
         s.validate(githubNames());
+        s.validateProxy(ctx);
         return s;
     }
 
@@ -97,12 +114,69 @@ record Settings(URI url, CheckSuite checks, Duration waitTimeout, Duration waitI
         }
         if (soak.rate() > 0 && checks.effectiveSoakTargets().isEmpty()) {
             throw InputException.invalid("soak-rate", "asks for a soak, but no check can be repeated: the soak sends only"
-                    + " GET, HEAD and OPTIONS checks (name them under soak: targets:)");
+                    + " GET, HEAD and OPTIONS checks unless the checks file allows writes (name them under soak: targets:)");
         }
         List<String> undefined = checks.undefinedReferences(variables.keySet(), secrets.keySet(), github);
         if (!undefined.isEmpty()) {
             throw InputException.invalid("checks", undefined.get(0) + (undefined.size() > 1 ? " (and "
                     + (undefined.size() - 1) + " more)" : "") + "; define it in the variables or secrets input");
+        }
+        validateSamples();
+    }
+
+    /** Every gate must be judgeable on the requests the run plans, and the soak's writes must fit their cap. */
+    private void validateSamples() {
+        SoakPlan plan = soak.rate() > 0 ? SoakSession.skeleton(checks, soakSettings()) : null;
+        for (Slo slo : slos) {
+            String problem;
+            if (plan != null && (slo.check() == null || plan.targets().stream().anyMatch(t -> t.name().equals(slo.check())))) {
+                problem = Gates.tooFewPlanned(slo, SoakSession.measured(plan, slo.check()), true, "the soak plans",
+                        "raise soak-rate or soak-duration" + (slo.check() == null ? "" : ", or " + slo.check() + "'s soak weight"));
+            } else if (slo.check() != null) {
+                problem = Gates.tooFewPlanned(slo, 1, false, "check '" + slo.check() + "' sends", plan == null
+                        ? "set soak-rate to judge it on a soak" : "name it under soak: targets: to judge it on the soak");
+            } else {
+                problem = Gates.tooFewPlanned(slo, checks.checks().size(), false, "without a soak (soak-rate 0) the checks send",
+                        "set soak-rate to judge it on a soak");
+            }
+            if (problem != null) throw InputException.invalid("slo", problem);
+        }
+        if (plan != null) {
+            long writes = SoakSession.writes(plan);
+            int max = checks.soakOptions().maxWrites();
+            if (writes > max) {
+                throw InputException.invalid("checks", String.format(Locale.ROOT, "allows the soak at most %d writes (soak: writes:"
+                        + " max:), but %d req/s for %s (+%s warm-up) sends %d; lower the writes' weight, soak-rate or"
+                        + " soak-duration, or raise max", max, soak.rate(), Durations.human(soak.duration()),
+                        Durations.human(soak.warmup()), writes));
+            }
+        }
+    }
+
+    /**
+     * The soak's own client connects directly, so a soak target the checks would reach through a proxy (from
+     * {@code https_proxy}, {@code http_proxy}, {@code all_proxy} and {@code no_proxy}) is refused here rather than
+     * measured on another path. Targets whose host comes from a capture are checked again when the soak starts.
+     */
+    private void validateProxy(ActionContext ctx) {
+        if (soak.rate() <= 0) return;
+        try (CheckRunner runner = CheckRunner.builder().proxyEnvironment(ctx::env).build()) {
+            for (CheckSuite.SoakTarget t : checks.effectiveSoakTargets()) {
+                Check c = checks.check(t.check());
+                String target = c.request().target();
+                URI uri;
+                if (target.startsWith("/")) uri = url;
+                else if (!target.contains("{{")) uri = URI.create(target);
+                else continue;
+                URI proxy = runner.proxyFor(uri);
+                if (proxy != null) {
+                    throw InputException.invalid("soak-rate", "asks for a soak, but soak target '" + c.name() + "' ("
+                            + uri.getHost() + ") is reached through the proxy " + proxy.getHost()
+                            + (proxy.getPort() > 0 ? ":" + proxy.getPort() : "") + PROXY_REMEDY);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // a proxy variable that does not parse: the checks' own client says so when it is built
         }
     }
 
@@ -169,8 +243,11 @@ record Settings(URI url, CheckSuite checks, Duration waitTimeout, Duration waitI
         int maxInFlight = inputs.integer("max-in-flight", 64, 1, 10_000);
         if (rate > 0) {
             positive(duration, "soak-duration", false);
-            if (duration.plus(warmup).compareTo(Duration.ofMinutes(15)) > 0) {
-                throw InputException.invalid("soak-duration", "plus soak-warmup must be at most 15m (a smoke test, not a load test)");
+            if (warmup.isNegative()) throw InputException.invalid("soak-warmup", "must not be negative");
+            if (duration.plus(warmup).compareTo(SoakPlan.MAX_TOTAL) > 0) {
+                throw InputException.invalid("soak-duration", "plus soak-warmup must be at most 6h, the longest a job runs on"
+                        + " a GitHub-hosted runner; the job's (or step's) timeout-minutes must also leave room for the soak,"
+                        + " the wait and the checks");
             }
         }
         return new Soak(rate, duration, warmup, maxInFlight);

@@ -18,16 +18,14 @@ import dev.gantry.checks.SuiteResult;
 import dev.gantry.smoketest.report.JUnitReport;
 import dev.gantry.smoketest.report.JsonReport;
 import dev.gantry.smoketest.report.Report;
+import dev.gantry.smoketest.slo.Gates;
 import dev.gantry.smoketest.slo.Samples;
 import dev.gantry.smoketest.slo.Slo;
 import dev.gantry.smoketest.slo.SloResult;
-import dev.gantry.smoketest.soak.LatencyHistogram;
-import dev.gantry.smoketest.soak.Soak;
-import dev.gantry.smoketest.soak.SoakPlan;
+import dev.gantry.smoketest.slo.Verdict;
 import dev.gantry.smoketest.soak.SoakResult;
+import dev.gantry.smoketest.soak.SoakSession;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,26 +38,17 @@ import java.util.Map;
  * The smoke-test flow: wait until healthy, run the checks, soak (while what the checks created still exists,
  * before the trailing cleanup checks), evaluate the SLO gates, report, and decide.
  *
- * <p>The verdict, in order: a failed check (or never healthy) is {@code fail}; a failed error-rate gate is
- * {@code fail}; a load generator that could not keep its schedule makes the soak {@code inconclusive} (exit 3)
- * and its latency is not judged; a failed latency gate is {@code fail}; else {@code pass}. {@code fail-on}
- * narrows what fails the step: {@code functional} only checks, {@code slo} only gates (and the soak's
- * self-check); the rest is reported as a warning.
+ * <p>The verdict ({@link Verdict}): a failed check (or never healthy, or a soak cleanup that failed) or a failed
+ * gate is {@code fail}; a gate the run could not decide (the load generator fell behind where that mattered, too
+ * few samples, the rate not reached) or a check whose answer was larger than Gantry reads is {@code inconclusive}
+ * (exit 3); else {@code pass}. Every soak gates on its errors ({@link Gates}). {@code fail-on} narrows what fails
+ * the step: {@code functional} only checks, {@code slo} only gates (and the soak); the rest is reported as a
+ * warning.
  */
 final class SmokeTest {
     private static final int MAX_ANNOTATIONS = 10;
 
     enum FailOn { ANY, FUNCTIONAL, SLO }
-
-    enum Verdict {
-        PASS("pass"), FAIL("fail"), INCONCLUSIVE("inconclusive");
-
-        final String output;
-
-        Verdict(String output) {
-            this.output = output;
-        }
-    }
 
     private final ActionContext ctx;
     private final Log log;
@@ -84,7 +73,7 @@ final class SmokeTest {
             HealthWait.Result waited = waitUntilHealthy(runner, scope);
             Run run = waited != null && !waited.healthy() ? neverHealthy(waited, scope) : checks(runner, scope, waited);
             List<SloResult> gates = gates(run.checks(), run.soak(), run.soakSkipped());
-            Verdict verdict = decide(run.checks(), waited, gates, run.soak());
+            Verdict verdict = decide(run, gates);
             report(run, gates, verdict, started);
             finish(verdict, run.checks(), waited, gates, run.soak());
         }
@@ -131,6 +120,9 @@ final class SmokeTest {
             } else {
                 try {
                     soak[0] = soak(suite, runner, scope);
+                } catch (SoakSession.ProxiedException e) {
+                    soakSkipped[0] = e.getMessage();
+                    log.endGroup();
                 } catch (Scope.UnknownVariableException | IllegalArgumentException e) {
                     // not thrown from here: the cleanup checks must still run
                     soakSkipped[0] = "a soak target cannot be built: " + e.getMessage();
@@ -143,6 +135,9 @@ final class SmokeTest {
         if (soakSkipped[0] != null && soakSkipped[0].startsWith("a soak target cannot be built")) {
             throw InputException.invalid("checks", "asks for a soak, but " + soakSkipped[0]
                     + " (soak targets may use only values captured before the cleanup checks)");
+        }
+        if (soakSkipped[0] != null && soakSkipped[0].startsWith("soak target '")) {
+            throw InputException.invalid("soak-rate", "asks for a soak, but " + soakSkipped[0] + Settings.PROXY_REMEDY);
         }
         return new Run(checks, waited, soak[0], soakSkipped[0]);
     }
@@ -169,51 +164,48 @@ final class SmokeTest {
     }
 
     private SoakResult soak(CheckSuite suite, CheckRunner runner, Scope scope) {
-        List<SoakPlan.Target> targets = new ArrayList<>();
-        for (CheckSuite.SoakTarget t : suite.effectiveSoakTargets()) {
-            Check c = suite.check(t.check());
-            targets.add(new SoakPlan.Target(c.name(), t.weight(), runner.render(c, s.url(), scope), c.statusAssertion()));
-        }
         Settings.Soak k = s.soak();
-        SoakPlan plan = new SoakPlan(k.rate(), k.warmup(), k.duration(), k.maxInFlight(), s.requestTimeout(), targets);
         log.group(String.format(Locale.ROOT, "Soak: %d req/s for %s (+%s warm-up) over %s, at most %d in flight",
                 k.rate(), Durations.human(k.duration()), Durations.human(k.warmup()),
-                String.join(", ", targets.stream().map(t -> t.name() + "×" + t.weight()).toList()), k.maxInFlight()));
-        SoakResult r = Soak.run(plan, log);
-        log.info(String.format(Locale.ROOT, "soak done: %d requests measured (%s engine), achieved %.1f req/s, schedule lag p99 %.2f ms,"
-                        + " errors %d; latency p50 %.2f / p99 %.2f ms corrected, %.2f / %.2f ms uncorrected",
-                r.overall().count(), r.engine(), r.achievedRps(), r.lagP99Ms(), r.overall().errors(), r.overall().p(50),
-                r.overall().p(99), r.overall().uncorrectedP(50), r.overall().uncorrectedP(99)));
-        if (r.saturated()) log.warning("Soak inconclusive: " + r.saturationReason(), Annotation.titled("smoke-test: soak inconclusive"));
+                String.join(", ", suite.effectiveSoakTargets().stream().map(t -> t.check() + "×" + t.weight()).toList()),
+                k.maxInFlight()));
+        if (k.duration().plus(k.warmup()).compareTo(Duration.ofMinutes(10)) >= 0) {
+            log.info("This soak alone takes " + Durations.human(k.duration().plus(k.warmup()))
+                    + "; the job's (or step's) timeout-minutes must leave room for it, the wait and the checks.");
+        }
+        SoakResult r = SoakSession.run(suite, runner, scope, s.url(), s.soakSettings(), log);
+        SoakResult.Generator g = r.generator();
+        log.info(String.format(Locale.ROOT, "soak done: %d requests measured (%s engine), achieved %.1f req/s, errors %d;"
+                        + " latency p50 %.2f / p99 %.2f ms corrected, %.2f / %.2f ms uncorrected, p99 %.2f ms without the generator's delays",
+                r.overall().count(), r.engine(), r.achievedRps(), r.overall().errors(), r.overall().p(50),
+                r.overall().p(99), r.overall().uncorrectedP(50), r.overall().uncorrectedP(99), r.overall().floorP(99)));
+        log.info(String.format(Locale.ROOT, "generator: schedule lag p99 %.2f ms, slot wait p99 %.2f ms, machine stalls p99 %.2f ms"
+                        + " (%.0f ms in all), loop busy %.0f%%, %.1f ms CPU per 1,000 requests, connections %.0f%% used",
+                g.lagP99Ms(), g.slotWaitP99Ms(), g.stallP99Ms(), g.stallTotalMs(), g.loopBusy() * 100, g.cpuMillisPer1000(),
+                g.occupancy() * 100));
+        if (r.saturated()) {
+            log.info("The generator did not keep up (" + r.saturationReason() + "); that matters only for a gate it could"
+                    + " have tipped: those are inconclusive, the rest stand.");
+        }
+        if (r.writes() != null && (r.writes().cleanupFailed() > 0 || r.writes().leftBehind() > 0)) {
+            log.warning("Soak writes: " + r.writes().cleaned() + " of " + r.writes().answered() + " undone by '"
+                    + r.writes().cleanupCheck() + "'" + (r.writes().problems().isEmpty() ? "" : "; " + String.join("; ", r.writes().problems())),
+                    Annotation.titled("smoke-test: soak cleanup"));
+        }
         log.endGroup();
         return r;
     }
 
-    /** Gates over the soak (corrected latency) when it ran, else over the checks' own requests. */
+    /** Gates over the soak (corrected latency) when it ran, else over the checks' own requests; see {@link Gates}. */
     private List<SloResult> gates(SuiteResult checks, SoakResult soak, String soakSkipped) {
-        List<SloResult> out = new ArrayList<>();
-        if (s.slos().isEmpty()) return out;
-        for (Slo slo : s.slos()) {
-            Samples samples;
-            if (soak != null && (slo.check() == null || soak.perTarget().containsKey(slo.check()))) {
-                SoakResult.Stats st = slo.check() == null ? soak.overall() : soak.perTarget().get(slo.check());
-                samples = new Samples(st.corrected(), st.count(), st.errors(), "soak, corrected");
-            } else {
-                LatencyHistogram h = new LatencyHistogram();
-                long count = 0;
-                long errors = 0;
-                for (CheckOutcome o : checks.outcomes()) {
-                    if (o.status() == CheckOutcome.Status.SKIPPED) continue;
-                    if (slo.check() != null && !o.name().equals(slo.check())) continue;
-                    h.record(o.durationMillis() * 1000);
-                    count++;
-                    if (o.failed()) errors++;
-                }
-                samples = new Samples(h, count, errors, soakSkipped != null && s.soak().rate() > 0
-                        ? "checks (soak skipped: " + soakSkipped + ")" : "checks");
-            }
-            out.add(samples.evaluate(slo));
+        Slo defaultGate = null;
+        Settings.Soak k = s.soak();
+        if (k.rate() > 0 && Gates.needsDefault(s.slos())) {
+            defaultGate = Gates.defaultErrorGate(soak != null ? soak.overall().count()
+                    : Math.round(k.rate() * k.duration().toMillis() / 1000.0));
         }
+        List<SloResult> out = Gates.judge(s.slos(), defaultGate, checks, soak, soakSkipped);
+        if (out.isEmpty()) return out;
         log.group("SLO gates");
         for (SloResult r : out) log.info(r.line() + "  [" + r.basis() + ", " + r.samples() + " samples]");
         log.endGroup();
@@ -221,22 +213,19 @@ final class SmokeTest {
     }
 
     /**
-     * A check that could not be judged because its response was larger than Gantry reads ({@code LIMIT}) makes the
-     * run inconclusive, like a saturated soak: it is Gantry's limit, never the app failing.
+     * A failed check (not one that could not be judged), never healthy, or a soak cleanup that failed is a
+     * functional failure; a check that could not be judged because its answer was larger than Gantry reads
+     * ({@code LIMIT}) leaves the run inconclusive, like a gate the soak could not decide: it is Gantry's limit, never
+     * the app failing. See {@link Verdict}.
      */
-    private Verdict decide(SuiteResult checks, HealthWait.Result waited, List<SloResult> gates, SoakResult soak) {
-        boolean functional = checks.outcomes().stream().anyMatch(o -> o.failed() && !limited(o))
-                || (waited != null && !waited.healthy());
-        boolean limit = checks.outcomes().stream().anyMatch(SmokeTest::limited);
-        boolean errorGate = gates.stream().anyMatch(g -> !g.passed() && g.slo().metric() == Slo.Metric.ERROR_RATE);
-        boolean latencyGate = gates.stream().anyMatch(g -> !g.passed() && g.slo().metric() != Slo.Metric.ERROR_RATE);
-        boolean saturated = soak != null && soak.saturated();
-        return switch (s.failOn()) {
-            case FUNCTIONAL -> functional ? Verdict.FAIL : limit ? Verdict.INCONCLUSIVE : Verdict.PASS;
-            case SLO -> errorGate ? Verdict.FAIL : saturated ? Verdict.INCONCLUSIVE : latencyGate ? Verdict.FAIL : Verdict.PASS;
-            case ANY -> functional || errorGate ? Verdict.FAIL : saturated || limit ? Verdict.INCONCLUSIVE
-                    : latencyGate ? Verdict.FAIL : Verdict.PASS;
-        };
+    private Verdict decide(Run run, List<SloResult> gates) {
+        SoakResult soak = run.soak();
+        boolean functional = run.checks().outcomes().stream().anyMatch(o -> o.failed() && !limited(o))
+                || (run.waited() != null && !run.waited().healthy())
+                || (soak != null && soak.writes() != null && soak.writes().cleanupFailed() > 0);
+        String notJudged = run.checks().outcomes().stream().filter(SmokeTest::limited).findFirst()
+                .map(o -> "'" + o.name() + "' was not judged: " + o.message()).orElse(null);
+        return Verdict.decide(Verdict.FailOn.valueOf(s.failOn().name()), functional, notJudged, gates, soak);
     }
 
     private static boolean limited(CheckOutcome o) {
@@ -245,10 +234,10 @@ final class SmokeTest {
 
     private void report(Run run, List<SloResult> gates, Verdict verdict, Instant started) {
         annotations(run.checks(), gates, verdict);
-        Samples overall = overallSamples(run.checks(), run.soak());
+        Samples overall = Gates.overall(run.checks(), run.soak());
         outputs(run, overall);
         String headline = headline(verdict, run.checks(), run.waited(), gates, run.soak());
-        Report report = new Report(s.url().toString(), verdict.output, headline, run.checks(), run.waited(), gates,
+        Report report = new Report(s.url().toString(), verdict.kind().output, headline, run.checks(), run.waited(), gates,
                 run.soak(), run.soakSkipped(), s.failOn().name().toLowerCase(Locale.ROOT));
         report.toSummary(ctx.summary());
         report.notice(ctx.notice());
@@ -260,7 +249,7 @@ final class SmokeTest {
         }
         ctx.setOutput("report-path", s.junitPath() == null ? "" : s.junitInput());
         if (s.jsonReportPath() != null) {
-            JsonReport.write(s.jsonReportPath(), new JsonReport.Run(verdict.output, headline, s.url().toString(),
+            JsonReport.write(s.jsonReportPath(), new JsonReport.Run(verdict.kind().output, headline, s.url().toString(),
                     s.checksSource(), s.failOn().name().toLowerCase(Locale.ROOT), started, ctx.time().now(),
                     run.checks(), run.waited(), gates, run.soak(), run.soakSkipped(), overall), log::mask);
             log.info("JSON report: " + s.jsonReportInput());
@@ -283,7 +272,7 @@ final class SmokeTest {
                     file, file != null && o.line() > 0 ? o.line() : null, null, null, null);
             String msg = o.method() + " " + o.target() + (o.httpStatus() > 0 ? " → " + o.httpStatus() : "") + ": "
                     + String.join("; ", o.failures());
-            if (verdict == Verdict.FAIL && s.failOn() != FailOn.SLO && !limited(o)) log.error(msg, where);
+            if (verdict.kind() == Verdict.Kind.FAIL && s.failOn() != FailOn.SLO && !limited(o)) log.error(msg, where);
             else log.warning(msg, where);
         }
         for (SloResult g : gates) {
@@ -294,27 +283,13 @@ final class SmokeTest {
     }
 
     private void outputs(Run run, Samples overall) {
-        ctx.setOutput("p50-ms", ms(overall.latency().percentile(50)));
-        ctx.setOutput("p95-ms", ms(overall.latency().percentile(95)));
-        ctx.setOutput("p99-ms", ms(overall.latency().percentile(99)));
+        ctx.setOutput("p50-ms", ms(overall.latency(), 50));
+        ctx.setOutput("p95-ms", ms(overall.latency(), 95));
+        ctx.setOutput("p99-ms", ms(overall.latency(), 99));
         ctx.setOutput("error-rate", overall.count() == 0 ? "0" : String.format(Locale.ROOT, "%.4f", overall.errorRate()));
         ctx.setOutput("achieved-rps", run.soak() == null ? "0" : String.format(Locale.ROOT, "%.1f", run.soak().achievedRps()));
         ctx.setOutput("checks-passed", Long.toString(run.checks().passed()));
         ctx.setOutput("checks-failed", Long.toString(run.checks().failed()));
-    }
-
-    private static Samples overallSamples(SuiteResult checks, SoakResult soak) {
-        if (soak != null) return new Samples(soak.overall().corrected(), soak.overall().count(), soak.overall().errors(), "soak");
-        LatencyHistogram h = new LatencyHistogram();
-        long n = 0;
-        long e = 0;
-        for (CheckOutcome o : checks.outcomes()) {
-            if (o.status() == CheckOutcome.Status.SKIPPED) continue;
-            h.record(o.durationMillis() * 1000);
-            n++;
-            if (o.failed()) e++;
-        }
-        return new Samples(h, n, e, "checks");
     }
 
     private String headline(Verdict v, SuiteResult checks, HealthWait.Result waited, List<SloResult> gates, SoakResult soak) {
@@ -323,38 +298,36 @@ final class SmokeTest {
             return "not healthy after " + Durations.human(waited.elapsed()) + " (" + waited.attempts() + " attempts); last: "
                     + (f == null ? "no answer" : f.name() + " " + f.brief() + (f.httpStatus() > 0 ? ": " + f.message() : ""));
         }
-        CheckOutcome failed = checks.outcomes().stream().filter(CheckOutcome::failed).findFirst().orElse(null);
-        long gatesFailed = gates.stream().filter(g -> !g.passed()).count();
+        CheckOutcome failed = checks.outcomes().stream().filter(o -> o.failed() && !limited(o)).findFirst().orElse(null);
+        long gatesMet = gates.stream().filter(SloResult::passed).count();
         StringBuilder b = new StringBuilder();
         b.append(checks.passed()).append('/').append(checks.outcomes().size()).append(" checks passed");
-        if (!gates.isEmpty()) b.append(", ").append(gates.size() - gatesFailed).append('/').append(gates.size()).append(" SLO gates met");
+        if (!gates.isEmpty()) b.append(", ").append(gatesMet).append('/').append(gates.size()).append(" SLO gates met");
         if (soak != null) b.append(String.format(Locale.ROOT, ", soak %.0f req/s achieved of %.0f", soak.achievedRps(), soak.targetRps()));
-        if (v == Verdict.INCONCLUSIVE) b.append(" — inconclusive: ").append(inconclusiveReason(checks, soak));
-        else if (failed != null) b.append(" — '").append(failed.name()).append("' failed: ").append(failed.message());
-        else if (gatesFailed > 0) b.append(" — ").append(gates.stream().filter(g -> !g.passed()).findFirst().orElseThrow().line());
+        SloResult gateFailed = gates.stream().filter(SloResult::failed).findFirst().orElse(null);
+        if (failed != null) b.append(" — '").append(failed.name()).append("' failed: ").append(failed.message());
+        else if (soak != null && soak.writes() != null && soak.writes().cleanupFailed() > 0) {
+            b.append(" — the soak's cleanup failed for ").append(soak.writes().cleanupFailed()).append(" of ")
+                    .append(soak.writes().captured()).append(" writes");
+        } else if (gateFailed != null) b.append(" — ").append(gateFailed.line());
+        else if (v.kind() == Verdict.Kind.INCONCLUSIVE) b.append(" — inconclusive: ").append(v.reason());
         return b.toString();
     }
 
     private void finish(Verdict verdict, SuiteResult checks, HealthWait.Result waited, List<SloResult> gates, SoakResult soak) {
-        ctx.result(verdict.output);
+        ctx.result(verdict.kind().output);
         String line = headline(verdict, checks, waited, gates, soak);
-        switch (verdict) {
+        switch (verdict.kind()) {
             case PASS -> log.info("smoke-test passed: " + line);
             case FAIL -> throw ActionException.failed("smoke-test failed: " + line, "fail");
             case INCONCLUSIVE -> throw new ActionException(ExitCode.PROVIDER_ERROR,
-                    "smoke-test inconclusive: " + inconclusiveReason(checks, soak) + (soak != null && soak.saturated()
-                            ? ". Lower soak-rate, raise max-in-flight, or run on a bigger runner." : ""),
+                    "smoke-test inconclusive: " + verdict.reason() + (soak != null && soak.saturated()
+                            ? ". Lower soak-rate, raise max-in-flight, or run on a bigger runner." : "."),
                     "inconclusive", null, null);
         }
     }
 
-    private static String inconclusiveReason(SuiteResult checks, SoakResult soak) {
-        if (soak != null && soak.saturated()) return soak.saturationReason();
-        return checks.outcomes().stream().filter(SmokeTest::limited).findFirst()
-                .map(o -> "'" + o.name() + "' was not judged: " + o.message()).orElse("the run proves nothing");
-    }
-
-    static String ms(long micros) {
-        return String.format(Locale.ROOT, "%.2f", micros / 1000.0);
+    static String ms(org.HdrHistogram.Histogram h, double percentile) {
+        return String.format(Locale.ROOT, "%.2f", h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0);
     }
 }

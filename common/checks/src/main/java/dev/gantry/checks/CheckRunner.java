@@ -558,6 +558,76 @@ public final class CheckRunner implements AutoCloseable {
                 check.request().method(), check.request().target(), 0, 0, List.of(), why);
     }
 
+    // ---------------------------------------------------------------- for the smoke-test soak
+
+    /**
+     * The {@code Cookie} header this run's cookie jar sends to {@code uri} now (the session the checks logged
+     * into), or null when it holds none for it. The soak sends it with every request, as the app's users do.
+     */
+    public String cookieHeader(URI uri) {
+        try {
+            List<String> values = clients.cookies().get(uri, Map.of()).get("Cookie");
+            return values == null || values.isEmpty() ? null : String.join("; ", values);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The TLS context {@code check}'s requests use (its {@code tls} options: CA, client certificate, insecure), the
+     * same object for every check with the same options; null for the JDK's default trust (no options). The soak
+     * connects with it, so a soak over https trusts exactly what the check does.
+     */
+    public javax.net.ssl.SSLContext sslContext(Check check) {
+        CheckOptions.Tls tls = check.options().tls();
+        return tls.equals(CheckOptions.Tls.DEFAULT) ? null : clients.sslContextFor(tls);
+    }
+
+    /**
+     * The proxy the checks' requests to {@code uri} go through ({@code https_proxy}, {@code no_proxy}, ...), as
+     * {@code http://host:port}, or null when they connect directly.
+     */
+    public URI proxyFor(URI uri) {
+        return clients.proxyFor(uri);
+    }
+
+    /**
+     * What {@code check}'s captures take from one answer the soak got to it (a write whose cleanup needs its id),
+     * judged with {@code scope} as the check's own captures are: the values captured, the names of the secret
+     * ones (masked at once, as the checks mask theirs), and a reason for each capture that found nothing.
+     * {@code uri} is where the answer came from; {@code headers} have lower-case names; {@code body} is at most {@code cap} bytes, {@code truncated} when the
+     * answer held more (a capture that reads the body then finds nothing rather than judge a part of it). Nothing
+     * is added to {@code scope}.
+     */
+    public Captured captures(Check check, Scope scope, URI uri, int status, Map<String, List<String>> headers,
+                             byte[] body, boolean truncated, long cap) {
+        Response r = new Response(status, "1.1", headers, body, truncated, cap, uri.toString(), List.of(), null, 0);
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        Set<String> secret = new LinkedHashSet<>();
+        List<String> missing = new ArrayList<>();
+        for (Capture c : check.captures()) {
+            try {
+                switch (c.take(r, scope)) {
+                    case Capture.Value v -> {
+                        if (c.secret()) {
+                            if (log != null) log.addMask(Scope.text(v.value()));
+                            secret.add(c.name());
+                        }
+                        values.put(c.name(), v.value());
+                    }
+                    case Capture.Missing m -> missing.add(c.name() + ": " + m.reason());
+                }
+            } catch (Response.BodyTooLargeException e) {
+                missing.add(c.name() + ": " + e.getMessage());
+            }
+        }
+        return new Captured(values, secret, missing);
+    }
+
+    /** See {@link #captures}. */
+    public record Captured(Map<String, JsonNode> values, Set<String> secret, List<String> missing) {
+    }
+
     @Override
     public void close() {
         clients.close();

@@ -26,9 +26,11 @@ import java.util.function.BiFunction;
  * soak:
  *   targets: [health]
  *   weights: [1]
+ *   errors: [5xx, 429]
  * }</pre>
  */
-public record CheckSuite(String source, List<Check> checks, List<SoakTarget> soakTargets, Language language) {
+public record CheckSuite(String source, List<Check> checks, List<SoakTarget> soakTargets, Language language,
+                         SoakOptions soakOptions) {
 
     /** The language the checks were written in. */
     public enum Language { YAML, HURL }
@@ -37,13 +39,31 @@ public record CheckSuite(String source, List<Check> checks, List<SoakTarget> soa
     public record SoakTarget(String check, int weight) {
     }
 
+    /**
+     * The rest of the soak's settings: {@code errors}, the statuses the soak counts as errors ({@code 5xx},
+     * {@code [5xx, 429]}; null means what each check's status assertion does not allow); {@code maxWrites}, how many
+     * write requests (POST, PUT, PATCH, DELETE) the soak may send, 0 when it sends none; {@code cleanup}, the check
+     * run once per write with that write's captures (null: {@code none}, the writes leave nothing behind). Checks
+     * YAML: {@code soak: errors:} and {@code soak: writes: {max, cleanup}}; a Hurl file: {@code # @soak-errors} and
+     * {@code # @soak-writes max=N cleanup=NAME}.
+     */
+    public record SoakOptions(Assertion.Status errors, int maxWrites, String cleanup) {
+        public static final SoakOptions DEFAULT = new SoakOptions(null, 0, null);
+        public static final int MAX_WRITES = 10_000;
+    }
+
     public CheckSuite {
         checks = List.copyOf(checks);
         soakTargets = List.copyOf(soakTargets);
+        if (soakOptions == null) soakOptions = SoakOptions.DEFAULT;
+    }
+
+    public CheckSuite(String source, List<Check> checks, List<SoakTarget> soakTargets, Language language) {
+        this(source, checks, soakTargets, language, SoakOptions.DEFAULT);
     }
 
     public CheckSuite(String source, List<Check> checks, List<SoakTarget> soakTargets) {
-        this(source, checks, soakTargets, Language.YAML);
+        this(source, checks, soakTargets, Language.YAML, SoakOptions.DEFAULT);
     }
 
     /** The suite used when no checks are given: {@code GET /} must answer 2xx, and is waited for. */
@@ -117,6 +137,24 @@ public record CheckSuite(String source, List<Check> checks, List<SoakTarget> soa
     /** Reads a Hurl file (see {@link HurlFile} for the subset and Gantry's comment directives). */
     public static CheckSuite parseHurl(String text, String source, FileResolver files) {
         return HurlFile.parse(text, source, files);
+    }
+
+    /**
+     * The soak's statuses-as-errors rule from its codes and classes ({@code 503}, {@code 5xx}), or why it is not one.
+     * Shared by both languages so that {@code errors: [5xx, 429]} and {@code # @soak-errors 5xx 429} mean the same.
+     */
+    static Assertion.Status soakErrors(List<String> codes) {
+        if (codes.isEmpty()) throw new IllegalArgumentException("the soak's errors must name at least one status");
+        List<String> out = new ArrayList<>();
+        for (String c : codes) {
+            String s = c.strip().toLowerCase(java.util.Locale.ROOT);
+            if (!s.matches("[1-5]\\d\\d|[1-5]xx")) {
+                throw new IllegalArgumentException("the soak's errors must be a code such as 200, a class such as 2xx, or a"
+                        + " list of them (got '" + c + "')");
+            }
+            out.add(s);
+        }
+        return new Assertion.Status(out);
     }
 
     /**

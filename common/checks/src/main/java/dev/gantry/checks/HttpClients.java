@@ -49,6 +49,7 @@ final class HttpClients implements AutoCloseable {
     private final Duration connectTimeout;
     private final Proxies proxies;
     private final Map<String, HttpClient> clients = new HashMap<>();
+    private final Map<CheckOptions.Tls, SSLContext> contexts = new HashMap<>();
 
     HttpClients(Duration connectTimeout, Proxies proxies) {
         this.connectTimeout = connectTimeout;
@@ -71,11 +72,22 @@ final class HttpClients implements AutoCloseable {
         if (c == null) {
             HttpClient.Builder b = HttpClient.newBuilder().version(v).cookieHandler(cookies).connectTimeout(connectTimeout)
                     .followRedirects(HttpClient.Redirect.NEVER).proxy(proxies.selector());
-            if (!tls.equals(CheckOptions.Tls.DEFAULT)) b.sslContext(sslContext(tls));
+            if (!tls.equals(CheckOptions.Tls.DEFAULT)) b.sslContext(sslContextFor(tls));
             c = b.build();
             clients.put(key, c);
         }
         return c;
+    }
+
+    /** The TLS context of {@code tls}, one per distinct setting in a run (the soak shares the checks'). */
+    SSLContext sslContextFor(CheckOptions.Tls tls) {
+        return contexts.computeIfAbsent(tls, HttpClients::sslContext);
+    }
+
+    /** The proxy requests to {@code uri} go through, or null when they connect directly. */
+    URI proxyFor(URI uri) {
+        URI p = "https".equalsIgnoreCase(uri.getScheme()) ? proxies.https() : proxies.http();
+        return p == null || uri.getHost() == null || proxies.bypass(uri.getHost()) ? null : p;
     }
 
     @Override

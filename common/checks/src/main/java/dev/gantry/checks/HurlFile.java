@@ -23,7 +23,11 @@ import java.util.regex.Pattern;
  *
  * <p>Gantry's additions live in comments, which Hurl ignores: {@code # @name login} names the next entry (else
  * {@code entry-N}); {@code # @wait} makes it a wait check; {@code # @always} a cleanup check; {@code # @soak} (or
- * {@code # @soak 3}, a weight) a soak target. A URL may be a path ({@code GET /health}), appended to the action's
+ * {@code # @soak 3}, a weight) a soak target. Two file-wide directives carry the rest of the checks YAML's
+ * {@code soak:} section: {@code # @soak-errors 5xx 429} (the statuses the soak counts as errors) and
+ * {@code # @soak-writes max=200 cleanup=delete-item} (the soak may repeat {@code @soak} entries that write, at
+ * most {@code max} requests, and runs the entry named by {@code cleanup}, or {@code none}, once per write with
+ * that write's captures). A URL may be a path ({@code GET /health}), appended to the action's
  * {@code url}, which is also the variable {@code base_url}.
  */
 final class HurlFile {
@@ -31,6 +35,7 @@ final class HurlFile {
     private static final Pattern RESPONSE = Pattern.compile("HTTP(/1\\.0|/1\\.1|/2|/3)?\\s+(\\d{3}|\\*)\\s*(#.*)?");
     private static final Pattern SECTION = Pattern.compile("\\[([A-Za-z]+)]\\s*(#.*)?");
     private static final Pattern DIRECTIVE = Pattern.compile("#\\s*@(name|wait|always|soak)\\b\\s*(\\S*)\\s*");
+    private static final Pattern SOAK_DIRECTIVE = Pattern.compile("#\\s*@soak-(errors|writes)\\b(.*)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]+");
     private static final Set<String> REQUEST_SECTIONS = Set.of("Query", "QueryStringParams", "Form", "FormParams",
             "Multipart", "MultipartFormData", "Cookies", "BasicAuth", "Options");
@@ -56,9 +61,17 @@ final class HurlFile {
         return new CheckFileException(source, line + 1, column + 1, problem);
     }
 
+    /** The file-wide soak directives, with the line (0-based) each was found on; -1 when absent. */
+    private Assertion.Status soakErrors;
+    private int soakErrorsLine = -1;
+    private int soakMaxWrites;
+    private String soakCleanup;
+    private int soakWritesLine = -1;
+
     private CheckSuite suite() {
         List<Check> checks = new ArrayList<>();
         List<CheckSuite.SoakTarget> soak = new ArrayList<>();
+        List<Check> writeTargets = new ArrayList<>();
         Directives d = new Directives();
         while (i < lines.length) {
             String l = lines[i].strip();
@@ -67,7 +80,7 @@ final class HurlFile {
                 continue;
             }
             if (l.startsWith("#")) {
-                directive(l, d);
+                if (!soakDirective(l)) directive(l, d);
                 i++;
                 continue;
             }
@@ -79,16 +92,99 @@ final class HurlFile {
             }
             checks.add(c);
             if (d.soakWeight > 0) {
-                if (!c.request().isSafe()) {
-                    throw error(c.line() - 1, 0, "@soak on a " + c.request().method() + " entry; the soak repeats only"
-                            + " GET, HEAD and OPTIONS entries");
-                }
+                if (!c.request().isSafe()) writeTargets.add(c);
                 soak.add(new CheckSuite.SoakTarget(c.name(), d.soakWeight));
             }
             d = new Directives();
         }
         if (checks.isEmpty()) throw new CheckFileException(source, 1, 1, "the Hurl file has no entries");
-        return CheckSuite.validated(new CheckSuite(source, checks, soak, CheckSuite.Language.HURL), this::error);
+        CheckSuite.SoakOptions options = soakOptions(checks, soak, writeTargets);
+        return CheckSuite.validated(new CheckSuite(source, checks, soak, CheckSuite.Language.HURL, options), this::error);
+    }
+
+    /** A Gantry directive: it ends the entry before it (it belongs to the next entry, or to the file). */
+    private static boolean isDirective(String l) {
+        return DIRECTIVE.matcher(l).matches() || SOAK_DIRECTIVE.matcher(l).matches();
+    }
+
+    /** {@code # @soak-errors ...} or {@code # @soak-writes ...}: read and true, else false (another comment). */
+    private boolean soakDirective(String l) {
+        Matcher m = SOAK_DIRECTIVE.matcher(l);
+        if (!m.matches()) return false;
+        List<String> words = new ArrayList<>();
+        for (String w : m.group(2).strip().split("[\\s,]+")) if (!w.isEmpty()) words.add(w);
+        if (m.group(1).equals("errors")) {
+            if (soakErrorsLine >= 0) throw error(i, 0, "a second @soak-errors (the first is on line " + (soakErrorsLine + 1) + ")");
+            try {
+                soakErrors = CheckSuite.soakErrors(words);
+            } catch (IllegalArgumentException e) {
+                throw error(i, 0, "@soak-errors takes status codes and classes such as 5xx 429: " + e.getMessage());
+            }
+            soakErrorsLine = i;
+            return true;
+        }
+        if (soakWritesLine >= 0) throw error(i, 0, "a second @soak-writes (the first is on line " + (soakWritesLine + 1) + ")");
+        Integer max = null;
+        String cleanup = null;
+        for (String w : words) {
+            int eq = w.indexOf('=');
+            String key = eq < 0 ? w : w.substring(0, eq);
+            String value = eq < 0 ? "" : w.substring(eq + 1);
+            switch (key) {
+                case "max" -> {
+                    max = value.matches("\\d{1,9}") ? Integer.parseInt(value) : -1;
+                    if (max < 1 || max > CheckSuite.SoakOptions.MAX_WRITES) {
+                        throw error(i, 0, "max of @soak-writes must be a whole number from 1 to "
+                                + CheckSuite.SoakOptions.MAX_WRITES + " (got '" + value + "')");
+                    }
+                }
+                case "cleanup" -> {
+                    if (!value.equals("none") && !NAME.matcher(value).matches()) {
+                        throw error(i, 0, "cleanup of @soak-writes names an entry (its @name) or is none (got '" + value + "')");
+                    }
+                    cleanup = value;
+                }
+                default -> throw error(i, 0, "@soak-writes takes max=N and cleanup=NAME (or cleanup=none), got '" + w + "'");
+            }
+        }
+        if (max == null) {
+            throw error(i, 0, "@soak-writes needs max=N: the most write requests the soak may send (1 to "
+                    + CheckSuite.SoakOptions.MAX_WRITES + ")");
+        }
+        if (cleanup == null) {
+            throw error(i, 0, "@soak-writes needs cleanup=NAME: the entry that undoes one write (it gets that write's"
+                    + " captures), or cleanup=none when the writes leave nothing behind");
+        }
+        soakMaxWrites = max;
+        soakCleanup = cleanup.equals("none") ? null : cleanup;
+        soakWritesLine = i;
+        return true;
+    }
+
+    /** The soak's options, with the same rules as the checks YAML's {@code soak:} section. */
+    private CheckSuite.SoakOptions soakOptions(List<Check> checks, List<CheckSuite.SoakTarget> soak, List<Check> writeTargets) {
+        if (soakWritesLine < 0) {
+            if (!writeTargets.isEmpty()) {
+                Check c = writeTargets.get(0);
+                throw error(c.line() - 1, 0, "@soak on a " + c.request().method() + " entry; the soak repeats a write only"
+                        + " when the file allows it with # @soak-writes max=N cleanup=NAME (or cleanup=none)");
+            }
+            return new CheckSuite.SoakOptions(soakErrors, 0, null);
+        }
+        if (writeTargets.isEmpty()) {
+            throw error(soakWritesLine, 0, "@soak-writes is set, but no @soak entry writes (put @soak on the POST, PUT,"
+                    + " PATCH or DELETE entries to repeat)");
+        }
+        if (soakCleanup != null) {
+            if (checks.stream().noneMatch(c -> c.name().equals(soakCleanup))) {
+                throw error(soakWritesLine, 0, "cleanup of @soak-writes names '" + soakCleanup + "', which is not an entry"
+                        + " of this file (name one with # @name, or write cleanup=none)");
+            }
+            if (soak.stream().anyMatch(t -> t.check().equals(soakCleanup))) {
+                throw error(soakWritesLine, 0, "cleanup entry '" + soakCleanup + "' of @soak-writes is also a @soak entry");
+            }
+        }
+        return new CheckSuite.SoakOptions(soakErrors, soakMaxWrites, soakCleanup);
     }
 
     private CheckFileException error(Check c, String problem) {
@@ -146,7 +242,7 @@ final class HurlFile {
         while (i < lines.length) {
             String raw = lines[i];
             String l = raw.strip();
-            if (DIRECTIVE.matcher(l).matches()) break;
+            if (isDirective(l)) break;
             if (l.isEmpty() || l.startsWith("#")) {
                 i++;
                 continue;
@@ -275,7 +371,7 @@ final class HurlFile {
     /** Whether a line still belongs to the current section (not a new section, body, response or entry). */
     private boolean isSectionLine(String raw) {
         String l = raw.strip();
-        if (DIRECTIVE.matcher(l).matches()) return false; // it belongs to the next entry
+        if (isDirective(l)) return false; // it belongs to the next entry
         if (l.isEmpty() || l.startsWith("#")) return true;
         return !SECTION.matcher(l).matches() && !startsEntryOrResponse(l) && !isBodyStart(l);
     }
@@ -580,7 +676,7 @@ final class HurlFile {
             String raw = lines[i];
             String l = raw.strip();
             if (l.isEmpty() || l.startsWith("#")) {
-                if (DIRECTIVE.matcher(l).matches()) break;
+                if (isDirective(l)) break;
                 i++;
                 continue;
             }

@@ -64,6 +64,18 @@ public final class Scope {
         if (secret) secretValues.add(text(value));
     }
 
+    /**
+     * A copy of this scope with {@code extra} captured on top (the soak's cleanup of one write); secrets stay secret,
+     * and so do the names in {@code secretNames} among {@code extra}.
+     */
+    public Scope withCaptures(Map<String, JsonNode> extra, Set<String> secretNames) {
+        Scope s = new Scope(variables, secrets, github, typedVariables);
+        s.captures.putAll(captures);
+        s.secretValues.addAll(secretValues);
+        extra.forEach((name, value) -> s.capture(name, value, secretNames.contains(name)));
+        return s;
+    }
+
     public Map<String, JsonNode> captures() {
         return Map.copyOf(captures);
     }

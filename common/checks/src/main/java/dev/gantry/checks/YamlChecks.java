@@ -128,7 +128,8 @@ final class YamlChecks {
             nodes.put(check.name(), c);
         }
         List<CheckSuite.SoakTarget> targets = soakNode == null ? List.of() : soak(soakNode, checks);
-        return CheckSuite.validated(new CheckSuite(source, checks, targets, CheckSuite.Language.YAML),
+        CheckSuite.SoakOptions options = soakNode == null ? CheckSuite.SoakOptions.DEFAULT : soakOptions(soakNode, checks, targets);
+        return CheckSuite.validated(new CheckSuite(source, checks, targets, CheckSuite.Language.YAML, options),
                 (c, problem) -> error(nodes.get(c.name()), problem));
     }
 
@@ -705,7 +706,8 @@ final class YamlChecks {
 
     List<CheckSuite.SoakTarget> soak(Node n, List<Check> checks) {
         mapping(n, "'soak'");
-        onlyKeys(n, "'soak'", "targets", "weights");
+        onlyKeys(n, "'soak'", "targets", "weights", "errors", "writes");
+        boolean writes = n.map().containsKey("writes");
         Node t = n.map().get("targets");
         if (t == null || !t.isList() || t.list().isEmpty()) {
             throw error(t == null ? n : t, "'soak' needs 'targets': a non-empty list of check names");
@@ -720,13 +722,67 @@ final class YamlChecks {
             String name = string(tn, "a soak target");
             Check c = checks.stream().filter(x -> x.name().equals(name)).findFirst()
                     .orElseThrow(() -> error(tn, "soak target '" + name + "' is not a check in this file"));
-            if (!c.request().isSafe()) {
+            if (!c.request().isSafe() && !writes) {
                 throw error(tn, "soak target '" + name + "' is a " + c.request().method()
-                        + "; the soak repeats only GET, HEAD and OPTIONS checks");
+                        + "; the soak repeats a write only when 'writes:' allows it (with 'max:' and 'cleanup:')");
             }
             int weight = w == null ? 1 : integer(w.list().get(i), "a soak weight", 1, 1000);
             out.add(new CheckSuite.SoakTarget(name, weight));
         }
         return out;
+    }
+
+    /** The soak section's {@code errors:} and {@code writes: {max, cleanup}} (for the smoke-test soak). */
+    CheckSuite.SoakOptions soakOptions(Node n, List<Check> checks, List<CheckSuite.SoakTarget> targets) {
+        Map<String, Node> m = n.map();
+        Assertion.Status errors = m.containsKey("errors") ? soakErrors(m.get("errors")) : null;
+        Node w = m.get("writes");
+        if (w == null) return new CheckSuite.SoakOptions(errors, 0, null);
+        mapping(w, "'writes' of 'soak'");
+        onlyKeys(w, "'writes' of 'soak'", "max", "cleanup");
+        boolean anyWrite = targets.stream().anyMatch(t -> !checkNamed(checks, t.check()).request().isSafe());
+        if (!anyWrite) {
+            throw error(w, "'writes' is set, but no soak target writes (name the POST, PUT, PATCH or DELETE checks under 'targets')");
+        }
+        Node max = w.map().get("max");
+        if (max == null) {
+            throw error(w, "'writes' needs 'max': the most write requests the soak may send (1 to "
+                    + CheckSuite.SoakOptions.MAX_WRITES + ")");
+        }
+        int maxWrites = integer(max, "'max' of 'writes'", 1, CheckSuite.SoakOptions.MAX_WRITES);
+        Node cleanup = w.map().get("cleanup");
+        if (cleanup == null) {
+            throw error(w, "'writes' needs 'cleanup': the check that undoes one write (it gets that write's captures),"
+                    + " or 'none' when the writes leave nothing behind");
+        }
+        String name = string(cleanup, "'cleanup'");
+        if (name.equals("none")) return new CheckSuite.SoakOptions(errors, maxWrites, null);
+        Check c = checks.stream().filter(x -> x.name().equals(name)).findFirst()
+                .orElseThrow(() -> error(cleanup, "'cleanup' names '" + name + "', which is not a check in this file (or write 'none')"));
+        if (targets.stream().anyMatch(t -> t.check().equals(c.name()))) {
+            throw error(cleanup, "'cleanup' check '" + name + "' is also a soak target");
+        }
+        return new CheckSuite.SoakOptions(errors, maxWrites, name);
+    }
+
+    private Assertion.Status soakErrors(Node n) {
+        List<Node> items = n.isList() ? n.list() : List.of(n);
+        List<String> codes = new ArrayList<>();
+        for (Node i : items) {
+            String code = string(i, "'errors' of 'soak'");
+            try {
+                CheckSuite.soakErrors(List.of(code));
+            } catch (IllegalArgumentException e) {
+                throw error(i, "'errors' of 'soak' must be a code such as 200, a class such as 2xx, or a list of them"
+                        + " (got '" + code + "')");
+            }
+            codes.add(code);
+        }
+        if (codes.isEmpty()) throw error(n, "'errors' of 'soak' must not be an empty list");
+        return CheckSuite.soakErrors(codes);
+    }
+
+    private static Check checkNamed(List<Check> checks, String name) {
+        return checks.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
     }
 }

@@ -153,4 +153,50 @@ class CheckRunnerTest {
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("attempt 1: probe 404 (status: expected one of 2xx, 3xx, got 404); next in");
         }
     }
+
+    @Test
+    void whatTheSoakTakesFromTheChecksJarTlsAndCaptures() {
+        CheckSuite suite = CheckSuite.parse("""
+                checks:
+                  - name: login
+                    request: { method: POST, path: /login, form: { user: smoke } }
+                  - name: create
+                    request: { method: POST, path: /me }
+                    capture:
+                      id: "$.id"
+                      token: { jsonpath: "$.token", secret: true }
+                  - name: insecure-a
+                    request: { path: /me, tls: { insecure: true } }
+                  - name: insecure-b
+                    request: { path: /me, tls: { insecure: true } }
+                """, "<inline>");
+        try (CheckRunner runner = CheckRunner.builder().build()) {
+            Scope scope = runner.scope(Map.of(), Map.of(), log);
+            assertThat(runner.cookieHeader(base.resolve("/app/me"))).as("nothing logged in yet").isNull();
+            runner.execute(suite.check("login"), base, scope, log, null, false);
+            assertThat(runner.cookieHeader(base.resolve("/app/me"))).isEqualTo("sid=s3cr3t-session");
+
+            assertThat(runner.sslContext(suite.check("login"))).as("no tls options: the JDK's default").isNull();
+            assertThat(runner.sslContext(suite.check("insecure-a"))).as("one context per distinct setting")
+                    .isNotNull().isSameAs(runner.sslContext(suite.check("insecure-b")));
+
+            Check create = suite.check("create");
+            Map<String, List<String>> json = Map.of("content-type", List.of("application/json"));
+            CheckRunner.Captured got = runner.captures(create, scope, base, 201, json,
+                    "{\"id\": 7, \"token\": \"tok-9f8e\"}".getBytes(StandardCharsets.UTF_8), false, 1024);
+            assertThat(got.missing()).isEmpty();
+            assertThat(got.values()).containsOnlyKeys("id", "token");
+            assertThat(got.secret()).containsExactly("token");
+            assertThat(out.toString(StandardCharsets.UTF_8)).as("a secret capture is masked at once").contains("::add-mask::tok-9f8e");
+            Scope cleanup = scope.withCaptures(got.values(), got.secret());
+            assertThat(cleanup.render("/items/{{id}}")).isEqualTo("/items/7");
+            assertThat(cleanup.secretValues()).contains("tok-9f8e");
+            assertThat(scope.captures()).as("the run's own scope is untouched").doesNotContainKey("id");
+
+            CheckRunner.Captured cut = runner.captures(create, scope, base, 201, json,
+                    "{\"id\": 7, \"tok".getBytes(StandardCharsets.UTF_8), true, 1024);
+            assertThat(cut.values()).as("a body cut short is not judged").isEmpty();
+            assertThat(cut.missing()).hasSize(2).allSatisfy(m -> assertThat(m).contains("was not judged"));
+        }
+    }
 }

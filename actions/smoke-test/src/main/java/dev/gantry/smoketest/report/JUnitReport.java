@@ -24,9 +24,11 @@ import java.util.function.UnaryOperator;
  * The JUnit XML report (the schema CI test reporters read: {@code testsuites/testsuite/testcase} with
  * {@code failure}, {@code error}, {@code skipped}): suite {@code smoke-test.checks} has one testcase per check
  * (an assertion failure is a {@code failure}, no response or a broken check an {@code error}); suite
- * {@code smoke-test.slo} has one testcase per SLO gate, plus one for the load generator's own schedule when a
- * soak ran (an {@code error} when it could not keep it), and the soak's numbers as properties. All text goes
- * through {@code mask} first.
+ * {@code smoke-test.slo} has one testcase per SLO gate (a failed gate is a {@code failure}; one the run could not
+ * decide, or judged on too few samples, an {@code error} of type {@code inconclusive}; one not judged at all is
+ * {@code skipped}), plus one for the load generator when a soak ran (an {@code error} when the rate was not
+ * reached or a gate was undecided because of it; {@code skipped} with the reason when it fell behind and no gate
+ * depended on that), and the soak's numbers as properties. All text goes through {@code mask} first.
  */
 public final class JUnitReport {
     private JUnitReport() {
@@ -53,8 +55,13 @@ public final class JUnitReport {
         int checkFailures = (int) checks.stream().filter(c -> c.failed() && c.failureKind() == CheckOutcome.FailureKind.ASSERTION).count();
         int checkErrors = (int) checks.stream().filter(c -> c.failed() && c.failureKind() != CheckOutcome.FailureKind.ASSERTION).count();
         int skipped = (int) checks.stream().filter(c -> c.status() == CheckOutcome.Status.SKIPPED).count();
-        int sloFailures = (int) slos.stream().filter(s -> !s.passed()).count();
-        int sloErrors = soak != null && soak.saturated() ? 1 : 0;
+        int sloFailures = (int) slos.stream().filter(SloResult::failed).count();
+        boolean undecided = slos.stream().anyMatch(s -> s.status() == SloResult.Status.UNDECIDED);
+        boolean generatorError = soak != null && (soak.rateShortfall() || undecided);
+        int sloErrors = (int) slos.stream().filter(s -> s.status() == SloResult.Status.UNDECIDED
+                || s.status() == SloResult.Status.TOO_FEW).count() + (generatorError ? 1 : 0);
+        int sloSkipped = (int) slos.stream().filter(s -> s.status() == SloResult.Status.NOT_EVALUATED).count()
+                + (soak != null && soak.saturated() && !generatorError ? 1 : 0);
         int sloTests = slos.size() + (soak != null ? 1 : 0);
         double checkTime = checks.stream().mapToLong(CheckOutcome::durationMillis).sum() / 1000.0;
         double soakTime = soak == null ? 0 : soak.durationSeconds();
@@ -67,7 +74,7 @@ public final class JUnitReport {
         attr(w, "tests", checks.size() + sloTests);
         attr(w, "failures", checkFailures + sloFailures);
         attr(w, "errors", checkErrors + sloErrors);
-        attr(w, "skipped", skipped);
+        attr(w, "skipped", skipped + sloSkipped);
         attr(w, "time", seconds(checkTime + soakTime));
         w.writeCharacters("\n  ");
 
@@ -117,7 +124,7 @@ public final class JUnitReport {
         attr(w, "tests", sloTests);
         attr(w, "failures", sloFailures);
         attr(w, "errors", sloErrors);
-        attr(w, "skipped", 0);
+        attr(w, "skipped", sloSkipped);
         attr(w, "time", seconds(soakTime));
         attr(w, "timestamp", timestamp);
         if (soak != null) {
@@ -138,12 +145,27 @@ public final class JUnitReport {
             attr(w, "classname", "smoke-test.slo");
             attr(w, "name", s.slo().text());
             attr(w, "time", "0");
-            if (!s.passed()) {
-                w.writeStartElement("failure");
-                attr(w, "message", s.slo().metricName() + "=" + s.value() + " (" + s.basis() + ")");
-                attr(w, "type", "slo");
-                text(w, s.line());
-                w.writeEndElement();
+            switch (s.status()) {
+                case PASSED -> {
+                }
+                case FAILED -> {
+                    w.writeStartElement("failure");
+                    attr(w, "message", s.slo().metricName() + "=" + s.value() + " (" + s.basis() + ")");
+                    attr(w, "type", "slo");
+                    text(w, s.line());
+                    w.writeEndElement();
+                }
+                case UNDECIDED, TOO_FEW -> {
+                    w.writeStartElement("error");
+                    attr(w, "message", mask.apply(s.line()));
+                    attr(w, "type", "inconclusive");
+                    w.writeEndElement();
+                }
+                case NOT_EVALUATED -> {
+                    w.writeStartElement("skipped");
+                    attr(w, "message", mask.apply(s.line()));
+                    w.writeEndElement();
+                }
             }
             w.writeEndElement();
         }
@@ -153,10 +175,14 @@ public final class JUnitReport {
             attr(w, "classname", "smoke-test.slo");
             attr(w, "name", "load generator kept its schedule");
             attr(w, "time", seconds(soakTime));
-            if (soak.saturated()) {
+            if (generatorError) {
                 w.writeStartElement("error");
                 attr(w, "message", "inconclusive: " + soak.saturationReason());
                 attr(w, "type", "inconclusive");
+                w.writeEndElement();
+            } else if (soak.saturated()) {
+                w.writeStartElement("skipped");
+                attr(w, "message", "the generator fell behind (" + soak.saturationReason() + "), and no gate depended on it");
                 w.writeEndElement();
             }
             w.writeEndElement();
@@ -178,13 +204,17 @@ public final class JUnitReport {
         p.put("soak.errors", Long.toString(s.overall().errors()));
         p.put("soak.missed", Long.toString(s.missed()));
         p.put("soak.schedule-lag-p99-ms", fmt(s.lagP99Ms()));
+        p.put("soak.slot-wait-p99-ms", fmt(s.generator().slotWaitP99Ms()));
+        p.put("soak.stall-p99-ms", fmt(s.generator().stallP99Ms()));
+        p.put("soak.loop-busy", fmt(s.generator().loopBusy()));
         for (double q : new double[]{50, 90, 95, 99}) {
             String n = q == Math.rint(q) ? Long.toString((long) q) : Double.toString(q);
             p.put("soak.p" + n + "-ms.corrected", fmt(s.overall().p(q)));
             p.put("soak.p" + n + "-ms.uncorrected", fmt(s.overall().uncorrectedP(q)));
+            p.put("soak.p" + n + "-ms.floor", fmt(s.overall().floorP(q)));
         }
         p.put("soak.max-ms.corrected", fmt(s.overall().max()));
-        p.put("soak.max-ms.uncorrected", fmt(s.overall().uncorrected().max() / 1000.0));
+        p.put("soak.max-ms.uncorrected", fmt(s.overall().uncorrectedMax()));
         p.put("soak.saturated", Boolean.toString(s.saturated()));
         return p;
     }

@@ -81,9 +81,9 @@ public final class JsonReport {
         totals.put("checksSkipped", run.checks().skipped());
         totals.put("basis", run.overall().basis());
         totals.put("samples", run.overall().count());
-        totals.put("p50Ms", ms(run.overall().latency().percentile(50)));
-        totals.put("p95Ms", ms(run.overall().latency().percentile(95)));
-        totals.put("p99Ms", ms(run.overall().latency().percentile(99)));
+        totals.put("p50Ms", ms(run.overall().latency(), 50));
+        totals.put("p95Ms", ms(run.overall().latency(), 95));
+        totals.put("p99Ms", ms(run.overall().latency(), 99));
         totals.put("errorRate", run.overall().count() == 0 ? 0 : run.overall().errorRate());
         return root;
     }
@@ -117,6 +117,13 @@ public final class JsonReport {
         n.put("samples", g.samples());
         n.put("basis", g.basis());
         n.put("passed", g.passed());
+        n.put("status", g.status().name().toLowerCase(Locale.ROOT));
+        n.put("default", g.isDefault());
+        n.put("needed", g.needed());
+        number(n, "asSent", g.asSent());
+        number(n, "floor", g.floor());
+        if (g.note() == null) n.putNull("note");
+        else n.put("note", g.note());
         return n;
     }
 
@@ -133,6 +140,34 @@ public final class JsonReport {
         if (s.saturationReason() == null) n.putNull("saturationReason");
         else n.put("saturationReason", s.saturationReason());
         n.put("lagP99Ms", s.lagP99Ms());
+        n.put("errorRule", s.errorRule());
+        SoakResult.Generator g = s.generator();
+        ObjectNode gen = n.putObject("generator");
+        gen.put("keptUp", g.keptUp());
+        gen.put("lagP99Ms", g.lagP99Ms());
+        gen.put("lagMaxMs", g.lagMaxMs());
+        gen.put("slotWaitP99Ms", g.slotWaitP99Ms());
+        gen.put("stallP99Ms", g.stallP99Ms());
+        gen.put("stallTotalMs", g.stallTotalMs());
+        gen.put("loopBusy", g.loopBusy());
+        gen.put("cpuMsPer1000", g.cpuMillisPer1000());
+        gen.put("occupancy", g.occupancy());
+        ArrayNode problems = gen.putArray("problems");
+        g.problems().forEach(problems::add);
+        if (s.writes() == null) {
+            n.putNull("writes");
+        } else {
+            SoakResult.Writes w = s.writes();
+            ObjectNode wn = n.putObject("writes");
+            wn.put("planned", w.planned());
+            wn.put("answered", w.answered());
+            wn.put("errors", w.errors());
+            wn.put("captured", w.captured());
+            wn.put("cleaned", w.cleaned());
+            wn.put("cleanupFailed", w.cleanupFailed());
+            if (w.cleanupCheck() == null) wn.putNull("cleanupCheck");
+            else wn.put("cleanupCheck", w.cleanupCheck());
+        }
         n.set("overall", stats(s.overall()));
         ObjectNode per = n.putObject("targets");
         s.perTarget().forEach((k, v) -> per.set(k, stats(v)));
@@ -154,10 +189,17 @@ public final class JsonReport {
         n.put("maxMs", st.max());
         n.put("p50MsUncorrected", st.uncorrectedP(50));
         n.put("p99MsUncorrected", st.uncorrectedP(99));
+        n.put("p99MsFloor", st.floorP(99));
         return n;
     }
 
-    private static double ms(long micros) {
+    private static void number(ObjectNode n, String field, double v) {
+        if (Double.isNaN(v)) n.putNull(field);
+        else n.put(field, v);
+    }
+
+    private static double ms(org.HdrHistogram.Histogram h, double percentile) {
+        long micros = h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile);
         return Math.round(micros / 10.0) / 100.0;
     }
 }

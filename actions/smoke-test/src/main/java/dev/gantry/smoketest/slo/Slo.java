@@ -11,16 +11,29 @@ import java.util.regex.Pattern;
  * One service-level gate in k6's threshold grammar, optionally for one check:
  * <pre>
  * gate      := [check ":"] metric ws* op ws* number [unit]
- * metric    := "p(" float ")" | "avg" | "min" | "med" | "max" | "error-rate"
+ * metric    := "p(" float ")" | "avg" | "min" | "med" | "max" | "error-rate" | status
+ * status    := [1-5] "xx" | [1-5] digit digit          (the share of requests answered so, e.g. 5xx or 503)
  * op        := "&lt;" | "&lt;=" | "&gt;" | "&gt;=" | "==" | "===" | "!="
- * unit      := "ms" | "s" (latency; default ms) | "%" (error-rate; default a fraction)
+ * unit      := "ms" | "s" (latency; default ms) | "%" (a rate; default a fraction)
  * </pre>
  * Examples: {@code p(95)<800}, {@code p(99) < 1.5s}, {@code avg<200}, {@code error-rate<0.02},
- * {@code error-rate<2%}, {@code login: p(95)<300}.
+ * {@code error-rate<2%}, {@code 5xx<2%}, {@code login: p(95)<300}. A status gate counts requests with no answer
+ * at all (timeout, refused, reset) with the 5xx: they are the server failing too.
  */
-public record Slo(String text, String check, Metric metric, double percentile, Op op, double threshold) {
+public record Slo(String text, String check, Metric metric, double percentile, Op op, double threshold, String status) {
 
-    public enum Metric { PERCENTILE, AVG, MIN, MED, MAX, ERROR_RATE }
+    public enum Metric {
+        PERCENTILE, AVG, MIN, MED, MAX, ERROR_RATE, STATUS;
+
+        /** A rate (error-rate, a status share) rather than a latency. */
+        public boolean isRate() {
+            return this == ERROR_RATE || this == STATUS;
+        }
+    }
+
+    public Slo(String text, String check, Metric metric, double percentile, Op op, double threshold) {
+        this(text, check, metric, percentile, op, threshold, null);
+    }
 
     public enum Op {
         LT("<"), LE("<="), GT(">"), GE(">="), EQ("=="), NE("!=");
@@ -48,7 +61,7 @@ public record Slo(String text, String check, Metric metric, double percentile, O
     }
 
     private static final Pattern GATE = Pattern.compile(
-            "(?:([A-Za-z0-9_.\\-]+)\\s*:\\s*)?(p\\(\\s*([0-9]+(?:\\.[0-9]+)?)\\s*\\)|avg|min|med|max|error-rate)"
+            "(?:([A-Za-z0-9_.\\-]+)\\s*:\\s*)?(p\\(\\s*([0-9]+(?:\\.[0-9]+)?)\\s*\\)|avg|min|med|max|error-rate|[1-5](?:xx|XX|[0-9]{2}))"
                     + "\\s*(<=|>=|===|==|!=|<|>)\\s*(-?[0-9]+(?:\\.[0-9]+)?)\\s*(ms|s|%)?");
 
     /** A gate that does not parse: says what is wrong. */
@@ -70,7 +83,7 @@ public record Slo(String text, String check, Metric metric, double percentile, O
             case "med" -> Metric.MED;
             case "max" -> Metric.MAX;
             case "error-rate" -> Metric.ERROR_RATE;
-            default -> Metric.PERCENTILE;
+            default -> metricText.startsWith("p(") ? Metric.PERCENTILE : Metric.STATUS;
         };
         double pct = 0;
         if (metric == Metric.PERCENTILE) {
@@ -87,16 +100,18 @@ public record Slo(String text, String check, Metric metric, double percentile, O
         };
         double value = Double.parseDouble(m.group(5));
         String unit = m.group(6);
-        if (metric == Metric.ERROR_RATE) {
-            if ("ms".equals(unit) || "s".equals(unit)) throw new SloSyntaxException("'" + t + "': error-rate is a fraction (0.02) or a percentage (2%), not a duration");
+        if (metric.isRate()) {
+            String name = metric == Metric.STATUS ? metricText.toLowerCase(Locale.ROOT) : "error-rate";
+            if ("ms".equals(unit) || "s".equals(unit)) throw new SloSyntaxException("'" + t + "': " + name + " is a fraction (0.02) or a percentage (2%), not a duration");
             if ("%".equals(unit)) value = value / 100.0;
-            if (value < 0 || value > 1) throw new SloSyntaxException("'" + t + "': error-rate must be between 0 and 1 (or 0% and 100%)");
+            if (value < 0 || value > 1) throw new SloSyntaxException("'" + t + "': " + name + " must be between 0 and 1 (or 0% and 100%)");
         } else {
             if ("%".equals(unit)) throw new SloSyntaxException("'" + t + "': a latency takes ms or s, not %");
             if ("s".equals(unit)) value = value * 1000.0;
             if (value < 0) throw new SloSyntaxException("'" + t + "': a latency cannot be negative");
         }
-        return new Slo(t, m.group(1), metric, pct, op, value);
+        return new Slo(t, m.group(1), metric, pct, op, value,
+                metric == Metric.STATUS ? metricText.toLowerCase(Locale.ROOT) : null);
     }
 
     /** Parses the lines of the {@code slo} input; a line may hold several gates separated by commas. */
@@ -130,6 +145,7 @@ public record Slo(String text, String check, Metric metric, double percentile, O
         return switch (metric) {
             case PERCENTILE -> "p(" + trim(percentile) + ")";
             case ERROR_RATE -> "error-rate";
+            case STATUS -> status;
             default -> metric.name().toLowerCase(Locale.ROOT);
         };
     }
@@ -138,6 +154,28 @@ public record Slo(String text, String check, Metric metric, double percentile, O
     public String expression() {
         int colon = check == null ? -1 : text.indexOf(':');
         return colon < 0 ? text : text.substring(colon + 1).strip();
+    }
+
+    /** Whether an HTTP status (0: no answer at all) counts towards this status gate. */
+    public boolean countsStatus(int code) {
+        if (metric != Metric.STATUS) return false;
+        if (code == 0) return status.startsWith("5");
+        String c = Integer.toString(code);
+        return status.endsWith("xx") ? c.charAt(0) == status.charAt(0) : c.equals(status);
+    }
+
+    /**
+     * The fewest samples this gate can be judged on. A percentile needs enough samples that it is not simply the
+     * slowest one: p(q) needs 100/(100-q) (p(95): 20, p(99): 100, med: 2); a rate below t needs 1/t samples, so
+     * that one bad request alone is not already the whole allowance; avg, min and max need one.
+     */
+    public long minSamples() {
+        return switch (metric) {
+            case PERCENTILE -> percentile >= 100 ? 1 : (long) Math.ceil(100.0 / (100.0 - percentile) - 1e-9);
+            case MED -> 2;
+            case AVG, MIN, MAX -> 1;
+            case ERROR_RATE, STATUS -> (op == Op.LT || op == Op.LE) && threshold > 0 ? (long) Math.ceil(1.0 / threshold - 1e-9) : 1;
+        };
     }
 
     public boolean passes(double measured) {

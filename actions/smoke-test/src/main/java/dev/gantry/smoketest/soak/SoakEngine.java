@@ -8,8 +8,12 @@ package dev.gantry.smoketest.soak;
  */
 interface SoakEngine {
 
-    /** When the engine started and where the measured window lies (System.nanoTime values). */
-    record Timing(long start, long measureStart, long end) {
+    /**
+     * When the engine started and where the measured window lies (its clock's values), how long its loop was
+     * working rather than waiting over {@code [start, end)}, and whether every request sent was answered (or
+     * failed) before the drain deadline.
+     */
+    record Timing(long start, long measureStart, long end, long busyNanos, boolean drained) {
     }
 
     /** Called from the engine's loop; prints progress now and then. */
@@ -19,5 +23,5 @@ interface SoakEngine {
 
     String name();
 
-    Timing run(SoakPlan plan, SoakRecorder recorder, Progress progress) throws java.io.IOException;
+    Timing run(SoakPlan plan, SoakRecorder recorder, Progress progress, StallMeter meter) throws java.io.IOException;
 }

@@ -6,7 +6,6 @@ import dev.gantry.checks.SuiteResult;
 import dev.gantry.smoketest.slo.Samples;
 import dev.gantry.smoketest.slo.Slo;
 import dev.gantry.smoketest.slo.SloResult;
-import dev.gantry.smoketest.soak.LatencyHistogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,18 +38,21 @@ class ReportTest {
 
     @Test
     void junitEscapesAndDropsControlCharacters(@TempDir Path dir) throws Exception {
-        LatencyHistogram h = new LatencyHistogram();
-        h.record(5000);
-        SloResult gate = new Samples(h, 1, 0, "checks").evaluate(Slo.parse("p(95)<1"));
+        org.HdrHistogram.Histogram h = Samples.histogram();
+        h.recordValue(5000);
+        SloResult gate = new Samples(h, 1, 0, new long[Samples.STATUS_SLOTS], "checks").evaluate(Slo.parse("max<1"), false, null);
+        SloResult tooFew = new Samples(h, 1, 0, new long[Samples.STATUS_SLOTS], "checks").evaluate(Slo.parse("p(95)<800"), false, null);
         Path f = dir.resolve("out/junit.xml");
-        JUnitReport.write(f, "smoke.yml", List.of(FAILED), List.of(gate), null, Instant.parse("2026-11-23T13:00:00Z"),
+        JUnitReport.write(f, "smoke.yml", List.of(FAILED), List.of(gate, tooFew), null, Instant.parse("2026-11-23T13:00:00Z"),
                 s -> s.replace("evil", "***"));
         String xml = Files.readString(f);
         assertThat(xml).startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
-                .contains("<testsuites name=\"smoke-test\" tests=\"2\" failures=\"2\" errors=\"0\" skipped=\"0\"")
+                .contains("<testsuites name=\"smoke-test\" tests=\"3\" failures=\"2\" errors=\"1\" skipped=\"0\"")
                 .contains("file=\"smoke.yml\" line=\"9\"")
                 .contains("&lt;img src=x&gt;").doesNotContain("\u0001").doesNotContain("evil")
-                .contains("<testcase classname=\"smoke-test.slo\" name=\"p(95)&lt;1\" time=\"0\"><failure message=\"p(95)=5.00ms (checks)\" type=\"slo\">");
+                .contains("<testcase classname=\"smoke-test.slo\" name=\"max&lt;1\" time=\"0\"><failure message=\"max=5.00ms (checks)\" type=\"slo\">")
+                .contains("<testcase classname=\"smoke-test.slo\" name=\"p(95)&lt;800\" time=\"0\"><error message=\"")
+                .contains("p(95)=5.00ms from 1 sample: too few to judge (it needs 20)\" type=\"inconclusive\"");
         javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(f.toFile());
     }
 }

@@ -63,4 +63,23 @@ class ResponseParserTest {
         byte[] b = "SSH-2.0-OpenSSH\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
         assertThatThrownBy(() -> p.feed(b, 0, b.length)).isInstanceOf(ResponseParser.BadResponse.class);
     }
+
+    @Test
+    void aKeptAnswerHasItsHeadersAndBody() throws Exception {
+        ResponseParser p = new ResponseParser();
+        p.reset(false, true);
+        byte[] b = ("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n7\r\n{\"id\":4\r\n1\r\n}\r\n0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < b.length; i++) p.feed(b, i, i + 1);
+        assertThat(p.state()).isEqualTo(ResponseParser.State.DONE);
+        assertThat(p.status()).isEqualTo(201);
+        assertThat(p.headers()).containsEntry("content-type", java.util.List.of("application/json"))
+                .containsEntry("set-cookie", java.util.List.of("a=1", "b=2"));
+        assertThat(new String(p.body(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":4}");
+
+        p.reset(false, false);
+        p.feed(b, 0, b.length);
+        assertThat(p.headers()).as("a read keeps nothing").isEmpty();
+        assertThat(p.body()).isEmpty();
+    }
 }
