@@ -33,10 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every run is on the simulator's virtual time; every exchange is checked against the API description.
  */
 class AppPlatformFaultsTest {
-    static final String IMAGE_SPEC = """
-            {"name": "shop-api", "services": [{"name": "api", "http_port": 3000,
-              "image": {"registry_type": "DOCR", "repository": "acme/api", "tag": "v1"}}]}
-            """;
+    static final String IMAGE_SPEC = SampleSpecs.IMAGE;
     static final String WEB_SPEC = """
             name: shop-web
             services:

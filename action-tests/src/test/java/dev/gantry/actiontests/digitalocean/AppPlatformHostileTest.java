@@ -39,17 +39,8 @@ class AppPlatformHostileTest {
     static final String PAYLOAD = Hostile.PAYLOAD;
     /** For ids, which are path segments: no slash. */
     static final String ID_PAYLOAD = "\n::error::PWNED-ID\n##[add-mask]PWNED-IDMASK <img src=x onerror=alert(1)>";
-    static final String SPEC = """
-            name: shop-web
-            services:
-              - name: web
-                github: {repo: acme/shop, branch: main}
-                http_port: 8080
-            """;
-    static final String IMAGE_SPEC = """
-            {"name": "shop-api", "services": [{"name": "api", "http_port": 3000,
-              "image": {"registry_type": "DOCR", "repository": "acme/api", "tag": "v1"}}]}
-            """;
+    static final String SPEC = SampleSpecs.SOURCE;
+    static final String IMAGE_SPEC = SampleSpecs.IMAGE;
 
     AppPlatformSimulator sim;
 
@@ -60,11 +51,7 @@ class AppPlatformHostileTest {
 
     @AfterEach
     void contractAndStop() {
-        try {
-            assertThat(sim.contractProblems()).as("requests and answers vs apps.openapi.json").isEmpty();
-        } finally {
-            sim.close();
-        }
+        sim.checkContractAndClose();
     }
 
     ActionRun deploy() {

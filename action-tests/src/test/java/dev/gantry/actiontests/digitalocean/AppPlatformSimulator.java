@@ -1469,6 +1469,15 @@ public final class AppPlatformSimulator extends LoopbackServer {
      * is absent (a fresh clone without {@code ../shared}) the check is skipped and says so on stderr, and none are
      * returned: an {@code @AfterEach} calls this, and the test's own assertions have passed by then.
      */
+    /** For an {@code @AfterEach}: no {@link #contractProblems()} (an assertion), and the server closed either way. */
+    public void checkContractAndClose() {
+        try {
+            org.assertj.core.api.Assertions.assertThat(contractProblems()).as("requests and answers vs apps.openapi.json").isEmpty();
+        } finally {
+            close();
+        }
+    }
+
     public List<String> contractProblems() {
         java.nio.file.Path spec = Project.sharedFile("specs/" + SPEC);
         if (!Files.exists(spec)) {

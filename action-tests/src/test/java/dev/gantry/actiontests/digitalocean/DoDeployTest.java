@@ -54,10 +54,7 @@ class DoDeployTest {
                   - key: DATABASE_URL
                     value: ${db.DATABASE_URL}
             """;
-    static final String IMAGE_SPEC = """
-            {"name": "shop-api", "services": [{"name": "api", "http_port": 3000,
-              "image": {"registry_type": "DOCR", "repository": "acme/api", "tag": "v1"}}]}
-            """;
+    static final String IMAGE_SPEC = SampleSpecs.IMAGE;
     static final String DIGEST = "sha256:" + "ab12".repeat(16);
 
     AppPlatformSimulator sim;
@@ -69,11 +66,7 @@ class DoDeployTest {
 
     @AfterEach
     void contractAndStop() {
-        try {
-            assertThat(sim.contractProblems()).as("requests and answers vs apps.openapi.json").isEmpty();
-        } finally {
-            sim.close();
-        }
+        sim.checkContractAndClose();
     }
 
     ActionRun run() {

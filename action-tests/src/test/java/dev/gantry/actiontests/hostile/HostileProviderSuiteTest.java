@@ -1,5 +1,6 @@
 package dev.gantry.actiontests.hostile;
 
+import dev.gantry.actiontests.digitalocean.SampleSpecs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.actiontests.digitalocean.AppPlatformSimulator;
 import dev.gantry.actiontests.github.GitHubSimulator;
@@ -56,17 +57,8 @@ class HostileProviderSuiteTest {
     /** The bound on every wait: the step's timeout, plus this (JVM start included). */
     static final Duration OVERRUN = Duration.ofSeconds(10);
     static final List<String> JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-    static final String SPEC = """
-            name: shop-web
-            services:
-              - name: web
-                github: {repo: acme/shop, branch: main}
-                http_port: 8080
-            """;
-    static final String IMAGE_SPEC = """
-            {"name": "shop-api", "services": [{"name": "api", "http_port": 3000,
-              "image": {"registry_type": "DOCR", "repository": "acme/api", "tag": "v1"}}]}
-            """;
+    static final String SPEC = SampleSpecs.SOURCE;
+    static final String IMAGE_SPEC = SampleSpecs.IMAGE;
     static final String SMOKE_SECRET = "smoke-bypass-7f3e9a1c55";
     static final String CAPTURED = "tok-captured-0a9b8c7d6e";
 

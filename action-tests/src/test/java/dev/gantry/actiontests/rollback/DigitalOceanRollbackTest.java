@@ -1,5 +1,6 @@
 package dev.gantry.actiontests.rollback;
 
+import dev.gantry.actiontests.digitalocean.SampleSpecs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.actiontests.digitalocean.AppPlatformSimulator;
 import dev.gantry.actiontests.github.GitHubSimulator;
@@ -26,10 +27,7 @@ class DigitalOceanRollbackTest {
             {"name": "shop-api", "region": "nyc", "services": [{"name": "api", "http_port": 8080,
               "github": {"repo": "acme/shop", "branch": "main", "deploy_on_push": true}}]}
             """;
-    static final String IMAGE_SPEC = """
-            {"name": "shop-api", "services": [{"name": "api", "http_port": 3000,
-              "image": {"registry_type": "DOCR", "repository": "acme/api", "tag": "v1"}}]}
-            """;
+    static final String IMAGE_SPEC = SampleSpecs.IMAGE;
 
     AppPlatformSimulator sim;
     GitHubSimulator gh;
@@ -46,9 +44,8 @@ class DigitalOceanRollbackTest {
     @AfterEach
     void contractAndStop() {
         try {
-            assertThat(sim.contractProblems()).as("requests and answers vs apps.openapi.json").isEmpty();
+            sim.checkContractAndClose();
         } finally {
-            sim.close();
             gh.close();
             app.close();
         }

@@ -115,6 +115,19 @@ final class DigitalOceanRollback implements RollbackProvider {
             log.info("Rollback target (the newest earlier deployment that was live): " + describe(target));
         }
 
+        List<Condition> conditions = validate(target, automatic, activeId);
+        List<String> notes = new ArrayList<>();
+        notes.add(s.commit()
+                ? "The rollback is committed (the app unpinned) once it is live" + (s.verifyUrl() == null ? "."
+                : " and its verification passed.")
+                : "The app stays pinned to the rollback deployment: pushes will not redeploy the bad code until the "
+                + "rollback is committed or reverted.");
+        return new Plan(Operation.ROLLBACK, subject, activeId, active == null ? null : describe(active), target.id(),
+                describe(target), automatic, conditions, notes);
+    }
+
+    /** App Platform's own check of the rollback: its warnings logged, its refusal as {@link Rejected}. */
+    private List<Condition> validate(Deployment target, boolean automatic, String activeId) {
         AppPlatform.requireId("deployment", target.id());
         AppsApi.RollbackValidation v = platform.validateRollback(app.id(), target.id(), false);
         List<Condition> conditions = new ArrayList<>();
@@ -137,14 +150,7 @@ final class DigitalOceanRollback implements RollbackProvider {
                     + "App Platform refuses to roll back app " + app.name() + " to deployment " + target.id() + ": "
                     + e.message() + " [" + e.code() + "]." + hint + " Nothing was changed.", conditions, activeId);
         }
-        List<String> notes = new ArrayList<>();
-        notes.add(s.commit()
-                ? "The rollback is committed (the app unpinned) once it is live" + (s.verifyUrl() == null ? "."
-                : " and its verification passed.")
-                : "The app stays pinned to the rollback deployment: pushes will not redeploy the bad code until the "
-                + "rollback is committed or reverted.");
-        return new Plan(Operation.ROLLBACK, subject, activeId, active == null ? null : describe(active), target.id(),
-                describe(target), automatic, conditions, notes);
+        return conditions;
     }
 
     private App resolveApp() {

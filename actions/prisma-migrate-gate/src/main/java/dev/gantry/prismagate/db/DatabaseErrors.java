@@ -1,6 +1,7 @@
 package dev.gantry.prismagate.db;
 
 import dev.gantry.common.action.ActionException;
+import dev.gantry.common.action.Durations;
 import dev.gantry.common.action.ExitCode;
 
 import java.net.ConnectException;
@@ -67,7 +68,6 @@ public final class DatabaseErrors {
     }
 
     private static String human(Deadline d) {
-        long s = d.timeout().toSeconds();
-        return s < 60 ? s + "s" : s % 60 == 0 ? s / 60 + "m" : s / 60 + "m" + s % 60 + "s";
+        return Durations.human(d.timeout());
     }
 }
