@@ -116,13 +116,18 @@ class FirstConnection:
             conn.close()
 
 
-def action_inputs(action):
-    with open(os.path.join(ROOT, "actions", action, "action.yml")) as f:
+BASELINE_ROOT = os.path.join(ROOT, "bench", "work", "baseline")
+
+
+def action_inputs(action, root=ROOT):
+    """action.yml's inputs and image; root: the tree whose action.yml the image was built with (the baseline's for
+    the "before" images, whose inputs differ)."""
+    with open(os.path.join(root, "actions", action, "action.yml")) as f:
         meta = yaml.safe_load(f)
     return meta.get("inputs") or {}, meta["runs"]["image"].removeprefix("docker://")
 
 
-def runner_environment(action, port, run_dir):
+def runner_environment(action, port, run_dir, root=ROOT):
     """What the runner would pass, as host values, plus the host→container mounts."""
     dirs = {n: os.path.join(run_dir, n) for n in ("file_commands", "home", "workflow", "workspace", "runner_temp")}
     for d in dirs.values():
@@ -144,7 +149,7 @@ def runner_environment(action, port, run_dir):
         p = os.path.join(dirs["file_commands"], f"{prefix}{guid}")
         open(p, "w").close()
         env[var] = p
-    declared, _ = action_inputs(action)
+    declared, _ = action_inputs(action, root)
     given = scenario_inputs(action, port)
     for name, spec in declared.items():
         spec = spec or {}
@@ -174,7 +179,7 @@ def one_run(action, image, aot, server, timeout):
     (the image before the shared runtime, run as published: its own entrypoint)."""
     run_dir = tempfile.mkdtemp(prefix=f"gantry-bench-{action}-")
     try:
-        env, mounts = runner_environment(action, server.port, run_dir)
+        env, mounts = runner_environment(action, server.port, run_dir, BASELINE_ROOT if aot == "before" else ROOT)
         name = f"gantry_bench_{action}_{uuid.uuid4().hex[:6]}"
         args = ["docker", "run", "--name", name, "--workdir", "/github/workspace", "--rm"]
         cli_env = dict(os.environ)

@@ -69,4 +69,18 @@ class PreviewRecordsTest {
         assertThat(deleted.warnings()).isEmpty();
         assertThat(List.of(deployed.summary(), deleted.summary())).noneSatisfy(s -> assertThat(s).contains("stays"));
     }
+
+    /** Issue 20: production_environment only for the environment production-environment names. */
+    @Test
+    void onlyTheEnvironmentNamedAsProductionIsRecordedAsProduction() throws IOException {
+        ActionResult staging = doDeploy().with("environment", "staging").run();
+        assertThat(staging.exitCode()).as(staging.toString()).isZero();
+        ActionResult prod = doDeploy().with("environment", "shop-prod").with("production-environment", "shop-prod").run();
+        assertThat(prod.exitCode()).as(prod.toString()).isZero();
+
+        List<JsonNode> records = gh.deployments();
+        assertThat(records).extracting(r -> r.path("environment").asText()).containsExactly("shop-prod", "staging");
+        assertThat(records).extracting(r -> r.path("production_environment").asBoolean()).containsExactly(true, false);
+        assertThat(records).extracting(r -> r.path("transient_environment").asBoolean()).containsExactly(false, false);
+    }
 }

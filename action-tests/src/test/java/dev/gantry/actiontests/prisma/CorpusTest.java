@@ -35,7 +35,12 @@ class CorpusTest {
             Map.entry("enum-value-removed", "ENUM_VALUES_REMOVED"), Map.entry("enum-value-renamed", "ENUM_VALUE_RENAMED"),
             Map.entry("unique-constraint", "UNIQUE_NONCONCURRENT"), Map.entry("update-without-where", "UPDATE_NO_WHERE"),
             Map.entry("delete-without-where", "DELETE_NO_WHERE"), Map.entry("truncate", "TRUNCATE"));
-    /** squawk's rule → category, as the corpus's squawk-summary.md maps them. */
+    /**
+     * squawk's rule → category, scored as {@code bench/prisma-gate/report.py} scores it: a
+     * {@code require-concurrent-index-creation} finding claims a unique index only on a {@code CREATE UNIQUE INDEX}
+     * (on a plain index it is a claim the classification has no category for, and is left out, as the gate's own
+     * plain-index findings are).
+     */
     static final Map<String, String> SQUAWK = Map.ofEntries(Map.entry("ban-drop-table", "DROP_TABLE"),
             Map.entry("ban-drop-column", "DROP_COLUMN"), Map.entry("changing-column-type", "TYPE_CHANGE"),
             Map.entry("renaming-table", "RENAME_TABLE"), Map.entry("renaming-column", "RENAME_COLUMN"),
@@ -126,20 +131,29 @@ class CorpusTest {
             if (cat == null) continue;
             String file = f.path("file").asText();
             String migration = file.substring(DIR.length() + 1, file.length() - "/migration.sql".length());
-            squawk.add(new Row(migration, f.path("line").asInt() + 1, f.path("line_end").asInt() + 1, cat));
+            Row row = new Row(migration, f.path("line").asInt() + 1, f.path("line_end").asInt() + 1, cat);
+            if (f.path("rule_name").asText().equals("require-concurrent-index-creation") && !createsUniqueIndex(row)) continue;
+            squawk.add(row);
         }
         Score gate = Score.of(ours, truth);
         Score sq = Score.of(squawk, truth);
         System.out.println("corpus lint, findings per rule: " + perRule);
         System.out.printf("gate   vs classification.csv (%d rows): %d findings in scope, %d matched, precision %.3f, recall %.3f%n",
                 truth.size(), ours.size(), gate.matched, gate.precision(), gate.recall());
-        System.out.printf("squawk vs classification.csv (%d rows): %d findings in scope, %d matched, precision %.3f, recall %.3f%n",
+        System.out.printf("squawk (default run, unique indexes only) vs classification.csv (%d rows): %d findings in scope, %d matched, precision %.3f, recall %.3f%n",
                 truth.size(), squawk.size(), sq.matched, sq.precision(), sq.recall());
         gate.misses.forEach(m -> System.out.println("  missed: " + m));
         gate.extra.forEach(m -> System.out.println("  extra:  " + m));
         assertThat(gate.recall()).isGreaterThanOrEqualTo(0.95);
         assertThat(gate.precision()).isGreaterThanOrEqualTo(0.95);
         assertThat(gate.recall()).isGreaterThan(sq.recall());
+    }
+
+    /** Whether the statement at the finding's lines is a {@code CREATE UNIQUE INDEX}. */
+    private static boolean createsUniqueIndex(Row r) throws java.io.IOException {
+        List<String> lines = Files.readAllLines(CORPUS.resolve(DIR).resolve(r.migration()).resolve("migration.sql"));
+        String statement = String.join(" ", lines.subList(Math.max(0, r.line() - 1), Math.min(lines.size(), r.lineEnd())));
+        return statement.matches("(?is).*CREATE\\s+UNIQUE\\s+INDEX.*");
     }
 
     /** One-to-one matching: same migration and category, the finding's line inside the statement's lines. */

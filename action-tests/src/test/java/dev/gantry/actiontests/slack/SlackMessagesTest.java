@@ -181,7 +181,10 @@ class SlackMessagesTest {
 
     @Test
     void rollbackTellsFromToTheReasonAndTheIncident() throws IOException {
+        String goodCommit = "a1b2c3d4e5f60718293a4b5c6d7e8f9011223344";
+        sim.sourceCommit(goodCommit);
         assertThat(deploy(DigitalOceanSpec.SOURCE).run().exitCode()).isZero();
+        sim.sourceCommit("badbadbadbad0000000000000000000000000000");
         ActionResult second = deploy(DigitalOceanSpec.SOURCE).run();
         String good = second.output("previous-deployment-id");
         String bad = second.output("deployment-id");
@@ -203,6 +206,8 @@ class SlackMessagesTest {
         assertThat(r.output("incident-url")).startsWith(gh.serverUrl());
         String live = sim.appByName("shop-api").path("live_url").asText();
         assertThat(shown).contains("Live URL ‹" + live + "›");
+        assertThat(shown).as("the restored commit, not the workflow's (the bad one in an on-failure job)")
+                .contains("*Commit*\n" + goodCommit.substring(0, 7)).doesNotContain("4f2c9a1").doesNotContain("*Commit*\nbadbadb");
         onlyOurLinks(slack, GITHUB, gh.serverUrl(), live);
     }
 

@@ -103,7 +103,9 @@ class SmokeTestLanguageTest {
 
             ActionResult withPassword = run("c.yml", "- name: health\n  request: { path: /health }\n")
                     .env("https_proxy", "http://user:pw@127.0.0.1:" + proxy.port()).run();
-            assertThat(withPassword.exitCode()).isEqualTo(3);
+            assertThat(withPassword.exitCode()).as(withPassword.toString()).isEqualTo(2);
+            assertThat(withPassword.errors()).singleElement().satisfies(e -> assertThat(e.data())
+                    .contains("https_proxy holds a user name and password").doesNotContain("user:pw"));
         }
     }
 

@@ -72,6 +72,26 @@ class VercelDeployGitHubTest {
         assertThat(r2.leaks(VercelSimulator.TOKEN)).isFalse();
     }
 
+    /** Issue 20: only previews are transient, and production is production under whatever name its record has. */
+    @Test
+    void aCustomEnvironmentIsNotTransientAndProductionKeepsItsFlagUnderAnotherName() {
+        ActionResult staging = deploy(HEAD1).with("target", "staging").run();
+        assertThat(staging.exitCode()).as(staging.toString()).isZero();
+        ActionResult prod = deploy(HEAD1).with("prod", "true").with("github-deployment-environment", "web-prod").run();
+        assertThat(prod.exitCode()).as(prod.toString()).isZero();
+
+        List<JsonNode> records = github.deployments();
+        assertThat(records).hasSize(2);
+        JsonNode prodRecord = records.get(0);
+        JsonNode stagingRecord = records.get(1);
+        assertThat(stagingRecord.path("environment").asText()).isEqualTo("staging");
+        assertThat(stagingRecord.path("transient_environment").asBoolean()).isFalse();
+        assertThat(stagingRecord.path("production_environment").asBoolean()).isFalse();
+        assertThat(prodRecord.path("environment").asText()).isEqualTo("web-prod");
+        assertThat(prodRecord.path("transient_environment").asBoolean()).isFalse();
+        assertThat(prodRecord.path("production_environment").asBoolean()).isTrue();
+    }
+
     @Test
     void aFailedDeployMarksTheCommentAndTheRecordFailed() {
         vercel.failNextBuild("BUILD_FAILED", "Command \"npm run build\" exited with 1");

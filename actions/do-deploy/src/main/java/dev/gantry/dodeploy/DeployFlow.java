@@ -71,7 +71,7 @@ final class DeployFlow {
         Started started = start(t);
         report.started(started.app(), started.deployment(), started.previous());
         GitHubRecord record = GitHubRecord.start(GitHubReporters.forStep(ctx, GitHubReporters.Settings.of(ctx.github(),
-                s.githubToken(), s.githubDeployment()), deadline), environment, started.app().name(),
+                s.githubToken(), s.githubDeployment()).withProductionEnvironment(s.productionEnvironment()), deadline), environment, started.app().name(),
                 started.deployment().id(), s.preview());
         if (!s.waitForIt()) {
             report.phase(started.deployment().phaseOrUnknown().name());

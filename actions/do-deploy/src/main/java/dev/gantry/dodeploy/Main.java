@@ -42,7 +42,8 @@ public final class Main {
                 .deployLogs(logPolicy(inputs.choice("print-deploy-logs", "on-failure", LOG_CHOICES)))
                 .preview(inputs.bool("preview"))
                 .dryRun(inputs.bool("dry-run"))
-                .github(inputs.secret("github-token"), inputs.bool("github-deployment"), inputs.string("environment"))
+                .github(inputs.secret("github-token"), inputs.bool("github-deployment"), inputs.string("environment"),
+                        inputs.string("production-environment"))
                 .event(ctx.github().pullRequestNumber(), ctx.github().eventName());
         AnchorInputs.apply(ctx, settings);
         new DeployFlow(ctx, settings.build()).run();

@@ -47,6 +47,7 @@ final class Settings {
     private final String githubToken;
     private final boolean githubDeployment;
     private final String environment;
+    private final String productionEnvironment;
 
     private Settings(Builder b, Path specFile) {
         this.token = b.token;
@@ -72,6 +73,7 @@ final class Settings {
         this.githubToken = b.githubToken;
         this.githubDeployment = b.githubDeployment;
         this.environment = b.environment;
+        this.productionEnvironment = b.productionEnvironment;
     }
 
     static Builder builder(String token, URI apiUrl, Path workspace) {
@@ -129,6 +131,9 @@ final class Settings {
 
     String environment() { return environment; }
 
+    /** The GitHub environment whose records say {@code production_environment: true}. */
+    String productionEnvironment() { return productionEnvironment; }
+
     /** The input that named the app: app-id, app-name or the spec file's. */
     String appInput() {
         return !appId.isEmpty() ? "app-id" : !appName.isEmpty() ? "app-name" : specInput;
@@ -158,6 +163,7 @@ final class Settings {
         private String githubToken = "";
         private boolean githubDeployment = true;
         private String environment = "";
+        private String productionEnvironment = "";
         private OptionalInt pullRequest = OptionalInt.empty();
         private String eventName = "";
 
@@ -284,10 +290,11 @@ final class Settings {
             return this;
         }
 
-        Builder github(String token, boolean deployment, String environment) {
+        Builder github(String token, boolean deployment, String environment, String productionEnvironment) {
             this.githubToken = token;
             this.githubDeployment = deployment;
             this.environment = environment;
+            this.productionEnvironment = productionEnvironment;
             return this;
         }
 

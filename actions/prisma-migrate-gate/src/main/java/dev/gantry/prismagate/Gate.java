@@ -45,6 +45,8 @@ public final class Gate {
     private final Log log;
     private final Settings s;
     private final Deadline deadline;
+    /** The same {@code timeout} for the PR comment's GitHub calls (a stalling GitHub cannot hold the step past it). */
+    private final dev.gantry.common.http.Deadline stepDeadline;
     private final Assessment a = new Assessment();
     private final Map<String, MigrationLinter.Result> lint = new LinkedHashMap<>();
     private final Paths paths;
@@ -57,6 +59,8 @@ public final class Gate {
         this.log = ctx.log();
         this.s = settings;
         this.deadline = Deadline.in(settings.timeout());
+        this.stepDeadline = dev.gantry.common.http.Deadline.after(settings.timeout(), ctx.time(),
+                "timeout: " + dev.gantry.common.action.Durations.human(settings.timeout()));
         this.paths = new Paths(settings.workspace(), log);
     }
 
@@ -274,7 +278,7 @@ public final class Gate {
     private void comment(Report report, Plan plan, String failure) {
         if (ctx.github().pullRequestNumber().isEmpty()) return;
         GitHubReporter github = GitHubReporters.forStep(ctx, GitHubReporters.Settings.of(ctx.github(), s.githubToken(),
-                true), dev.gantry.common.http.Deadline.none(ctx.time()));
+                true), stepDeadline);
         String env = s.environment().isEmpty() ? "default" : s.environment();
         Summary body = new Summary(Map.of(), log);
         body.heading("Prisma migrations" + (s.environment().isEmpty() ? "" : " for " + s.environment()), 3);

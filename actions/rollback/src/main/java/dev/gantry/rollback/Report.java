@@ -42,6 +42,8 @@ final class Report {
     String incidentUrl;
     /** The live URL of what serves after a switch, when known. */
     String liveUrl;
+    /** The commit the restored deployment serves, when the provider says. */
+    String restoredCommit;
 
     /** Whether this run ended badly: refused, failed, timed out, or the verification failed. */
     boolean failed() {
@@ -204,6 +206,8 @@ final class Report {
     /** What the team is told (the Slack message): from → to, the reason, the verification, the incident. */
     void notice(Notice n) {
         n.environment(environment).subject(provider == null ? "What" : provider, plan == null ? null : plan.subject());
+        // the commit that serves now, never the workflow's (in an on-failure job that is the bad one)
+        n.commit(restoredCommit != null ? restoredCommit : "not known");
         String op = plan == null ? "rollback" : plan.operation().word;
         String where = environment == null ? "" : " of " + environment;
         String headline;

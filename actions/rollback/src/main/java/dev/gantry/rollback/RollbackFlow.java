@@ -268,6 +268,7 @@ final class RollbackFlow {
         boolean healthy = report.verification == null || report.verification.passed();
         String url = served.url() != null ? served.url() : s.verifyUrl() == null ? null : s.verifyUrl().toString();
         report.liveUrl = url;
+        report.restoredCommit = served.commit();
         record.ifPresent(r -> gh.setStatus(r, healthy ? DeploymentState.SUCCESS : DeploymentState.FAILURE, url,
                 (healthy ? "restored by " : "restored, verification failed, by ") + plan.operation().word));
     }

@@ -287,8 +287,11 @@ final class DeployFlow {
         if (!s.reporting().githubDeployment()) return Optional.empty();
         String env = s.reporting().githubEnvironment() != null ? s.reporting().githubEnvironment() : s.request().environment();
         boolean prod = s.request().production();
+        // Vercel's own targets decide: production is production whatever github-deployment-environment calls it
+        // (the gateway marks it so for that name); only a preview is transient, a custom environment is not
+        boolean preview = !prod && s.request().customEnvironment() == null;
         Optional<GitHubReporter.DeploymentRecord> r = github.createDeployment(new GitHubReporter.DeploymentRequest(
-                env, null, "Vercel " + s.request().environment() + " deploy of " + report.projectName, !prod, prod,
+                env, null, "Vercel " + s.request().environment() + " deploy of " + report.projectName, preview, prod,
                 "vercel", d.id()));
         r.ifPresent(rec -> github.setStatus(rec, GitHubReporter.DeploymentState.IN_PROGRESS, null,
                 "Vercel is building " + d.id()));

@@ -40,8 +40,11 @@ public final class Main {
                 .build();
         VercelClient vercel = new VercelClient(http, teamId(s, http));
         Settings.Reporting r = s.reporting();
+        // a production deploy's record is production under whatever name github-deployment-environment gives it
+        String productionEnvironment = s.request().production() && r.githubEnvironment() != null ? r.githubEnvironment()
+                : GitHubReporters.PRODUCTION;
         GitHubReporter github = GitHubReporters.forStep(ctx, GitHubReporters.Settings.of(ctx.github(), r.githubToken(),
-                r.commentEnabled() || r.githubDeployment()), deadline);
+                r.commentEnabled() || r.githubDeployment()).withProductionEnvironment(productionEnvironment), deadline);
         new DeployFlow(ctx, s, vercel, github).run();
     }
 

@@ -1,5 +1,6 @@
 package dev.gantry.checks;
 
+import dev.gantry.common.action.InputException;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -306,14 +307,22 @@ final class HttpClients implements AutoCloseable {
             if (v == null || v.isBlank()) return null;
             String s = v.strip();
             if (!s.contains("://")) s = "http://" + s;
-            URI u = URI.create(s);
-            if (u.getHost() == null) throw new IllegalArgumentException(name + " is not a proxy URL: " + v);
+            // the step's environment is configuration: a proxy it cannot use is bad input (exit 2), never a crash
+            URI u;
+            try {
+                u = URI.create(s);
+            } catch (IllegalArgumentException e) {
+                throw new InputException(name, "The proxy variable " + name + " is not a URL.");
+            }
+            if (u.getHost() == null) throw new InputException(name, "The proxy variable " + name + " is not a proxy URL.");
             if (u.getUserInfo() != null) {
-                throw new IllegalArgumentException(name + " holds a user name and password; proxies that need them are"
-                        + " not supported by smoke-test (the JDK client does not send them through an HTTPS tunnel)");
+                throw new InputException(name, "The proxy variable " + name + " holds a user name and password; proxies "
+                        + "that need them are not supported by smoke-test (the JDK client does not send them through an "
+                        + "HTTPS tunnel).");
             }
             if (!"http".equalsIgnoreCase(u.getScheme())) {
-                throw new IllegalArgumentException(name + " must be an http:// proxy (got " + u.getScheme() + "://)");
+                throw new InputException(name, "The proxy variable " + name + " must be an http:// proxy (got "
+                        + u.getScheme() + "://).");
             }
             return u;
         }

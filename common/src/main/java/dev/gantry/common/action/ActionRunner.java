@@ -57,6 +57,7 @@ public final class ActionRunner {
         ExitCode code = ExitCode.PASSED;
         String result = null;
         String reason = null;
+        boolean ours = false; // the action's own failure (a bug, out of memory), not the provider's
         try {
             action.run(ctx);
         } catch (ActionException e) {
@@ -68,12 +69,14 @@ public final class ActionRunner {
             debugTrace(ctx, e);
         } catch (OutOfMemoryError e) {
             code = ExitCode.PROVIDER_ERROR;
+            ours = true;
             reason = "Gantry ran out of memory (" + e.getMessage() + "). This is a failure of the action itself, "
                     + "not of the provider or the app: please report it.";
             ctx.log().endGroup();
             ctx.log().error(reason);
         } catch (Exception | LinkageError | StackOverflowError e) {
             code = ExitCode.PROVIDER_ERROR;
+            ours = true;
             reason = "Unexpected error: " + e;
             ctx.log().endGroup();
             ctx.log().error(reason + (ctx.log().isDebug() ? "" : " (set RUNNER_DEBUG=1 for the stack trace)"));
@@ -84,7 +87,7 @@ public final class ActionRunner {
         try {
             Summary summary = ctx.summary();
             if (!summary.hasContent()) {
-                verdict(summary, metadata.name(), code, result, reason);
+                verdict(summary, metadata.name(), code, result, reason, ours);
             } else if (reason != null && !summary.mentions(reason)) {
                 summary.paragraph(Markdown.format("**%s:** %s", code == ExitCode.FAILED ? "Why" : "Error", reason));
             }
@@ -113,8 +116,15 @@ public final class ActionRunner {
     }
 
     /** The summary of a run that wrote none: the verdict first, then the reason. */
-    static void verdict(Summary summary, String action, ExitCode code, String result, String reason) {
+    static void verdict(Summary summary, String action, ExitCode code, String result, String reason, boolean ours) {
         String name = action == null || action.isBlank() ? "The action" : action;
+        if (ours) {
+            summary.heading("💥 " + name + ": internal error", 3);
+            if (reason != null) summary.paragraph(reason);
+            summary.paragraph("This is a failure of Gantry itself, not of the provider or the app. Re-running the job "
+                    + "is safe; please report it with the log.");
+            return;
+        }
         String head = switch (code) {
             case PASSED -> "✅ " + name + ": done";
             case FAILED -> ("timeout".equals(result) ? "⏱️ " + name + ": timed out" : "❌ " + name + ": failed");

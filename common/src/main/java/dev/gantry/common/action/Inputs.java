@@ -163,6 +163,7 @@ public final class Inputs {
         if (v.isEmpty()) {
             return fallback == null ? null : URI.create(fallback);
         }
+        maskUserInfo(v);
         try {
             URI u = new URI(v);
             if (u.getScheme() == null || u.getHost() == null
@@ -173,6 +174,28 @@ public final class Inputs {
         } catch (URISyntaxException e) {
             throw InputException.invalid(name, "must be an absolute http:// or https:// URL (got '" + v + "')");
         }
+    }
+
+    private static final Pattern USER_INFO = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://([^/?#@]*)@");
+
+    /**
+     * A URL's {@code user:password@} is masked before the URL can be printed anywhere (a log line, an error about
+     * the URL itself, the summary): as written, decoded, and the password alone.
+     */
+    private void maskUserInfo(String url) {
+        Matcher m = USER_INFO.matcher(url);
+        if (!m.find() || m.group(1).isEmpty()) return;
+        String info = m.group(1);
+        log.addMask(info);
+        String decoded;
+        try {
+            decoded = java.net.URLDecoder.decode(info, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            decoded = info;
+        }
+        log.addMask(decoded);
+        int colon = decoded.indexOf(':');
+        if (colon >= 0 && colon < decoded.length() - 1) log.addMask(decoded.substring(colon + 1));
     }
 
     /**

@@ -55,7 +55,35 @@ class ActionRunnerTest {
         String summary = run(ctx -> {
             throw new OutOfMemoryError("Java heap space");
         }, 3);
-        assertThat(summary).contains("ran out of memory").contains("not of the provider or the app");
+        assertThat(summary).startsWith("### 💥 Gantry test action: internal error").contains("ran out of memory")
+                .contains("not of the provider or the app").doesNotContain("provider or infrastructure error");
+    }
+
+    @Test
+    void aPasswordInAUrlInputIsMaskedBeforeAnythingPrintsIt() throws IOException {
+        ActionMetadata withUrl = ActionMetadata.parse("""
+                name: 'Gantry test action'
+                inputs:
+                  verify-url:
+                    required: false
+                """.getBytes(StandardCharsets.UTF_8));
+        Path summary = Files.createFile(dir.resolve("summary.md"));
+        Path output = Files.createFile(dir.resolve("output.txt"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = ActionRunner.run(withUrl, ctx -> {
+            java.net.URI u = ctx.inputs().url("verify-url", null);
+            ctx.log().info("Verify: waiting for " + u);
+            throw InputException.invalid("verify-url", "is not reachable: " + u);
+        }, new String[0], Map.of("GITHUB_STEP_SUMMARY", summary.toString(), "GITHUB_OUTPUT", output.toString(),
+                "INPUT_VERIFY-URL", "https://ops:S3cr%21t-pw@app.example.com/health"), new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        String log = out.toString(StandardCharsets.UTF_8);
+        assertThat(log).as("the runner is told to mask it first").startsWith("::add-mask::");
+        // what the runner prints: every line but the add-mask commands themselves, and the summary
+        String printed = log.lines().filter(l -> !l.startsWith("::add-mask::")).collect(java.util.stream.Collectors.joining("\n"))
+                + Files.readString(summary);
+        assertThat(printed).contains("app.example.com/health").doesNotContain("S3cr%21t-pw").doesNotContain("S3cr!t-pw")
+                .doesNotContain("ops:S3cr");
     }
 
     @Test
