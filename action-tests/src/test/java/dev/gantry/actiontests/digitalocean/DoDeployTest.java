@@ -214,6 +214,9 @@ class DoDeployTest {
         assertThat(sim.logDownloads()).isGreaterThanOrEqualTo(1);
         assertThat(sim.logDownloadsWithToken()).as("presigned URLs are fetched without the token").isZero();
         assertThat(r.output("deployment-id")).isNotEmpty();
+        // app_action's build_logs output, for a later `if: failure()` step: the failed component's log, as text
+        assertThat(r.output("build_logs")).contains("web ").contains("npm ERR! missing script: build")
+                .contains("injected by the build");
     }
 
     @Test

@@ -114,8 +114,32 @@ public final class WorkflowCheck {
                             + " (add failure() &&, or continue-on-error: true on " + f.group(1) + ")");
                 }
             }
+            rollbackOnlyOnFail(job.getKey(), job.getValue(), problems);
         }
         return new Result(gantrySteps, problems);
+    }
+
+    /**
+     * A rollback step after a smoke test in the same job runs on the smoke test's {@code fail} only: a bare
+     * {@code failure()} (or {@code always()}) would also roll back a healthy release whose smoke test was
+     * {@code inconclusive} (a busy runner) or {@code invalid-input}.
+     */
+    private static void rollbackOnlyOnFail(String job, JsonNode jobNode, List<String> problems) {
+        List<String> smokeIds = new ArrayList<>();
+        for (JsonNode step : jobNode.path("steps")) {
+            Optional<String> action = gantryAction(step.path("uses").asText(""));
+            if (action.filter("smoke-test"::equals).isPresent() && step.has("id")) smokeIds.add(step.path("id").asText());
+            if (action.filter("rollback"::equals).isEmpty() || smokeIds.isEmpty()) continue;
+            String condition = step.path("if").asText("");
+            if (!STATUS_FUNCTION.matcher(condition).find()) continue;
+            boolean testsResult = smokeIds.stream().anyMatch(id -> condition.matches(
+                    "(?s).*steps\\." + Pattern.quote(id) + "\\.outputs\\.result\\s*==\\s*'fail'.*"));
+            if (!testsResult) {
+                problems.add(job + ": the rollback with if: " + condition + " also runs when the smoke test is inconclusive"
+                        + " or its input is invalid (a healthy release); test steps." + smokeIds.get(smokeIds.size() - 1)
+                        + ".outputs.result == 'fail' as well");
+            }
+        }
     }
 
     public static Optional<ActionMetadata> metadata(String action) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,6 +102,25 @@ class DataCheckTest {
                 + " (it keeps [USER, ADMIN]) (e.g. id=2)");
         assertThat(pg.migrationRows(url)).as("apply wrote nothing").hasSize(1);
         assertThat(r.summary()).contains("Data check: read-only queries");
+    }
+
+    /** ADD UNIQUE and ADD PRIMARY KEY, as README's table says: duplicates, and NULLs for the key. */
+    @Test
+    void aUniqueConstraintAndAPrimaryKeyOverDuplicatesAndNullsAreErrors() {
+        repo.migration("20240102000000_keys", """
+                ALTER TABLE "User" ADD CONSTRAINT "User_email_key" UNIQUE ("email");
+                ALTER TABLE "User" DROP CONSTRAINT "User_pkey";
+                ALTER TABLE "User" ADD CONSTRAINT "User_pkey" PRIMARY KEY ("email");
+                """);
+        ActionResult r = gate("check").run();
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        List<WorkflowCommands.Command> dups = r.errors().stream().filter(c -> "data-duplicates".equals(c.property("title"))).toList();
+        assertThat(dups).extracting(c -> c.property("line")).containsExactly("1", "3");
+        assertThat(dups).allSatisfy(c -> assertThat(c.data()).contains("(email) appear in more than one row of User")
+                .contains("id=2 and id=3").doesNotContain("dup@x.io"));
+        WorkflowCommands.Command nulls = error(r, "data-null-values");
+        assertThat(nulls.property("line")).isEqualTo("3");
+        assertThat(nulls.data()).contains("column User.email of the primary key is NULL in 1 row (e.g. id=4)");
     }
 
     @Test

@@ -108,11 +108,15 @@ class ExamplePipelinesTest {
                       - uses: gantry-actions/gantry/actions/rollback@v1
                         if: steps.smoke.outputs.result == 'fail'
                         with: { provider: digitalocean, target: '${{ steps.build.outputs.previous }}' }
+                      - uses: gantry-actions/gantry/actions/rollback@v1
+                        if: failure()
+                        with: { provider: digitalocean, target: d1 }
                       - uses: gantry-actions/gantry/actions/no-such-action@v1
                 """);
         WorkflowCheck.Result r = WorkflowCheck.check(broken);
-        assertThat(r.gantrySteps()).isEqualTo(4);
-        assertThat(r.problems()).hasSize(5).anySatisfy(p -> assertThat(p).contains("input 'timout' is not in do-deploy"))
+        assertThat(r.gantrySteps()).isEqualTo(5);
+        assertThat(r.problems()).hasSize(6)
+                .anySatisfy(p -> assertThat(p).contains("the rollback with if: failure() also runs when the smoke test is inconclusive")).anySatisfy(p -> assertThat(p).contains("input 'timout' is not in do-deploy"))
                 .anySatisfy(p -> assertThat(p).contains("steps.deploy.outputs.url is not an output of"))
                 .anySatisfy(p -> assertThat(p).contains("steps.build.outputs.previous names no step"))
                 .anySatisfy(p -> assertThat(p).contains("never runs"))

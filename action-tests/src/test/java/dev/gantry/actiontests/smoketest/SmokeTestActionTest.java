@@ -374,6 +374,16 @@ class SmokeTestActionTest {
         assertThat(app.requests()).isEmpty();
     }
 
+    /** Issue 22: the seeds' 15-minute soak is accepted (this step then fails on the app, before any soak). */
+    @Test
+    void aFifteenMinuteSoakIsAccepted() {
+        ActionResult r = ActionRun.of("smoke-test").with("url", "http://127.0.0.1:1/").with("wait-timeout", "0")
+                .with("soak-rate", "50").with("soak-duration", "15m").run();
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.output("result")).isEqualTo("fail");
+        assertThat(r.errors()).noneSatisfy(e -> assertThat(e.data()).contains("soak-duration"));
+    }
+
     @Test
     void aSoakTargetNeedingAValueNoCheckCapturedIsBadInputAfterCleanupRan() {
         ActionResult r = run("""
