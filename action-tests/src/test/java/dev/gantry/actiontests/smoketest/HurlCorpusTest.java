@@ -108,7 +108,8 @@ class HurlCorpusTest {
         }
         String text = all.toString();
         for (String construct : List.of("[Query]", "[Form]", "[Multipart]", "[Cookies]", "[BasicAuth]", "[Options]",
-                "[Captures]", "[Asserts]", "redact", "base64,", "hex,", "file,", "```", "`one line", "HTTP *".substring(0, 4),
+                "[Captures]", "[Asserts]", "redact", "base64,", "hex,", "file,", "```", "`one line", "HTTP *", "[QueryStringParams]", "[FormParams]",
+                "[MultipartFormData]", "```json", "```xml", "duration <", "htmlEscape", "base64UrlSafeEncode",
                 "location: true", "retry:", "retry-interval:", "delay:", "repeat:", "skip:", "compressed:", "http1.1:",
                 "max-time:", "not ", "isIsoDate", "count", "nth", "split", "replaceRegex", "regex", "toInt", "base64Decode",
                 "urlDecode", "toDate", "dateFormat", "jsonpath \"$.books[?(", "variable \"", "cookie \"", "header \"",
