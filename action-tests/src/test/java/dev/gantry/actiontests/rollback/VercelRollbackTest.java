@@ -59,18 +59,22 @@ class VercelRollbackTest {
     @AfterEach
     void contractAndStop() {
         try {
-            OpenApiContract contract = OpenApiContract.require("vercel/vercel.openapi.json");
-            // the test's own setup calls are not the client's
-            List<LoopbackServer.Exchange> ours = sim.exchanges().stream()
-                    .filter(e -> !e.request().path().equals("/v13/deployments")).toList();
-            List<String> problems = contract.checkExchanges(ours).stream()
-                    .filter(p -> DOCUMENTED_GAPS.stream().noneMatch(g -> g.matcher(p).matches())).toList();
-            assertThat(problems).as("requests and answers vs vercel.openapi.json").isEmpty();
+            checkContract();
         } finally {
             sim.close();
             gh.close();
             app.close();
         }
+    }
+
+    private void checkContract() {
+        OpenApiContract contract = OpenApiContract.require("vercel/vercel.openapi.json");
+        // the test's own setup calls are not the client's
+        List<LoopbackServer.Exchange> ours = sim.exchanges().stream()
+                .filter(e -> !e.request().path().equals("/v13/deployments")).toList();
+        List<String> problems = contract.checkExchanges(ours).stream()
+                .filter(p -> DOCUMENTED_GAPS.stream().noneMatch(g -> g.matcher(p).matches())).toList();
+        assertThat(problems).as("requests and answers vs vercel.openapi.json").isEmpty();
     }
 
     ActionRun rollback() {
@@ -330,6 +334,57 @@ class VercelRollbackTest {
             assertThat(i.path("title").asText()).isEqualTo("Incident: rollback of production failed");
             assertThat(i.path("body").asText()).contains("failed").contains(p[0]);
         });
+    }
+
+    /** Issue 22's fault, as AppPlatformFaultsTest for DigitalOcean: a 500 on each kind of read is retried. */
+    @Test
+    void aServerErrorOnEachKindOfReadIsRetriedAndTheRollbackSucceeds() {
+        String[] p = seed(120, 60);
+        ActionResult clean = rollback().run();
+        assertThat(clean.exitCode()).as(clean.toString()).isZero();
+        java.util.Set<String> reads = new java.util.LinkedHashSet<>();
+        for (LoopbackServer.RecordedRequest q : sim.requests()) {
+            if (q.method().equals("GET")) reads.add(q.path().replaceAll("dpl_[A-Za-z0-9]+", "dpl_[A-Za-z0-9]+"));
+        }
+        assertThat(reads).as("the project and the deployments").hasSizeGreaterThanOrEqualTo(2);
+        for (String read : reads) {
+            checkContract();
+            sim.close();
+            sim = new VercelSimulator(new ScaledClock(20));
+            p = seed(120, 60);
+            sim.inject(LoopbackServer.Fault.status(LoopbackServer.matching("GET", read), 1, LoopbackServer.Reply.json(500,
+                    java.util.Map.of("error", java.util.Map.of("code", "internal_server_error",
+                            "message", "An unexpected internal error occurred")))));
+            ActionResult r = rollback().with("incident", "false").run();
+
+            assertThat(r.exitCode()).as(read + "\n" + r).isZero();
+            assertThat(r.output("result")).as(read).isEqualTo("success");
+            assertThat(sim.exchanges()).as(read + ": the fault was served").anyMatch(e -> e.reply().status() == 500);
+            assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).as(read).isEqualTo(p[0]);
+            assertThat(sim.requests("POST", "/v1/projects/.*/rollback/.*")).as(read + ": one rollback").hasSize(1);
+        }
+    }
+
+    /** A Retry-After (60 s) on the rollback call longer than the step's timeout (5 s): ends now, result=timeout. */
+    @Test
+    void aRetryAfterOf60sOnTheRollbackAgainstATimeoutOf5sEndsTheStepAtOnce() {
+        String[] p = seed(120, 60);
+        sim.rateLimit("POST", "/v1/projects/.*/rollback/.*", 1, 60);
+        sim.clock().speed(0);
+        dev.gantry.common.http.Time time = sim.time();
+        java.time.Instant t0 = time.now();
+        ActionResult r = rollback().time(time).with("timeout", "5s").with("incident", "false").run();
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.output("result")).isEqualTo("timeout");
+        assertThat(Duration.between(t0, time.now())).as("no pause: 60 s cannot fit in 5 s").isLessThan(Duration.ofSeconds(1));
+        assertThat(sim.requests("POST", "/v1/projects/.*/rollback/.*")).as("not sent again").hasSize(1);
+        assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).as("nothing changed").isEqualTo(p[1]);
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("timeout: 5s")
+                .contains("Vercel asked to wait 1m").contains("HTTP 429"));
+        assertThat(r.summary().lines().findFirst().orElse("")).as("the verdict first\n" + r.summary())
+                .containsIgnoringCase("timed out");
+        assertThat(r.summary()).contains("Vercel asked to wait 1m");
     }
 
     @Test

@@ -94,6 +94,7 @@ class VercelDropInTest {
         assertThat(body.path("projectSettings").path("nodeVersion").asText()).isEqualTo("22.x");
         assertThat(r.output("preview-name")).isEqualTo(VercelSimulator.PROJECT_NAME);
         assertThat(r.warnings()).anySatisfy(w -> assertThat(w.data()).startsWith("Not uploading .env: "));
+        assertThat(r.warnings()).as("prod is false: nothing differs").noneSatisfy(w -> assertThat(w.data()).contains("prod"));
         assertThat(VercelContract.problems(sim.exchanges())).isEmpty();
 
         // on main, prod is true: amondnet has no prod input (it deployed a preview); vercel-deploy deploys production
@@ -101,6 +102,22 @@ class VercelDropInTest {
         assertThat(main.exitCode()).as(main.toString()).isZero();
         assertThat(sim.createBody(main.output("deployment-id")).path("target").asText()).isEqualTo("production");
         assertThat(sim.productionOf(VercelSimulator.PROJECT_ID)).isEqualTo(main.output("deployment-id"));
+        // ...and says so: the one place the moved step differs from what the anchor did
+        assertThat(main.warnings()).as(main.toString()).filteredOn(w -> w.data().startsWith("prod: true deploys to production"))
+                .singleElement().satisfies(w -> assertThat(w.data())
+                        .contains("amondnet/vercel-action has no prod input").contains("deployed a preview there")
+                        .contains("remove the line `prod: ...`"));
+
+        // a step that sets an input only vercel-deploy has was written for it: production, no warning
+        ActionResult own = step(plus(SEED_STEP, "timeout: 10m"), "refs/heads/main").run();
+        assertThat(own.exitCode()).as(own.toString()).isZero();
+        assertThat(sim.createBody(own.output("deployment-id")).path("target").asText()).isEqualTo("production");
+        assertThat(own.warnings()).noneSatisfy(w -> assertThat(w.data()).contains("amondnet"));
+
+        // an amondnet-only input (vercel-args) marks the step as amondnet's even beside one of vercel-deploy's own
+        ActionResult mixed = step(plus(plus(SEED_STEP, "timeout: 10m"), "vercel-args: '--force'"), "refs/heads/main").run();
+        assertThat(mixed.exitCode()).as(mixed.toString()).isZero();
+        assertThat(mixed.warnings()).anySatisfy(w -> assertThat(w.data()).startsWith("prod: true deploys to production"));
     }
 
     @Test
@@ -111,12 +128,13 @@ class VercelDropInTest {
         assertThat(r.output("ready-substate")).isEqualTo("PROMOTED");
         assertThat(r.output("production-deployment-id")).isEqualTo(r.output("deployment-id"));
         assertThat(r.log()).contains("vercel-args read as: prod: true");
+        assertThat(r.warnings()).as("--prod: production under amondnet too").noneSatisfy(w -> assertThat(w.data()).contains("amondnet"));
 
-        ActionResult more = step(ARGS_STEP.replace("'--prod'", "'--prod --force -e API=1 --build-env \"B=two words\" "
+        ActionResult more = step(ARGS_STEP.replace("'--prod'", "'--prod --force -e API=crm-api-v2 --build-env \"B=two words\" "
                 + "--regions sfo1,iad1 -m team=crm --scope sim-team'"), "refs/heads/main").run();
         assertThat(more.exitCode()).as(more.toString()).isZero();
         JsonNode body = sim.createBody(more.output("deployment-id"));
-        assertThat(body.path("env").path("API").asText()).isEqualTo("1");
+        assertThat(body.path("env").path("API").asText()).isEqualTo("crm-api-v2");
         assertThat(body.path("build").path("env").path("B").asText()).isEqualTo("two words");
         assertThat(body.path("regions").toString()).isEqualTo("[\"sfo1\",\"iad1\"]");
         assertThat(body.path("meta").path("team").asText()).isEqualTo("crm");

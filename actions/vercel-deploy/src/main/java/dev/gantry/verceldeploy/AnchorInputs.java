@@ -21,7 +21,7 @@ import java.util.Set;
  * vercel-deploy's own. The choices are in README.md, "Moving from amondnet/vercel-action".
  */
 record AnchorInputs(VercelArgs args, String scope, String projectName, String outputDir, String rootDirectory,
-                    String customEnvironment) {
+                    String customEnvironment, boolean amondnetShaped) {
     /** Honoured: read below. */
     static final Set<String> HONOURED = Set.of("vercel-args", "scope", "vercel-project-name", "vercel-output-dir",
             "root-directory", "custom-environment", "public", "experimental-api");
@@ -44,7 +44,26 @@ record AnchorInputs(VercelArgs args, String scope, String projectName, String ou
         }
         return new AnchorInputs(parsed, blank(extra.get("scope")), blank(extra.get("vercel-project-name")),
                 blank(extra.get("vercel-output-dir")), blank(extra.get("root-directory")),
-                blank(extra.get("custom-environment")));
+                blank(extra.get("custom-environment")), amondnetShaped(env, inputs, extra));
+    }
+
+    /**
+     * Whether the step reads as one written for amondnet/vercel-action: it sets one of amondnet's inputs that
+     * vercel-deploy does not declare ({@code vercel-args}, {@code scope}, ...), or it sets none of the inputs only
+     * vercel-deploy has ({@code promote}, {@code timeout}, {@code slack-*}, ...; {@code prod} aside, which is what
+     * the question is about, and {@code api-url}, which points at a stand-in or a proxy). "Sets" means a value
+     * other than action.yml's default, since the runner passes every declared input with its default.
+     */
+    static boolean amondnetShaped(Map<String, String> env, Inputs inputs, Map<String, String> extra) {
+        if (extra.keySet().stream().anyMatch(ANCHOR_INPUTS::contains)) return true;
+        for (var spec : inputs.metadata().inputs().values()) {
+            String name = spec.name();
+            if (ANCHOR_INPUTS.contains(name) || name.equals("prod") || name.equals("api-url")) continue;
+            String v = env.get(Inputs.variableName(name));
+            if (v == null || v.isBlank()) continue;
+            if (spec.defaultValue() == null || !v.trim().equals(spec.defaultValue().trim())) return false;
+        }
+        return true;
     }
 
     /** {@code INPUT_*} variables that action.yml does not declare, by input name (lower case, as written). */
@@ -94,7 +113,7 @@ record AnchorInputs(VercelArgs args, String scope, String projectName, String ou
         return s == null || s.isBlank() ? null : s;
     }
 
-    /** The names of amondnet's inputs, for the migration table test. */
+    /** The names of amondnet's inputs (v25, v41, v42): what tells a step written for it from one written for vercel-deploy. */
     static final List<String> ANCHOR_INPUTS = List.of("vercel-token", "vercel-args", "github-comment", "github-token",
             "github-deployment", "github-deployment-environment", "working-directory", "vercel-project-id",
             "vercel-org-id", "vercel-project-name", "vercel-version", "scope", "zeit-token", "now-args",

@@ -40,10 +40,12 @@ final class SettingsReader {
         b.uploadConcurrency = inputs.string("upload-concurrency").equals("auto") ? 0
                 : inputs.integer("upload-concurrency", 0, 1, 256);
         b.production = inputs.bool("prod");
-        if (b.production && !inputs.string("vercel-org-id").isEmpty()) {
-            // the one input a step moved from amondnet/vercel-action means more here: say so, never a silent difference
-            log.info("prod: true deploys to production. (Under amondnet/vercel-action, which has no prod input, the "
-                    + "same step deployed a preview; see the migration table in vercel-deploy's README.)");
+        if (b.production && anchor.amondnetShaped() && !anchor.args().production()) {
+            // the one input a step moved from amondnet/vercel-action changes: say so, never a silent difference
+            log.warning("prod: true deploys to production. amondnet/vercel-action has no prod input (the runner only "
+                    + "warned \"Unexpected input(s) 'prod'\"), so the same step deployed a preview there. To keep "
+                    + "deploying a preview as it did, remove the line `prod: ...`; if production is what the step is "
+                    + "for, nothing to change. (See \"Moving from amondnet/vercel-action\" in vercel-deploy's README.)");
         }
         b.target = blankToNull(inputs.string("target"));
         b.customEnvironment = anchor.customEnvironment();

@@ -22,8 +22,9 @@ import java.util.function.Consumer;
 /**
  * Follows {@code GET /v3/deployments/{id}/events?direction=forward&follow=1} on a virtual thread and hands each
  * NDJSON line to a listener. Connecting goes through the API's retry executor (backoff, {@code Retry-After}, the
- * step's deadline); a stream that breaks before the deployment is done is reconnected a couple of times after a
- * backoff. A line longer than {@link #MAX_LINE} is skipped, so an endless line cannot fill the heap. It is only a
+ * step's deadline); a stream that breaks or ends before the deployment is done is reconnected (at most
+ * three connections in all) after the executor policy's backoff, and only when that pause ends
+ * before the step's deadline. A connection the executor gave up on is not tried again here. A line longer than {@link #MAX_LINE} is skipped, so an endless line cannot fill the heap. It is only a
  * source of logs and early signals: the waiter's polling stays the source of truth, and closes the stream.
  */
 public final class EventStream implements AutoCloseable {
@@ -51,7 +52,15 @@ public final class EventStream implements AutoCloseable {
             long[] since = {0};
             for (int n = 1; n <= CONNECTIONS && !closed; n++) {
                 try {
-                    if (n > 1) http.time().sleep(http.deadline().cap(http.executor().policy().backoff(n - 1)));
+                    if (n > 1) {
+                        // a stream that broke or ended early: reconnect after the policy's backoff, if it fits
+                        Duration pause = http.executor().policy().backoff(n - 1);
+                        if (!http.deadline().fits(pause)) {
+                            why += "; no time left to reconnect before the step's deadline";
+                            break;
+                        }
+                        http.time().sleep(pause);
+                    }
                     if (closed || http.deadline().passed()) break;
                     InputStream in = connect(since[0]);
                     current = in;
@@ -59,15 +68,18 @@ public final class EventStream implements AutoCloseable {
                     why = finished ? "done" : "ended";
                     if (finished) break;
                 } catch (ProviderException e) {
+                    // connecting went through the retry executor, which has already retried what it could
                     why = "failed (" + e.getMessage() + ")";
-                    if (!e.isTransient()) break;
+                    break;
                 } catch (IOException e) {
                     why = "broken (" + e.getClass().getSimpleName() + ")";
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
                 } catch (RuntimeException e) {
-                    why = "failed (" + e + ")";
+                    // the executor's "cannot wait" (the deadline) or a bug: neither is cured by connecting again
+                    why = "failed (" + e.getMessage() + ")";
+                    break;
                 }
             }
             if (!closed) onEnd.accept(why);
