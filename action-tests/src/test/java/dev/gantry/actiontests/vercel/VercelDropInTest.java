@@ -120,6 +120,21 @@ class VercelDropInTest {
         assertThat(mixed.warnings()).anySatisfy(w -> assertThat(w.data()).startsWith("prod: true deploys to production"));
     }
 
+    /** amondnet's default (CLI) mode ignores its typed inputs; vercel-deploy applies them, and says so. */
+    @Test
+    void typedInputsAmondnetIgnoresInItsCliModeAreAppliedWithAWarning() {
+        ActionResult r = step(plus(ARGS_STEP, "regions: fra1"), "refs/heads/main").run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(sim.createBody(r.output("deployment-id")).path("regions").toString()).contains("fra1");
+        assertThat(r.warnings()).filteredOn(w -> w.data().startsWith("Input 'regions'")).singleElement()
+                .satisfies(w -> assertThat(w.data()).contains("only with experimental-api: true").contains("remove the line `regions: ...`"));
+
+        // in experimental-api mode amondnet applied it too: nothing differs, nothing said
+        ActionResult api = step(plus(plus(SEED_STEP, "experimental-api: true"), "regions: fra1"), "refs/heads/feature").run();
+        assertThat(api.exitCode()).as(api.toString()).isZero();
+        assertThat(api.warnings()).noneSatisfy(w -> assertThat(w.data()).startsWith("Input 'regions'"));
+    }
+
     @Test
     void vercelArgsProdDeploysToProduction() {
         ActionResult r = step(ARGS_STEP, "refs/heads/main").run();

@@ -42,9 +42,35 @@ record AnchorInputs(VercelArgs args, String scope, String projectName, String ou
                     + "anyone can read; Vercel's CLI no longer sends it and vercel-deploy does not either. Remove the line "
                     + "`public: " + isPublic + "`.");
         }
+        boolean shaped = amondnetShaped(env, inputs, extra);
+        if (shaped && !"true".equalsIgnoreCase(extra.getOrDefault("experimental-api", ""))) {
+            for (String name : CLI_MODE_IGNORED) {
+                if (!setByStep(name, env, inputs, extra)) continue;
+                log.warning("Input '" + name + "': amondnet/vercel-action applies it only with experimental-api: true "
+                        + "(its default mode runs the Vercel CLI and ignores it), so the same step did without it there; "
+                        + "vercel-deploy applies it. If the step relied on it being ignored, remove the line `" + name + ": ...`.");
+            }
+        }
         return new AnchorInputs(parsed, blank(extra.get("scope")), blank(extra.get("vercel-project-name")),
                 blank(extra.get("vercel-output-dir")), blank(extra.get("root-directory")),
-                blank(extra.get("custom-environment")), amondnetShaped(env, inputs, extra));
+                blank(extra.get("custom-environment")), shaped);
+    }
+
+    /**
+     * amondnet/vercel-action v42's typed inputs that only its {@code experimental-api} mode reads; its default
+     * (CLI) mode ignores them (its README says so). vercel-deploy applies each one.
+     */
+    static final List<String> CLI_MODE_IGNORED = List.of("target", "prebuilt", "force", "env", "build-env", "regions",
+            "archive", "root-directory", "auto-assign-custom-domains", "custom-environment", "with-cache", "vercel-output-dir");
+
+    /** Whether the step gives {@code name} a value: undeclared and present, or declared and not action.yml's default. */
+    private static boolean setByStep(String name, Map<String, String> env, Inputs inputs, Map<String, String> extra) {
+        if (extra.containsKey(name)) return !extra.get(name).isBlank();
+        var spec = inputs.metadata().inputs().get(name);
+        if (spec == null) return false;
+        String v = env.get(Inputs.variableName(name));
+        if (v == null || v.isBlank()) return false;
+        return spec.defaultValue() == null || !v.trim().equals(spec.defaultValue().trim());
     }
 
     /**
