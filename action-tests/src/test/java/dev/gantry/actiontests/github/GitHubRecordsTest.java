@@ -121,7 +121,11 @@ class GitHubRecordsTest {
     }
 
     @Test
-    void aStatusThatARateLimitStoppedIsWrittenWhenTheStepEnds() {
+    void aStatusThatARateLimitStoppedIsWrittenWhenTheStepEndsAndRetiresTheRecordItReplaces() {
+        sim.autoInactive(GitHubSimulator.AutoInactive.OFF); // only an explicit inactive retires the older record
+        ReporterRun earlier = ReporterRun.onPush(sim);
+        DeploymentRecord older = earlier.reporter.createDeployment(request("production", false, "p0")).orElseThrow();
+        earlier.reporter.setStatus(older, DeploymentState.SUCCESS, "https://shop.example", "live");
         ReporterRun run = ReporterRun.onPush(sim);
         DeploymentRecord d = run.reporter.createDeployment(request("production", false, "p1")).orElseThrow();
         run.reporter.setStatus(d, DeploymentState.IN_PROGRESS, null, "deploying");
@@ -133,10 +137,13 @@ class GitHubRecordsTest {
         run.reporter.setStatus(d, DeploymentState.SUCCESS, "https://shop.example", "live");
         assertThat(sim.statusStates(d.id())).containsExactly("in_progress");
         assertThat(run.warnings()).singleElement().asString().contains("rate limit");
+        assertThat(sim.statusStates(older.id())).as("not replaced yet").containsExactly("success");
 
         assertThat(run.reporter.finish(false)).isEmpty();
         assertThat(sim.statusStates(d.id())).containsExactly("in_progress", "success");
         assertThat(sim.statuses(d.id()).get(1).path("environment_url").asText()).isEqualTo("https://shop.example");
+        assertThat(sim.statusStates(older.id())).as("the record the late success replaces").containsExactly("success", "inactive");
+        assertThat(sim.statuses(older.id()).get(1).path("description").asText()).isEqualTo("replaced by deployment " + d.id());
     }
 
     @Test

@@ -223,6 +223,17 @@ class HostileProviderSuiteTest {
             return new Prepared(run, List.of(AppPlatformSimulator.TOKEN, GitHubSimulator.DEFAULT_TOKEN),
                     () -> githubTexts(gh), List.of(sim, gh));
         }));
+        a.add(new Attack("rollback", "DigitalOcean body stalls after the headers", five, Set.of(1), "timeout", () -> {
+            AppPlatformSimulator sim = digitalOcean();
+            String app = sim.seedApp(IMAGE_SPEC);
+            deployAgain(sim, app);
+            // the rollback is started; every poll of its deployment sends headers, then nothing
+            sim.inject(Fault.stallBody(matching("GET", "/v2/apps/.*/deployments/.*"), 100, Duration.ofSeconds(60)));
+            ActionRun run = ActionRun.of("rollback").with("provider", "digitalocean").with("token", AppPlatformSimulator.TOKEN)
+                    .with("app-id", app).with("api-url", sim.baseUrl().toString()).with("incident", "false")
+                    .with("timeout", "5s");
+            return new Prepared(run, List.of(AppPlatformSimulator.TOKEN), List::of, List.of(sim));
+        }));
         a.add(new Attack("rollback", "Vercel body stalls after the headers", five, Set.of(1, 3), null, () -> {
             VercelSimulator sim = new VercelSimulator(new ScaledClock(20));
             sim.seedProductionDeployment(VercelSimulator.PROJECT_ID, sim.clock().millis() - 7_200_000);
@@ -248,13 +259,14 @@ class HostileProviderSuiteTest {
                     """);
             return new Prepared(run, List.of(SMOKE_SECRET, CAPTURED), List::of, List.of(app));
         }));
-        a.add(new Attack("smoke-test", "body never ends", null, Set.of(3), null, () -> {
+        a.add(new Attack("smoke-test", "body never ends", five, Set.of(3), "inconclusive", () -> {
             LoopbackServer app = hostileApp();
             app.inject(Fault.endlessBody(matching("GET", "/page"), 100));
-            // a check that must read the body to judge it (one that needs only the status is judged without it)
+            // a check that must read the body to judge it (one that needs only the status is judged without it);
+            // smoke-test has no step timeout: its per-request timeout is the bound of this one request
             return new Prepared(smokeRun(app, "checks:\n  - name: page\n    request: { path: /page }\n"
-                            + "    expect: { status: 200, jsonpath: { \"$.x\": { exists: true } } }\n"),
-                    List.of(SMOKE_SECRET), List::of, List.of(app));
+                            + "    expect: { status: 200, jsonpath: { \"$.x\": { exists: true } } }\n")
+                    .with("request-timeout", "5s"), List.of(SMOKE_SECRET), List::of, List.of(app));
         }));
         a.add(new Attack("smoke-test", "body stalls after the headers", five, Set.of(1), "fail", () -> {
             LoopbackServer app = hostileApp();

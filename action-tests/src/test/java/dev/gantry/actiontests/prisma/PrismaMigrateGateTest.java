@@ -57,6 +57,41 @@ class PrismaMigrateGateTest {
     }
 
     @Test
+    void aMigrationFileLinkedOutOfTheWorkspaceIsRefusedUnread() throws Exception {
+        Path outside = Files.createTempDirectory("gate-outside-");
+        Path secret = Files.writeString(outside.resolve("secret.sql"), "-- s3cr3t-outside-the-workspace\nSELECT 1;\n");
+        new PrismaWorkspace(outside).migration("20240102000000_elsewhere", ADD_EMAIL);
+        repo.migration("20240101000000_init", INIT);
+        Path migrations = workspace.resolve("prisma/migrations");
+        Files.createDirectories(migrations.resolve("20240102000000_linked"));
+        Files.createSymbolicLink(migrations.resolve("20240102000000_linked/migration.sql"), secret);
+        ActionResult r = gate("check").run();
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("migrations-dir")
+                .contains("prisma/migrations/20240102000000_linked/migration.sql").contains("workspace"));
+        assertThat(r.toString()).doesNotContain("s3cr3t-outside-the-workspace");
+
+        // a migration's folder that links out is refused the same way
+        Files.delete(migrations.resolve("20240102000000_linked/migration.sql"));
+        Files.delete(migrations.resolve("20240102000000_linked"));
+        Files.createSymbolicLink(migrations.resolve("20240102000000_linked"),
+                outside.resolve("prisma/migrations/20240102000000_elsewhere"));
+        r = gate("check").run();
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.data()).contains("migrations-dir")
+                .contains("prisma/migrations/20240102000000_linked/migration.sql"));
+
+        // a link that stays inside the workspace is read as Prisma reads it
+        Files.delete(migrations.resolve("20240102000000_linked"));
+        Path kept = Files.writeString(workspace.resolve("add_email.sql"), ADD_EMAIL);
+        Files.createDirectories(migrations.resolve("20240102000000_linked"));
+        Files.createSymbolicLink(migrations.resolve("20240102000000_linked/migration.sql"), kept);
+        r = gate("check").run();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.output("pending-count")).isEqualTo("2");
+    }
+
+    @Test
     void applyWritesTheRowsPrismaWrites() throws Exception {
         repo.migration("20240101000000_init", INIT).migration("20240102000000_add_email", ADD_EMAIL);
         ActionResult r = gate("apply").with("environment", "staging").run();

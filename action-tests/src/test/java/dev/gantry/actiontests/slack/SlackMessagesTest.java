@@ -6,6 +6,7 @@ import dev.gantry.actiontests.harness.ActionResult;
 import dev.gantry.actiontests.harness.ActionRun;
 import dev.gantry.actiontests.vercel.ScaledClock;
 import dev.gantry.actiontests.vercel.VercelSimulator;
+import dev.gantry.common.http.Time;
 import dev.gantry.common.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -116,6 +119,34 @@ class SlackMessagesTest {
         assertThat(m.payload()).contains("&lt;!channel&gt; &lt;@U024BE7LH&gt; &lt;https://evil.example/login|open the runbook&gt; &amp;");
         onlyOurLinks(slack, GITHUB, CONTROL_PANEL);
         noSecretIn(slack, AppPlatformSimulator.TOKEN, SlackSimulator.TOKEN);
+    }
+
+    /**
+     * A deploy that times out is the one the team most needs to hear of: its message goes out after the step's
+     * time is up, a 429 that asks for a short wait included (virtual time: the build never ends, {@code timeout: 5s}).
+     */
+    @Test
+    void aStepThatTimedOutStillTellsTheTeamAfterItsTimeIsUp() throws IOException {
+        sim.phaseDurations(Duration.ofSeconds(10), Duration.ofDays(3), Duration.ofSeconds(10), Duration.ofSeconds(40));
+        Time time = sim.time();
+        slack.clock(time.clock());
+        slack.rateLimit(1, 2);
+        Instant t0 = time.now();
+        ActionResult r = viaWebApi(deploy(DigitalOceanSpec.SOURCE), slack).with("timeout", "5s").time(time).run();
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.output("result")).isEqualTo("timeout");
+        assertThat(r.warnings()).as(r.toString()).noneMatch(w -> w.data().startsWith("Slack"));
+        assertThat(slack.refusals()).as("Slack first asked to wait 2s").singleElement()
+                .satisfies(f -> assertThat(f.status()).isEqualTo(429));
+        assertThat(slack.messages()).hasSize(1);
+        SlackSimulator.Message m = slack.messages().get(0);
+        assertThat(header(m)).isEqualTo("⏱️ do-deploy · timeout");
+        assertThat(SlackSimulator.displayed(m)).contains("timeout: 5s").contains("*Environment*\nproduction");
+        assertThat(slack.earlyRetries()).isZero();
+        assertThat(r.output("slack-thread")).isEqualTo(m.ts());
+        assertThat(Duration.between(t0, time.now())).as("the step's 5s, then Slack's 2s wait within its own 5s")
+                .isBetween(Duration.ofSeconds(7), Duration.ofSeconds(10));
     }
 
     @Test

@@ -90,7 +90,7 @@ public final class Gate {
     private void readAndLint() throws IOException {
         a.dir = paths.locate(s.migrationsDir(), s.defaultDir());
         try {
-            folder = MigrationsFolder.read(a.dir);
+            folder = MigrationsFolder.read(a.dir, s.workspace()); // no file in it may lead out of the workspace
         } catch (MigrationsFolder.MigrationsException e) {
             throw InputException.invalid("migrations-dir", e.getMessage());
         }

@@ -1,5 +1,7 @@
 package dev.gantry.prismagate;
 
+import dev.gantry.common.action.Workspace;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -40,13 +42,24 @@ public final class MigrationsFolder {
         return warnings;
     }
 
-    /** @throws MigrationsException when the folder or a migration file cannot be used */
-    public static MigrationsFolder read(Path dir) throws IOException {
+    /** The folder read with itself as the boundary: no file it reads may lead out of it. */
+    static MigrationsFolder read(Path dir) throws IOException {
+        return read(dir, dir);
+    }
+
+    /**
+     * @param workspace every file read must really be inside it: a {@code migration.sql}, a migration's folder or
+     *                  the lock file that is a symbolic link leading out of it is refused, not read
+     * @throws MigrationsException when the folder or a migration file cannot be used
+     * @throws dev.gantry.common.action.InputException (input {@code migrations-dir}, exit 2) naming a file that
+     *                  leads out of the workspace
+     */
+    public static MigrationsFolder read(Path dir, Path workspace) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new MigrationsException("The migrations folder " + dir + " does not exist");
         }
         List<String> warnings = new ArrayList<>();
-        Path lock = dir.resolve("migration_lock.toml");
+        Path lock = inside(workspace, dir.resolve("migration_lock.toml"));
         if (Files.isRegularFile(lock)) {
             String provider = lockProvider(Files.readString(lock, StandardCharsets.UTF_8));
             if (!provider.equals("postgresql")) {
@@ -61,10 +74,10 @@ public final class MigrationsFolder {
         if (names == null) throw new IOException("cannot list the migrations folder " + dir);
         Arrays.sort(names);
         // reading and decoding one file needs nothing from the others: on every core, in name order
-        List<Object> read = Arrays.stream(names).parallel().map(n -> readMigration(dir.resolve(n))).toList();
+        List<Object> read = Arrays.stream(names).parallel().map(n -> readMigration(dir.resolve(n), workspace)).toList();
         List<LocalMigration> out = new ArrayList<>(read.size());
         for (Object r : read) { // the first failure in name order, whatever thread met it
-            if (r instanceof MigrationsException e) throw e;
+            if (r instanceof RuntimeException e) throw e; // a MigrationsException, or a file leading out
             if (r instanceof IOException e) throw e;
             if (r instanceof LocalMigration m) out.add(m);
         }
@@ -81,14 +94,17 @@ public final class MigrationsFolder {
 
     /**
      * The migration in folder {@code d}; {@code null} when {@code d} is not a folder (a file beside the
-     * migrations); else the {@link MigrationsException} or {@link IOException} met reading it.
+     * migrations); else the {@link MigrationsException}, {@link dev.gantry.common.action.InputException} (the
+     * file leads out of the workspace) or {@link IOException} met reading it.
      */
-    private static Object readMigration(Path d) {
+    private static Object readMigration(Path d, Path workspace) {
         String name = d.getFileName().toString();
         Path sql = d.resolve("migration.sql");
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(sql); // the common case costs one open, no stat
+            // the file's real location, checked before a byte is read: a link to /etc/passwd is never opened
+            Path real = inside(workspace, sql);
+            bytes = Files.readAllBytes(real); // one open, no stat
         } catch (IOException e) {
             if (!Files.isDirectory(d)) return null;
             if (!Files.isRegularFile(sql)) {
@@ -96,11 +112,25 @@ public final class MigrationsFolder {
                         + " P3015): add the file or remove the folder");
             }
             return e;
+        } catch (RuntimeException e) {
+            // a file beside the migrations that links out is never read, so it is no reason to stop
+            return Files.isDirectory(d) ? e : null;
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
         // bad bytes decode to U+FFFD; only a text that has one can have come from invalid UTF-8
         boolean valid = text.indexOf('\uFFFD') < 0 || isUtf8(bytes);
         return new LocalMigration(name, sql, text, valid, bytes);
+    }
+
+    /**
+     * {@code file}'s real location, when it is inside {@code workspace}, symbolic links followed (the file's own
+     * and its folders'); else exit 2 naming {@code migrations-dir} and the file.
+     */
+    private static Path inside(Path workspace, Path file) {
+        Path ws = workspace.toAbsolutePath().normalize();
+        Path abs = file.toAbsolutePath().normalize();
+        String shown = (abs.startsWith(ws) ? ws.relativize(abs) : abs).toString().replace('\\', '/');
+        return Workspace.resolve(ws, "migrations-dir", shown);
     }
 
     /** Prisma's reading: the first line starting with {@code provider}, minus {@code provider = } and quotes. */

@@ -74,7 +74,7 @@ public final class ActionContext {
     /**
      * The step's deadline: the first one {@link #deadline} made, or empty when the action has none (it failed
      * before it read its timeout, or it has no timeout input). What runs at the end (a message to the team) keeps
-     * to it.
+     * to it; the message of a step whose time is up gets a few seconds of its own (SlackNotifier.AFTER_END).
      */
     public java.util.Optional<Deadline> stepDeadline() {
         return java.util.Optional.ofNullable(stepDeadline);

@@ -104,6 +104,8 @@ final class RestGitHubReporter implements GitHubReporter {
         String wantedUrl;
         String wantedDescription;
         String problem;
+        /** After a written success: whether the records it replaces were set inactive. */
+        boolean retired;
 
         Tracked(DeploymentRecord record) {
             this.record = record;
@@ -170,7 +172,7 @@ final class RestGitHubReporter implements GitHubReporter {
         if (deployment == null || state == null) return;
         Tracked t = tracked.computeIfAbsent(deployment.id(), k -> new Tracked(deployment));
         t.want(state, environmentUrl, description);
-        if (write(t) && state == DeploymentState.SUCCESS) retireReplaced(deployment);
+        if (write(t) && state == DeploymentState.SUCCESS) t.retired = retireReplaced(deployment);
     }
 
     /** Writes the status {@code t} wants; remembers why when it cannot. */
@@ -199,8 +201,8 @@ final class RestGitHubReporter implements GitHubReporter {
      * everything before it, so what is older was retired then). GitHub's {@code auto_inactive} may have done it
      * already; its documented scope leaves production records out, so it is not relied on.
      */
-    private void retireReplaced(DeploymentRecord current) {
-        call(Permission.DEPLOYMENTS, "retire the records deployment " + current.id() + " replaces", () -> {
+    private boolean retireReplaced(DeploymentRecord current) {
+        return call(Permission.DEPLOYMENTS, "retire the records deployment " + current.id() + " replaces", () -> {
             int checked = 0;
             for (Deployment other : api.listDeployments(owner, repo, null, current.environment(),
                     GitHubApi.MAX_PER_PAGE, 1)) {
@@ -211,7 +213,7 @@ final class RestGitHubReporter implements GitHubReporter {
                 if ("success".equals(last)) inactive(other.id(), "replaced by deployment " + current.id());
             }
             return Boolean.TRUE;
-        });
+        }).isPresent();
     }
 
     @Override
@@ -488,6 +490,18 @@ final class RestGitHubReporter implements GitHubReporter {
                 if (!write(t)) leftOver(t, "the step failed and its error status could not be written: " + t.problem);
             } else {
                 leftOver(t, "the step ended before the deployment did (it did not wait for it), so nothing updates it");
+            }
+        }
+        // a success written just now (or one whose retiring a rate limit stopped) retires what it replaces, as
+        // setStatus does; copied first: retiring updates the other tracked records
+        for (Tracked t : List.copyOf(tracked.values())) {
+            if (t.written != DeploymentState.SUCCESS || t.wanted != DeploymentState.SUCCESS || t.retired) continue;
+            t.retired = retireReplaced(t.record);
+            if (!t.retired) {
+                notes.put("retire:" + t.record.id(), Markdown.format("Earlier deployment records of %s may still say "
+                        + "success on GitHub: setting the ones deployment %s replaces inactive failed: %s.",
+                        t.record.environment(), String.valueOf(t.record.id()),
+                        lastProblem == null ? "GitHub did not answer" : lastProblem));
             }
         }
         return List.copyOf(notes.values());

@@ -18,6 +18,13 @@ import java.util.Map;
  * {@link RetryExecutor} before an answer reaches this decoder.
  */
 final class ApiErrorDecoder implements ErrorDecoder {
+    /**
+     * GitHub's wait for a secondary limit that gives neither {@code retry-after} nor an exhausted
+     * {@code x-ratelimit-remaining}: "Otherwise, wait for at least one minute before retrying" (Rate limits for
+     * the REST API, "Exceeding the rate limit"). Sooner attempts may get the integration banned.
+     */
+    static final java.time.Duration SECONDARY_LIMIT_WAIT = java.time.Duration.ofMinutes(1);
+
     private final String provider;
     private final List<String> requestIdHeaders;
     private final Time time;
@@ -56,13 +63,16 @@ final class ApiErrorDecoder implements ErrorDecoder {
         }
         Instant retryAt = RateLimits.retryAt(status, headers, now).orElse(null);
         boolean rateLimited = status == 429 || (status == 403 && isRateLimit403(headers, retryAt, text));
+        if (rateLimited && status == 403 && retryAt == null) retryAt = now.plus(SECONDARY_LIMIT_WAIT);
         return new ProviderException(provider, status, err.code(), err.message(), requestId, operation, null,
                 retryAt, rateLimited, false);
     }
 
     /**
      * A 403 that is a rate limit, not a permission problem: GitHub answers its secondary limits (and its older
-     * "abuse detection" mechanism) with 403 plus {@code Retry-After}, or with {@code x-ratelimit-remaining: 0}.
+     * "abuse detection" mechanism) with 403 plus {@code Retry-After}, or with {@code x-ratelimit-remaining: 0}, or
+     * with neither and only "an error message that indicates that you exceeded a secondary rate limit" ("You have
+     * exceeded a secondary rate limit...", "You have triggered an abuse detection mechanism...").
      */
     static boolean isRateLimit403(Map<String, Collection<String>> headers, Instant retryAt, String body) {
         if (RateLimits.header(headers, "retry-after").isPresent()) return true;

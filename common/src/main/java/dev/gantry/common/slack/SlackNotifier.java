@@ -37,7 +37,7 @@ import java.util.Objects;
  * deploy → smoke test → rollback in one thread. A step that sends nothing passes its input on.
  *
  * <p><b>Slack never breaks a deploy.</b> The request goes through the common retry executor within the step's
- * deadline (and at most {@link #LIMIT}): a 429 is waited out as its {@code Retry-After} says when that fits, a
+ * deadline (and at most {@link #LIMIT}; a step whose time is up gets {@link #AFTER_END} of its own): a 429 is waited out as its {@code Retry-After} says when that fits, a
  * connection that was never made is tried again, and a post whose answer was lost is not resent (it may have
  * arrived). Whatever fails (a refused token, an unknown channel, a rate limit past the deadline, Slack down) is one
  * warning in the log and a line in the step summary; the step's result and exit code stay what they were.
@@ -45,6 +45,12 @@ import java.util.Objects;
 public final class SlackNotifier {
     /** The longest the message may take, whatever is left of the step's time. */
     public static final Duration LIMIT = Duration.ofMinutes(1);
+    /**
+     * What the message of a step whose time is up (or nearly) gets, from when the step ended: a step that timed
+     * out is the one the team most needs to hear about, and the step's own deadline has nothing left for a 429's
+     * short wait. A request may run {@link Deadline#GRACE} past it, so the message costs at most this plus that.
+     */
+    public static final Duration AFTER_END = Duration.ofSeconds(5);
     /** Each request: connecting, sending and the whole answer. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
     /** A 429 or a connection never made is tried again, at most four attempts in all. */
@@ -98,9 +104,7 @@ public final class SlackNotifier {
             }
             ObjectNode payload = new SlackMessage(ctx.inputs().metadata().name(), ending, ctx.notice(), ctx.github(),
                     log::mask).payload();
-            String limit = "Slack's limit of " + LIMIT.toSeconds() + "s";
-            Deadline step = ctx.stepDeadline().orElseGet(() -> Deadline.after(LIMIT, ctx.time(), limit));
-            Sent sent = send(payload, ending.failed(), step.within(LIMIT, limit));
+            Sent sent = send(payload, ending.failed(), deadline(ctx));
             if (sent.thread() != null) out = sent.thread();
         } catch (RuntimeException e) {
             String why = describe(e);
@@ -109,6 +113,22 @@ public final class SlackNotifier {
         } finally {
             ctx.setOutput("slack-thread", out);
         }
+    }
+
+    /**
+     * The message's deadline: the step's, and at most {@link #LIMIT}; when the step's time is up or has less than
+     * {@link #AFTER_END} left, {@link #AFTER_END} from now instead (the step has ended: its deadline has done its
+     * job, and only this message is left to send).
+     */
+    static Deadline deadline(ActionContext ctx) {
+        String limit = "Slack's limit of " + LIMIT.toSeconds() + "s";
+        Deadline step = ctx.stepDeadline().orElse(null);
+        if (step == null) return Deadline.after(LIMIT, ctx.time(), limit);
+        if (step.remaining().compareTo(AFTER_END) < 0) {
+            return Deadline.after(AFTER_END, ctx.time(), AFTER_END.toSeconds() + "s for Slack after the step's time"
+                    + (step.description() == null ? "" : " (" + step.description() + ")"));
+        }
+        return step.within(LIMIT, limit);
     }
 
     /**

@@ -307,4 +307,42 @@ class HttpApiTest {
         assertThat(api().create(new Thing(null, "x")).id()).isEqualTo("t-1");
         assertThat(server.requests("POST", "/v2/things")).hasSize(2);
     }
+
+    /**
+     * GitHub's older abuse-detection 403 (and a secondary limit) may come with neither {@code retry-after} nor an
+     * exhausted {@code x-ratelimit-remaining}: its message alone makes it a rate limit, never a missing permission,
+     * and GitHub's documented wait then is at least a minute.
+     */
+    @Test
+    void githubsAbuseDetection403WithoutRetryAfterIsARateLimitWaitedAMinute() {
+        String reset = String.valueOf(time.instant().getEpochSecond() + 3000);
+        server.inject(Fault.status(matching("POST", "/v2/things"), 1, Reply.json(403, Map.of("message",
+                        "You have triggered an abuse detection mechanism. Please wait a few minutes before you try again.",
+                        "documentation_url", "https://docs.github.com/rest/overview/resources-in-the-rest-api#abuse-rate-limits"))
+                .withHeader("x-ratelimit-remaining", "4987").withHeader("x-ratelimit-reset", reset)));
+        assertThat(api().create(new Thing(null, "x")).id()).isEqualTo("t-1");
+        assertThat(server.requests("POST", "/v2/things")).as("resent: a rate-limited create did nothing").hasSize(2);
+        assertThat(time.sleeps).singleElement().satisfies(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofMinutes(1)));
+        assertThat(logText()).contains("HTTP 403 (rate limit) on POST /v2/things");
+
+        Map<String, java.util.Collection<String>> headers = Map.of("x-ratelimit-remaining", java.util.List.of("4987"),
+                "x-ratelimit-reset", java.util.List.of(reset));
+        for (String message : java.util.List.of(
+                "You have triggered an abuse detection mechanism. Please wait a few minutes before you try again.",
+                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+                "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. "
+                        + "Please retry your request again later.")) {
+            ProviderException e = ApiErrorDecoder.failure("GitHub", 403, headers,
+                    ("{\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8), "POST /repos/a/b/issues",
+                    java.util.List.of(), time.instant());
+            assertThat(e.rateLimited()).as(message).isTrue();
+            assertThat(e.retryAt()).isEqualTo(time.instant().plus(Duration.ofMinutes(1)));
+        }
+        // the same headers with a permission message: not a rate limit, nothing to wait for
+        ProviderException denied = ApiErrorDecoder.failure("GitHub", 403, headers,
+                "{\"message\":\"Resource not accessible by integration\"}".getBytes(StandardCharsets.UTF_8),
+                "POST /repos/a/b/issues", java.util.List.of(), time.instant());
+        assertThat(denied.rateLimited()).isFalse();
+        assertThat(denied.retryAt()).isNull();
+    }
 }
