@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The seeds' runbook (health, login, list users, one CRUD round, {@code p(95)<800}, an error-rate gate of 2%),
+ * The seeds' runbook (health, login, list users, one CRUD round, {@code p(95)<800}, {@code 5xx<2%}),
  * written once as checks YAML and once as a Hurl file ({@code src/test/resources/runbook}, shown in the smoke-test
  * README). Both pass against a healthy app, and both fail against one that answers 5% of its requests with 500.
  */
@@ -33,7 +33,7 @@ class RunbookTest {
         ActionRun run = ActionRun.of("smoke-test").with("url", app.baseUrl().toString())
                 .with("secrets", "SMOKE_USER=" + SampleApp.SMOKE_USER + "\nSMOKE_PASSWORD=" + SampleApp.SMOKE_PASSWORD)
                 .with("variables", "run_id=4711")
-                .with("slo", "p(95)<800\nerror-rate<2%")
+                .with("slo", "p(95)<800\n5xx<2%")
                 .with("soak-rate", "50").with("soak-duration", "3s").with("soak-warmup", "1s")
                 .with("wait-timeout", "10s").with("wait-interval", "200ms");
         Files.copy(runbook(file), run.workspace().resolve(file));
@@ -50,7 +50,7 @@ class RunbookTest {
             assertThat(r.output("result")).as(r.toString()).isIn("pass", "inconclusive");
             if (r.output("result").equals("inconclusive")) assertThat(r.log()).contains("Soak inconclusive");
             assertThat(r.output("checks-passed")).isEqualTo("6");
-            assertThat(r.log()).contains("✓ 'p(95)<800'").contains("✓ 'error-rate<2%'");
+            assertThat(r.log()).contains("✓ 'p(95)<800'").contains("✓ '5xx<2%'");
             assertThat(app.requests("DELETE", "/users/.*")).as("the CRUD round cleaned up").hasSize(1);
             assertThat(r.leaks(SampleApp.SMOKE_PASSWORD)).isFalse();
         }
@@ -68,7 +68,7 @@ class RunbookTest {
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
             assertThat(r.output("result")).isEqualTo("fail");
             assertThat(r.output("checks-passed")).as("the functional part passed").isEqualTo("6");
-            assertThat(r.log()).contains("✗ 'error-rate<2%'");
+            assertThat(r.log()).contains("✗ '5xx<2%'");
             assertThat(Double.parseDouble(r.output("error-rate"))).isBetween(0.03, 0.07);
         }
     }
