@@ -377,6 +377,13 @@ public final class GitHubSimulator extends LoopbackServer {
         return out;
     }
 
+    /** Every comment on any issue or pull request, oldest first. */
+    public synchronized List<JsonNode> allComments() {
+        List<JsonNode> out = new ArrayList<>();
+        for (CommentState c : comments) out.add(json.issueComment(repo, c, user(c.author)));
+        return out;
+    }
+
     /** Every issue (not pull requests), oldest first. */
     public synchronized List<JsonNode> issues() {
         List<JsonNode> out = new ArrayList<>();
