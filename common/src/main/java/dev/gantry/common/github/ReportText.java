@@ -52,6 +52,16 @@ public final class ReportText {
     }
 
     /**
+     * A deployment status's description: control characters removed, one line, at most
+     * {@link #MAX_STATUS_DESCRIPTION} characters; null stays null (no description).
+     */
+    public static String statusDescription(String text) {
+        if (text == null) return null;
+        String t = Log.clean(text).replaceAll("\\s+", " ").strip();
+        return t.isEmpty() ? null : clip(t, MAX_STATUS_DESCRIPTION);
+    }
+
+    /**
      * {@code marker}, a newline and {@code markdown}, cut to {@link #MAX_BODY} characters when longer: the cut
      * keeps whole lines where it can, closes every code fence, {@code <details>} block and HTML comment left open,
      * and ends with a note that points to {@code runUrl} (when known).

@@ -146,7 +146,7 @@ final class RestGitHubReporter implements GitHubReporter {
         boolean production = request.productionEnvironment() && !transientEnv
                 && env.equals(settings.productionEnvironment());
         NewDeployment body = new NewDeployment(ref, TASK, false, List.of(), payload, env,
-                ReportText.clip(request.description(), ReportText.MAX_STATUS_DESCRIPTION), transientEnv, production);
+                ReportText.statusDescription(request.description()), transientEnv, production);
         String what = "create a deployment record for " + env;
         String shaFilter = SHA.matcher(ref).matches() ? ref : null;
         Optional<Deployment> created = call(Permission.DEPLOYMENTS, what, () -> http.executor().create(what,
@@ -181,7 +181,7 @@ final class RestGitHubReporter implements GitHubReporter {
         DeploymentState state = t.wanted;
         String url = httpUrl(t.wantedUrl);
         NewDeploymentStatus body = new NewDeploymentStatus(state.wire(), blankToNull(settings.runUrl()), url,
-                ReportText.clip(blankToNull(t.wantedDescription), ReportText.MAX_STATUS_DESCRIPTION),
+                ReportText.statusDescription(t.wantedDescription),
                 state == DeploymentState.SUCCESS ? Boolean.TRUE : null);
         Optional<DeploymentStatus> s = call(Permission.DEPLOYMENTS, "set deployment " + d.id() + " to " + state.wire(),
                 () -> api.createDeploymentStatus(owner, repo, d.id(), body));
@@ -233,7 +233,7 @@ final class RestGitHubReporter implements GitHubReporter {
     private void inactive(long id, String description) {
         api.createDeploymentStatus(owner, repo, id, new NewDeploymentStatus(DeploymentState.INACTIVE.wire(),
                 blankToNull(settings.runUrl()), null,
-                ReportText.clip(blankToNull(description), ReportText.MAX_STATUS_DESCRIPTION), null));
+                ReportText.statusDescription(description), null));
         Tracked t = tracked.get(id);
         if (t != null) {
             t.want(DeploymentState.INACTIVE, null, description);

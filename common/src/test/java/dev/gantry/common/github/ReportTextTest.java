@@ -17,6 +17,15 @@ class ReportTextTest {
     }
 
     @Test
+    void aStatusDescriptionIsOneCleanLineWithinGitHubsLimit() {
+        assertThat(ReportText.statusDescription("build failed:\n::error::x\r\n\u001b[31mred\u001b[0m  done"))
+                .isEqualTo("build failed: ::error::x red done");
+        assertThat(ReportText.statusDescription("a".repeat(300))).hasSize(ReportText.MAX_STATUS_DESCRIPTION).endsWith("…");
+        assertThat(ReportText.statusDescription(" \n ")).isNull();
+        assertThat(ReportText.statusDescription(null)).isNull();
+    }
+
+    @Test
     void onlyABodyThatStartsWithTheMarkerIsOurs() {
         String m = ReportText.marker("smoke-test:production");
         assertThat(ReportText.carries(m + "\nreport", m)).isTrue();
