@@ -217,8 +217,7 @@ record Settings(URI url, CheckSuite checks, Duration waitTimeout, Duration waitI
         int colon = decoded.indexOf(':');
         String user = colon < 0 ? decoded : decoded.substring(0, colon);
         String password = colon < 0 ? "" : decoded.substring(colon + 1);
-        ctx.log().addMask(info);
-        if (!password.isEmpty()) ctx.log().addMask(password);
+        // the user info and the password are masked already: Inputs.url masks them as it reads the URL
         String basic = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         ctx.log().addMask(basic.substring(6));
         headers.putIfAbsent("Authorization", basic);

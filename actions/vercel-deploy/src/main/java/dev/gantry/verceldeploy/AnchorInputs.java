@@ -82,12 +82,9 @@ record AnchorInputs(VercelArgs args, String scope, String projectName, String ou
      */
     static boolean amondnetShaped(Map<String, String> env, Inputs inputs, Map<String, String> extra) {
         if (extra.keySet().stream().anyMatch(ANCHOR_INPUTS::contains)) return true;
-        for (var spec : inputs.metadata().inputs().values()) {
-            String name = spec.name();
+        for (String name : inputs.metadata().inputs().keySet()) {
             if (ANCHOR_INPUTS.contains(name) || name.equals("prod") || name.equals("api-url")) continue;
-            String v = env.get(Inputs.variableName(name));
-            if (v == null || v.isBlank()) continue;
-            if (spec.defaultValue() == null || !v.trim().equals(spec.defaultValue().trim())) return false;
+            if (setByStep(name, env, inputs, Map.of())) return false;
         }
         return true;
     }

@@ -47,7 +47,7 @@ public final class ReportText {
 
     /** An issue title: control characters removed, one line, at most {@link #MAX_TITLE} characters. */
     public static String title(String text) {
-        String t = Log.clean(text == null ? "" : text).replaceAll("\\s+", " ").strip();
+        String t = oneLine(text);
         return clip(t.isEmpty() ? "(untitled)" : t, MAX_TITLE);
     }
 
@@ -56,9 +56,13 @@ public final class ReportText {
      * {@link #MAX_STATUS_DESCRIPTION} characters; null stays null (no description).
      */
     public static String statusDescription(String text) {
-        if (text == null) return null;
-        String t = Log.clean(text).replaceAll("\\s+", " ").strip();
+        String t = oneLine(text);
         return t.isEmpty() ? null : clip(t, MAX_STATUS_DESCRIPTION);
+    }
+
+    /** Control characters removed, every run of white space (line breaks included) one space, stripped. */
+    private static String oneLine(String text) {
+        return Log.clean(text == null ? "" : text).replaceAll("\\s+", " ").strip();
     }
 
     /**
